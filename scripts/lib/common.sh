@@ -1,0 +1,151 @@
+# Shared bootstrap for scripts/dev and scripts/test: tools, Postgres packages, local clusters.
+# Sourced, not run. Every step is idempotent: a second run only checks and moves on.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="$ROOT/.local"
+PG_BIN="/usr/lib/postgresql/15/bin"
+PG_PACKAGES="postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+export DENO_NO_UPDATE_CHECK=1
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Installs the pinned npm dev tools (deno, supabase, postgres-meta) when missing or stale.
+ensure_npm_tools() {
+  command -v npm >/dev/null || die "npm is required (Node.js 20+): install Node.js first"
+  local stamp="$ROOT/node_modules/.package-lock.json"
+  if [ ! -x "$ROOT/node_modules/.bin/deno" ] || [ ! -x "$ROOT/node_modules/.bin/supabase" ] ||
+    [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+    say "installing dev tools from package-lock.json"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  fi
+}
+
+# Installs Debian's Postgres 15 with pg_cron, pgTAP and plpgsql_check, or says how to.
+ensure_pg_packages() {
+  local missing=0
+  [ -x "$PG_BIN/postgres" ] || missing=1
+  [ -f /usr/share/postgresql/15/extension/pg_cron.control ] || missing=1
+  [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing=1
+  [ -f /usr/share/postgresql/15/extension/plpgsql_check.control ] || missing=1
+  command -v pg_prove >/dev/null || missing=1
+  [ "$missing" = 0 ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    say "installing $PG_PACKAGES"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PG_PACKAGES >/dev/null ||
+      die "apt-get install failed"
+  else
+    die "Postgres 15 packages are missing; run: sudo apt-get update && sudo apt-get install -y $PG_PACKAGES"
+  fi
+}
+
+# Runs a Postgres server binary as a user it accepts (initdb and postgres refuse root).
+as_pg_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Creates (when new) and starts a cluster. Args: data_dir port cron_db fsync(on|off).
+# Prints nothing; returns once the server accepts connections.
+start_cluster() {
+  local dir="$1" port="$2" cron_db="$3" fsync="$4"
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    local pw="$dir/.pw"
+    echo postgres >"$pw" && chmod 644 "$pw"
+    as_pg_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || {
+      cat "$dir/initdb.log" >&2
+      die "initdb failed in $dir"
+    }
+    rm -f "$pw"
+    as_pg_user mkdir -p "$dir/run"
+    cat >>"$dir/data/postgresql.conf" <<CONF
+# voucher-agents local cluster
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir/run'
+shared_preload_libraries = 'pg_cron,pg_stat_statements'
+cron.database_name = '$cron_db'
+pg_stat_statements.track = all
+fsync = $fsync
+synchronous_commit = off
+full_page_writes = $fsync
+max_connections = 100
+log_min_messages = warning
+CONF
+  fi
+  if ! as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    port_free "$port" || die "port $port is taken by another program (is another clone's ./scripts/dev running?)"
+    as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null ||
+      { tail -20 "$dir/postgres.log" >&2; die "Postgres did not start (log: $dir/postgres.log)"; }
+  fi
+}
+
+stop_cluster() {
+  as_pg_user "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# psql against a database of the cluster on PORT as postgres.
+psql_at() {
+  local port="$1" db="$2"
+  shift 2
+  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+}
+
+# Makes a database look like Supabase's (roles, schemas, auth helpers), then applies the migrations.
+# Args: port db. Returns 0; sets NEW_DATABASE=1 when the database had no migrations before.
+migrate_db() {
+  local port="$1" db="$2"
+  psql_at "$port" "$db" -f "$ROOT/scripts/sql/supabase_setup.sql" >/dev/null || die "Supabase setup SQL failed on $db"
+  NEW_DATABASE=0
+  if [ "$(psql_at "$port" "$db" -tAc "select to_regclass('supabase_migrations.schema_migrations') is null")" = t ]; then
+    NEW_DATABASE=1
+  fi
+  (cd "$ROOT" && supabase migration up --db-url "postgresql://postgres:postgres@127.0.0.1:$port/$db?sslmode=disable" >"$LOCAL/migrate.log" 2>&1) ||
+    { cat "$LOCAL/migrate.log" >&2; die "migrations failed on $db"; }
+}
+
+# First free TCP port on 127.0.0.1 from $1 upward.
+free_port() {
+  local port="$1"
+  while ! port_free "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# A throwaway cluster for one test run, on a free port, with a migrated template database
+# (TEST_TEMPLATE_DB) that tests clone. pg_cron can only be created in its cron.database_name, and a
+# database its worker is connected to cannot be cloned: so the template is the cron database while
+# it is migrated, then the cluster restarts with the worker on `postgres`.
+# Sets TEST_PG_DIR, TEST_PG_PORT, TEST_TEMPLATE_DB.
+start_test_cluster() {
+  mkdir -p "$LOCAL"
+  TEST_PG_DIR="$(mktemp -d "$LOCAL/test-pg.XXXXXX")"
+  chmod 755 "$TEST_PG_DIR"
+  TEST_TEMPLATE_DB=voucher_template
+  TEST_PG_PORT="$(free_port 55432)"
+  start_cluster "$TEST_PG_DIR" "$TEST_PG_PORT" "$TEST_TEMPLATE_DB" off
+  psql_at "$TEST_PG_PORT" postgres -c "create database $TEST_TEMPLATE_DB" >/dev/null
+  migrate_db "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
+  psql_at "$TEST_PG_PORT" postgres -c "alter system set cron.database_name = 'postgres'" >/dev/null
+  as_pg_user "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/postgres.log" -w -t 30 -m fast restart >/dev/null ||
+    die "test cluster did not restart"
+  export TEST_PG_PORT TEST_TEMPLATE_DB
+}
+
+stop_test_cluster() {
+  [ -n "${TEST_PG_DIR:-}" ] || return 0
+  stop_cluster "$TEST_PG_DIR"
+  rm -rf "$TEST_PG_DIR"
+}
+
+# Creates database $1 as a copy of the migrated template.
+clone_template() {
+  psql_at "$TEST_PG_PORT" postgres -c "drop database if exists $1" -c "create database $1 template $TEST_TEMPLATE_DB" >/dev/null
+}
