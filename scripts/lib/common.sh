@@ -149,3 +149,39 @@ stop_test_cluster() {
 clone_template() {
   psql_at "$TEST_PG_PORT" postgres -c "drop database if exists $1" -c "create database $1 template $TEST_TEMPLATE_DB" >/dev/null
 }
+
+ENV_FILE="$ROOT/supabase/functions/.env"
+
+# Writes supabase/functions/.env from .env.example when missing, with fresh secrets for "generate".
+ensure_env_file() {
+  [ -f "$ENV_FILE" ] && return 0
+  say "writing supabase/functions/.env with generated dev secrets"
+  local line key
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ "$line" =~ ^([A-Z0-9_]+)=generate$ ]]; then
+      key="${BASH_REMATCH[1]}"
+      printf '%s=%s\n' "$key" "$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+    else
+      printf '%s\n' "$line"
+    fi
+  done <"$ROOT/supabase/functions/.env.example" >"$ENV_FILE"
+  chmod 600 "$ENV_FILE"
+}
+
+# Exports the variables of supabase/functions/.env that the environment does not already set.
+load_env_file() {
+  local line key value
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" =~ ^([A-Z0-9_]+)=(.*)$ ]] || continue
+    key="${BASH_REMATCH[1]}"
+    value="${BASH_REMATCH[2]}"
+    [ -n "${!key+x}" ] || export "$key=$value"
+  done <"$ENV_FILE"
+}
+
+# Reads one variable's value from supabase/functions/.env (for the hints scripts print).
+env_file_value() {
+  sed -n "s/^$1=//p" "$ENV_FILE" | head -1
+}
+
+DENO_RUN_FLAGS=(--allow-net --allow-env --allow-read --allow-sys --allow-write="$ROOT/.local")

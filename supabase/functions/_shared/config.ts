@@ -1,0 +1,119 @@
+/** The configuration contract: every environment variable, validated once with zod. */
+import { z } from "zod";
+
+/** The kill switches; each may be set in the environment, which overrides the feature_flags table. */
+export const FLAG_NAMES = [
+  "AI_RESPONSES_ENABLED",
+  "AI_REALTIME_ENABLED",
+  "WHATSAPP_INTEGRATION_ENABLED",
+  "VOUCHER_CREATION_ENABLED",
+  "VOUCHER_REDEMPTION_ENABLED",
+] as const;
+export type FlagName = typeof FLAG_NAMES[number];
+
+export const DEFAULT_GRAPH_URL = "https://graph.facebook.com/v23.0";
+export const DEFAULT_OPENAI_MODEL = "gpt-5-mini";
+
+const secret = z.string().min(16, "must be at least 16 characters");
+const secretList = z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+  .pipe(z.array(secret).min(1, "must hold at least one key"));
+const boolean = z.enum(["true", "false", "1", "0", "on", "off"], "must be true or false")
+  .transform((v) => v === "true" || v === "1" || v === "on");
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((u) => u.replace(/\/+$/, ""));
+
+const schema = z.object({
+  SUPABASE_URL: httpUrl.optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DB_TRANSPORT: z.enum(["sql", "rest"], "must be sql or rest").optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_APP_SECRET: secretList.optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, "must be digits").optional(),
+  WHATSAPP_GRAPH_URL: httpUrl.default(DEFAULT_GRAPH_URL),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: httpUrl.optional(),
+  OPENAI_MODEL: z.string().min(1).default(DEFAULT_OPENAI_MODEL),
+  TOOL_API_KEYS: secretList.optional(),
+  METRICS_TOKEN: secret.optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error").default("info"),
+  ...Object.fromEntries(FLAG_NAMES.map((name) => [name, boolean.optional()])) as Record<
+    FlagName,
+    z.ZodOptional<typeof boolean>
+  >,
+});
+type Env = z.output<typeof schema>;
+
+export type DbConfig =
+  | { transport: "sql"; url: string }
+  | { transport: "rest"; url: string; serviceRoleKey: string };
+
+export interface Config {
+  db: DbConfig;
+  logLevel: Env["LOG_LEVEL"];
+  toolApiKeys?: string[];
+  metricsToken?: string;
+  whatsapp: {
+    verifyToken?: string;
+    appSecrets?: string[];
+    accessToken?: string;
+    phoneNumberId?: string;
+    graphUrl: string;
+  };
+  openai: { apiKey?: string; baseUrl?: string; model: string };
+  flagOverrides: Partial<Record<FlagName, boolean>>;
+}
+
+/** Variables a function cannot run without, beyond the database. */
+export type RequiredVar = "TOOL_API_KEYS" | "METRICS_TOKEN";
+
+/** Thrown at start when the environment is incomplete or malformed; names every variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment. Empty values count as unset. */
+export function loadConfig(raw: Record<string, string | undefined>, required: RequiredVar[] = []): Config {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
+  }
+  const env = parsed.data;
+  const problems = required.filter((name) => env[name] === undefined).map((name) => `${name} is missing`);
+  const db = dbConfig(env, problems);
+  if (problems.length > 0 || !db) throw new ConfigError(problems);
+  const flagOverrides: Partial<Record<FlagName, boolean>> = {};
+  for (const name of FLAG_NAMES) if (env[name] !== undefined) flagOverrides[name] = env[name];
+  return {
+    db,
+    logLevel: env.LOG_LEVEL,
+    toolApiKeys: env.TOOL_API_KEYS,
+    metricsToken: env.METRICS_TOKEN,
+    whatsapp: {
+      verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+      appSecrets: env.WHATSAPP_APP_SECRET,
+      accessToken: env.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+      graphUrl: env.WHATSAPP_GRAPH_URL,
+    },
+    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+    flagOverrides,
+  };
+}
+
+function dbConfig(env: Env, problems: string[]): DbConfig | undefined {
+  const transport = env.DB_TRANSPORT ?? (env.SUPABASE_DB_URL ? "sql" : env.SUPABASE_URL ? "rest" : "sql");
+  if (transport === "sql") {
+    if (env.SUPABASE_DB_URL) return { transport, url: env.SUPABASE_DB_URL };
+    problems.push("SUPABASE_DB_URL is missing (or set DB_TRANSPORT=rest with SUPABASE_URL)");
+    return undefined;
+  }
+  if (!env.SUPABASE_URL) problems.push("SUPABASE_URL is missing (DB_TRANSPORT=rest)");
+  if (!env.SUPABASE_SERVICE_ROLE_KEY) problems.push("SUPABASE_SERVICE_ROLE_KEY is missing (DB_TRANSPORT=rest)");
+  if (!env.SUPABASE_URL || !env.SUPABASE_SERVICE_ROLE_KEY) return undefined;
+  return { transport, url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY };
+}

@@ -1,0 +1,41 @@
+/** The `sql` transport: postgres.js, one small pool per isolate, no prepared statements (pooler-safe). */
+import postgres from "postgres";
+import type { Db } from "./mod.ts";
+import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toHttpError, withTimeout } from "./_common.ts";
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+export function createSqlDb(url: string): Db {
+  const sql = postgres(url, {
+    prepare: false,
+    max: 3,
+    idle_timeout: 20,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: "voucher-agents" },
+  });
+  return {
+    transport: "sql",
+    async rpc(fn, args, options) {
+      const entries = definedArgs(args);
+      for (const name of [fn, ...entries.map(([k]) => k)]) {
+        if (!IDENTIFIER.test(name)) throw new Error(`Not a SQL identifier: ${name}`);
+      }
+      const named = entries.map(([k], i) => `${k} => $${i + 1}`).join(", ");
+      const query = sql.unsafe(
+        `select public.${fn}(${named}) as result`,
+        entries.map(([, v]) => v as postgres.ParameterOrJSON<never>),
+      );
+      try {
+        const rows = await withTimeout(query, options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS, () => query.cancel());
+        // deno-lint-ignore no-explicit-any
+        return rows[0]?.result as any;
+      } catch (err) {
+        if (err instanceof postgres.PostgresError) throw toHttpError(err, err);
+        if (err instanceof Error && err.name === "HttpError") throw err;
+        throw toHttpError({}, err);
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

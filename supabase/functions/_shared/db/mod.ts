@@ -1,0 +1,35 @@
+/**
+ * The database port: SQL functions called by name, over postgres.js (`sql`) or PostgREST (`rest`).
+ * Callers see one interface and one error mapping whatever the transport.
+ */
+import type { Database } from "../database.types.ts";
+import type { DbConfig } from "../config.ts";
+import { createSqlDb } from "./_sql.ts";
+import { createRestDb } from "./_rest.ts";
+
+export { DEFAULT_RPC_TIMEOUT_MS, toHttpError } from "./_common.ts";
+
+type Functions = Database["public"]["Functions"];
+export type RpcName = keyof Functions;
+export type RpcArgs<N extends RpcName> = Functions[N]["Args"];
+export type RpcResult<N extends RpcName> = Functions[N]["Returns"];
+
+export interface RpcOptions {
+  /** Gives up after this long with a 503 `database_timeout`. */
+  timeoutMs?: number;
+}
+
+/** Calls SQL functions in the public schema. */
+export interface Db {
+  readonly transport: DbConfig["transport"];
+  rpc<N extends RpcName>(fn: N, args: RpcArgs<N>, options?: RpcOptions): Promise<RpcResult<N>>;
+  close(): Promise<void>;
+}
+
+/** Builds the transport the configuration names. */
+export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db {
+  return config.transport === "sql"
+    ? createSqlDb(config.url)
+    : createRestDb(config.url, config.serviceRoleKey, fetchImpl);
+}
+

@@ -1,0 +1,50 @@
+/** health: public dependency checks, 200 when the database answers and 503 when it does not. */
+import { createDeps, lazyFetch } from "../_shared/deps.ts";
+import { HttpError, jsonResponse } from "../_shared/errors.ts";
+import { requireMethod } from "../_shared/http.ts";
+import { type Deps, serveFunction } from "../_shared/serve.ts";
+import { VERSION } from "../_shared/version.ts";
+
+/** Short enough that a dead database gives a 503 within a few seconds. */
+export const HEALTH_DB_TIMEOUT_MS = 2_000;
+
+/** Builds the health handler. The answer holds no secrets and no customer data. */
+export function createHandler(deps: Deps) {
+  return serveFunction("health", deps, async (req) => {
+    requireMethod(req, "GET");
+    const [database, flags] = await Promise.all([checkDatabase(deps), deps.flags.all()]);
+    const { openai, whatsapp } = deps.config;
+    const body = {
+      status: database.ok ? "ok" : "unavailable",
+      version: VERSION,
+      checks: {
+        database,
+        openai: { configured: Boolean(openai.apiKey), model: openai.model },
+        whatsapp: {
+          configured: Boolean(
+            whatsapp.accessToken && whatsapp.phoneNumberId && whatsapp.appSecrets && whatsapp.verifyToken,
+          ),
+        },
+      },
+      flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
+    };
+    return jsonResponse(body, database.ok ? 200 : 503, { "cache-control": "no-store" });
+  });
+}
+
+async function checkDatabase(deps: Deps) {
+  const started = deps.now();
+  const latency = () => Math.round((deps.now() - started) * 10) / 10;
+  try {
+    await deps.db.rpc("health_check", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
+    return { ok: true, latency_ms: latency(), transport: deps.db.transport };
+  } catch (err) {
+    const error = err instanceof HttpError ? err.code : "database_error";
+    deps.log.error("health", `ERROR database check failed: ${error}`, { error: err });
+    return { ok: false, latency_ms: latency(), transport: deps.db.transport, error };
+  }
+}
+
+export default {
+  fetch: lazyFetch(() => createHandler(createDeps(Deno.env.toObject()))),
+} satisfies Deno.ServeDefaultExport;
