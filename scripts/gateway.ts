@@ -1,7 +1,8 @@
 /**
  * The local stand-in for Supabase's API gateway: serves every function folder at
  * /functions/v1/<name>, importing each function's default export in this process. The function
- * sees the path the Supabase gateway gives it (/<name>/...). Logs also go to .local/logs/app.log.
+ * sees the path the Supabase gateway gives it (/<name>/...). Logs also go to .local/logs/app.log
+ * (GATEWAY_LOG_FILE), and GATEWAY_PORT moves it off 54321.
  *
  * deno task gateway   (./scripts/dev starts it with the environment of supabase/functions/.env)
  */
@@ -10,16 +11,18 @@ import { drainBackgroundWork } from "../supabase/functions/_shared/runtime.ts";
 const root = new URL("../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
 const port = Number(Deno.env.get("GATEWAY_PORT") ?? "54321");
-const logFile = new URL(".local/logs/app.log", root);
+const logFile = Deno.env.get("GATEWAY_LOG_FILE") ?? new URL(".local/logs/app.log", root).pathname;
 
-Deno.mkdirSync(new URL(".local/logs/", root), { recursive: true });
+Deno.mkdirSync(new URL(".", `file://${logFile}`), { recursive: true });
 const logSink = Deno.openSync(logFile, { append: true, create: true });
 const encoder = new TextEncoder();
 for (const method of ["log", "info", "warn", "error"] as const) {
   const original = console[method].bind(console);
   console[method] = (...args: unknown[]) => {
     original(...args);
-    logSink.writeSync(encoder.encode(args.map((a) => (typeof a === "string" ? a : Deno.inspect(a))).join(" ") + "\n"));
+    logSink.writeSync(
+      encoder.encode(args.map((a) => (typeof a === "string" ? a : Deno.inspect(a))).join(" ") + "\n"),
+    );
   };
 }
 

@@ -19,7 +19,9 @@ const secretList = z.string().transform((s) => s.split(",").map((p) => p.trim())
   .pipe(z.array(secret).min(1, "must hold at least one key"));
 const boolean = z.enum(["true", "false", "1", "0", "on", "off"], "must be true or false")
   .transform((v) => v === "true" || v === "1" || v === "on");
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((u) => u.replace(/\/+$/, ""));
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).transform((u) =>
+  u.replace(/\/+$/, "")
+);
 
 const schema = z.object({
   SUPABASE_URL: httpUrl.optional(),
@@ -77,7 +79,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment. Empty values count as unset. */
 export function loadConfig(raw: Record<string, string | undefined>, required: RequiredVar[] = []): Config {
-  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
@@ -113,7 +117,9 @@ function dbConfig(env: Env, problems: string[]): DbConfig | undefined {
     return undefined;
   }
   if (!env.SUPABASE_URL) problems.push("SUPABASE_URL is missing (DB_TRANSPORT=rest)");
-  if (!env.SUPABASE_SERVICE_ROLE_KEY) problems.push("SUPABASE_SERVICE_ROLE_KEY is missing (DB_TRANSPORT=rest)");
+  if (!env.SUPABASE_SERVICE_ROLE_KEY) {
+    problems.push("SUPABASE_SERVICE_ROLE_KEY is missing (DB_TRANSPORT=rest)");
+  }
   if (!env.SUPABASE_URL || !env.SUPABASE_SERVICE_ROLE_KEY) return undefined;
   return { transport, url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY };
 }

@@ -20,7 +20,9 @@ export function createDeps(env: Record<string, string | undefined>, required: Re
  * A function's `fetch`, built on first use so importing index.ts has no side effects. A bad
  * configuration answers 500 with the variables at fault (names only) instead of crashing the isolate.
  */
-export function lazyFetch(build: () => (req: Request) => Promise<Response>): (req: Request) => Promise<Response> {
+export function lazyFetch(
+  build: () => (req: Request) => Promise<Response>,
+): (req: Request) => Promise<Response> {
   let handler: ((req: Request) => Promise<Response>) | undefined;
   return (req) => {
     try {

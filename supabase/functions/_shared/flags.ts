@@ -42,7 +42,9 @@ export function createFlags(options: {
       const rows = await options.db.rpc("get_feature_flags", {}, { timeoutMs: FLAG_READ_TIMEOUT_MS });
       table = rows as Partial<Record<FlagName, boolean>>;
     } catch (error) {
-      options.log.warn("flags", "Cannot read feature_flags; using the last known or default values", { error });
+      options.log.warn("flags", "Cannot read feature_flags; using the last known or default values", {
+        error,
+      });
     } finally {
       // A failure is cached too, so an outage does not add a database round trip to every request.
       readAt = options.now();

@@ -4,9 +4,14 @@ import { HttpError } from "./errors.ts";
 /** 405 with an Allow header unless the method is one of `allowed`. */
 export function requireMethod(req: Request, ...allowed: string[]): void {
   if (!allowed.includes(req.method)) {
-    throw new HttpError(405, "method_not_allowed", `Method ${req.method} is not allowed; use ${allowed.join(" or ")}`, {
-      headers: { allow: allowed.join(", ") },
-    });
+    throw new HttpError(
+      405,
+      "method_not_allowed",
+      `Method ${req.method} is not allowed; use ${allowed.join(" or ")}`,
+      {
+        headers: { allow: allowed.join(", ") },
+      },
+    );
   }
 }
 

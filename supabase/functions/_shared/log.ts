@@ -34,7 +34,14 @@ export function createLogger(
   const base = options.fields ?? {};
   const write = (level: LogLevel, event: string, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const line = { ts: now().toISOString(), level, event, msg: scrubText(msg), ...scrub(base), ...scrub(fields ?? {}) };
+    const line = {
+      ts: now().toISOString(),
+      level,
+      event,
+      msg: scrubText(msg),
+      ...scrub(base),
+      ...scrub(fields ?? {}),
+    };
     sink(JSON.stringify(line));
   };
   return {
@@ -52,8 +59,9 @@ export function scrub(fields: LogFields, depth = 0): LogFields {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (SECRET_KEY.test(key)) out[key] = "[redacted]";
-    else if (BODY_KEY.test(key)) out[key] = typeof value === "string" ? `[${value.length} chars]` : "[omitted]";
-    else if (PHONE_KEY.test(key) && typeof value === "string") out[key] = maskMsisdn(value);
+    else if (BODY_KEY.test(key)) {
+      out[key] = typeof value === "string" ? `[${value.length} chars]` : "[omitted]";
+    } else if (PHONE_KEY.test(key) && typeof value === "string") out[key] = maskMsisdn(value);
     else out[key] = scrubValue(value, depth);
   }
   return out;

@@ -41,7 +41,11 @@ interface RawMetrics {
 export function parseWindow(value: string | null): WindowName {
   const name = value ?? "5m";
   if (!Object.hasOwn(WINDOWS, name)) {
-    throw new HttpError(400, "bad_request:window", `window must be one of ${Object.keys(WINDOWS).join(", ")}`);
+    throw new HttpError(
+      400,
+      "bad_request:window",
+      `window must be one of ${Object.keys(WINDOWS).join(", ")}`,
+    );
   }
   return name as WindowName;
 }
@@ -82,12 +86,26 @@ export function toPrometheus(m: Metrics): string {
     for (const [labels, value] of samples) out.push(`${name}${formatLabels({ ...labels })} ${value}`);
   };
   const per = (pick: (f: FunctionMetrics) => number) =>
-    m.functions.map((f): [Record<string, string>, number] => [{ function: f.function, window: m.window }, pick(f)]);
+    m.functions.map((
+      f,
+    ): [Record<string, string>, number] => [{ function: f.function, window: m.window }, pick(f)]);
   metric("voucher_requests", "Invocations in the window, per function.", per((f) => f.requests));
-  metric("voucher_request_rate_per_second", "Invocations per second over the window.", per((f) => f.rate_per_second));
+  metric(
+    "voucher_request_rate_per_second",
+    "Invocations per second over the window.",
+    per((f) => f.rate_per_second),
+  );
   metric("voucher_request_errors", "Invocations answered 5xx in the window.", per((f) => f.errors));
-  metric("voucher_request_error_rate", "Share of invocations answered 5xx in the window.", per((f) => f.error_rate));
-  metric("voucher_request_client_errors", "Invocations answered 4xx in the window.", per((f) => f.client_errors));
+  metric(
+    "voucher_request_error_rate",
+    "Share of invocations answered 5xx in the window.",
+    per((f) => f.error_rate),
+  );
+  metric(
+    "voucher_request_client_errors",
+    "Invocations answered 4xx in the window.",
+    per((f) => f.client_errors),
+  );
   metric(
     "voucher_request_latency_ms",
     "Invocation latency percentiles in milliseconds over the window.",

@@ -33,5 +33,7 @@ export async function requireBearer(req: Request, keys: readonly string[]): Prom
   if (!match) {
     throw new HttpError(401, "unauthorized", "Missing Authorization: Bearer <key> header", challenge);
   }
-  if (!(await matchesAny(match[1]!, keys))) throw new HttpError(401, "unauthorized", "Invalid API key", challenge);
+  if (!(await matchesAny(match[1]!, keys))) {
+    throw new HttpError(401, "unauthorized", "Invalid API key", challenge);
+  }
 }

@@ -26,7 +26,11 @@ export type Handler = (req: Request, ctx: RequestContext) => Promise<Response>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Wraps `handler`: every invocation is logged and timed into request_log after the response. */
-export function serveFunction(name: string, deps: Deps, handler: Handler): (req: Request) => Promise<Response> {
+export function serveFunction(
+  name: string,
+  deps: Deps,
+  handler: Handler,
+): (req: Request) => Promise<Response> {
   return async (req) => {
     const started = deps.now();
     const incoming = req.headers.get("x-request-id") ?? "";

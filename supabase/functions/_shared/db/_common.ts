@@ -22,10 +22,17 @@ export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
   const code = raw.code ?? "";
   const status = /^PT[1-5]\d\d$/.exec(code) ? Number(code.slice(2)) : undefined;
   if (status) {
-    return new HttpError(status, raw.detail || "database_rejected", raw.message ?? "Rejected by the database", { cause });
+    return new HttpError(
+      status,
+      raw.detail || "database_rejected",
+      raw.message ?? "Rejected by the database",
+      { cause },
+    );
   }
   if (code === "" || UNAVAILABLE.test(code) || !/^[0-9A-Z]{5}$/.test(code)) {
-    return new HttpError(503, "database_unavailable", "The database is unavailable; try again shortly", { cause });
+    return new HttpError(503, "database_unavailable", "The database is unavailable; try again shortly", {
+      cause,
+    });
   }
   return new HttpError(500, "database_error", "The database could not complete the request", { cause });
 }

@@ -19,7 +19,9 @@ export function createRestDb(url: string, serviceRoleKey: string, fetchImpl: typ
         options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
         () => abort.abort(),
       );
-      if (error) throw toHttpError({ code: error.code, message: error.message, detail: error.details }, error);
+      if (error) {
+        throw toHttpError({ code: error.code, message: error.message, detail: error.details }, error);
+      }
       // deno-lint-ignore no-explicit-any
       return data as any;
     },

@@ -27,7 +27,11 @@ export function createSqlDb(url: string): Db {
         entries.map(([, v]) => v as postgres.ParameterOrJSON<never>),
       );
       try {
-        const rows = await withTimeout(query, options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS, () => query.cancel());
+        const rows = await withTimeout(
+          query,
+          options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
+          () => query.cancel(),
+        );
         // deno-lint-ignore no-explicit-any
         return rows[0]?.result as any;
       } catch (err) {

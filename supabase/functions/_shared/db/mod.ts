@@ -32,4 +32,3 @@ export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db 
     ? createSqlDb(config.url)
     : createRestDb(config.url, config.serviceRoleKey, fetchImpl);
 }
-

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { createHandler } from "../health/index.ts";
+import { dbTest, deadDatabaseUrl, METRICS_TOKEN, request, testDeps, testSql, TOOL_KEY } from "./_helpers.ts";
+
+const sql = await testSql();
+
+dbTest("health answers 200 with the database check, configuration and flags", async () => {
+  await sql`update public.feature_flags set enabled = false where name = 'VOUCHER_CREATION_ENABLED'`;
+  try {
+    const t = await testDeps({ OPENAI_API_KEY: "sk-test-key-not-real" });
+    const res = await createHandler(t.deps)(request("/health"));
+    const body = await res.json();
+    assert.equal(res.status, 200);
+    assert.equal(body.status, "ok");
+    assert.equal(body.checks.database.ok, true);
+    assert.equal(typeof body.checks.database.latency_ms, "number");
+    assert.equal(body.checks.openai.configured, true);
+    assert.equal(body.checks.whatsapp.configured, false);
+    assert.equal(body.flags.VOUCHER_CREATION_ENABLED, false, "read from the table");
+    assert.equal(body.flags.AI_RESPONSES_ENABLED, true);
+    assert.match(body.version, /^\d+\.\d+\.\d+$/);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+  } finally {
+    await sql`update public.feature_flags set enabled = true where name = 'VOUCHER_CREATION_ENABLED'`;
+  }
+});
+
+dbTest("health shows an environment flag over the table value", async () => {
+  const t = await testDeps({ AI_RESPONSES_ENABLED: "false" });
+  const body = await (await createHandler(t.deps)(request("/health"))).json();
+  assert.equal(body.flags.AI_RESPONSES_ENABLED, false);
+});
+
+dbTest("health never shows a secret", async () => {
+  const t = await testDeps({
+    OPENAI_API_KEY: "sk-test-key-not-real",
+    WHATSAPP_ACCESS_TOKEN: "EAAG-secret-token",
+  });
+  const text = await (await createHandler(t.deps)(request("/health"))).text();
+  for (
+    const secret of [
+      "sk-test-key-not-real",
+      "EAAG-secret-token",
+      TOOL_KEY,
+      METRICS_TOKEN,
+      "postgres:postgres",
+    ]
+  ) {
+    assert.ok(!text.includes(secret), `health leaks ${secret}`);
+  }
+});
+
+dbTest("health answers 503 naming the database when it does not answer", async () => {
+  const t = await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() });
+  const res = await createHandler(t.deps)(request("/health"));
+  const body = await res.json();
+  assert.equal(res.status, 503);
+  assert.equal(body.status, "unavailable");
+  assert.equal(body.checks.database.ok, false);
+  assert.equal(body.checks.database.error, "database_unavailable");
+  assert.equal(body.flags.WHATSAPP_INTEGRATION_ENABLED, true, "defaults when the table is unreachable");
+  assert.ok(t.lines.some((l) => l.level === "error" && String(l.msg).includes("ERROR")));
+});
+
+dbTest("health answers 503 database_timeout when the database accepts but never answers", async () => {
+  // A listener that takes connections and stays silent, like a database behind a dead network path.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const { port } = listener.addr as Deno.NetAddr;
+    const t = await testDeps({
+      SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    });
+    const res = await createHandler(t.deps)(request("/health"));
+    const body = await res.json();
+    assert.equal(res.status, 503);
+    assert.equal(body.checks.database.error, "database_timeout");
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+  }
+});
+
+dbTest("health answers 405 to POST", async () => {
+  const t = await testDeps();
+  const res = await createHandler(t.deps)(request("/health", { method: "POST" }));
+  assert.equal(res.status, 405);
+});

@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { createHandler } from "../tool-lookup-customer/index.ts";
+import {
+  dbTest,
+  deadDatabaseUrl,
+  insertCustomer,
+  request,
+  testDeps,
+  testSql,
+  TOOL_KEY,
+  TOOL_KEY_NEXT,
+} from "./_helpers.ts";
+
+const PATH = "/tool-lookup-customer";
+const sql = await testSql();
+await insertCustomer(sql, "+250788123456", "Jean Claude Niyonzima", [
+  { code: "K7QX-M3PA", amount: 5000, status: "issued" },
+  { code: "R4TN-8WZE", amount: 2000, status: "issued" },
+  { code: "H2CV-9PQS", amount: 10000, status: "redeemed" },
+  { code: "D6FJ-3KMX", amount: 1000, status: "void" },
+]);
+
+async function lookup(body: unknown, init: RequestInit & { bearer?: string } = {}) {
+  const t = await testDeps();
+  const res = await createHandler(t.deps)(
+    request(PATH, { method: "POST", json: body, bearer: TOOL_KEY, ...init }),
+  );
+  await t.settle();
+  return { res, body: await res.json(), t };
+}
+
+dbTest("lookup answers 200 with the customer and a voucher summary per status", async () => {
+  const { res, body } = await lookup({ msisdn: "+250788123456" });
+  assert.equal(res.status, 200);
+  assert.equal(body.customer.name, "Jean Claude Niyonzima");
+  assert.equal(body.customer.msisdn, "+250788123456");
+  assert.deepEqual(body.vouchers.summary, {
+    issued: { count: 2, total_rwf: 7000 },
+    redeemed: { count: 1, total_rwf: 10000 },
+    void: { count: 1, total_rwf: 1000 },
+  });
+  assert.deepEqual(body.vouchers.recent.map((v: { code: string }) => v.code), [
+    "K7QX-M3PA",
+    "R4TN-8WZE",
+    "H2CV-9PQS",
+    "D6FJ-3KMX",
+  ]);
+});
+
+dbTest("lookup normalises local formats before looking the number up", async () => {
+  for (const msisdn of ["0788123456", "250788123456", "+250 788 123 456"]) {
+    const { res, body } = await lookup({ msisdn });
+    assert.equal(res.status, 200, msisdn);
+    assert.equal(body.customer.msisdn, "+250788123456");
+  }
+});
+
+dbTest("lookup answers 404 for a number no customer has", async () => {
+  const { res, body } = await lookup({ msisdn: "+250788999999" });
+  assert.equal(res.status, 404);
+  assert.equal(body.error, "not_found:customer");
+});
+
+dbTest("lookup answers 400 saying why for a malformed number or body", async () => {
+  const abc = await lookup({ msisdn: "abc" });
+  assert.equal(abc.res.status, 400);
+  assert.equal(abc.body.error, "bad_request:msisdn");
+  assert.match(abc.body.message, /digits/);
+  const missing = await lookup({ phone: "0788123456" });
+  assert.equal(missing.res.status, 400);
+  assert.match(missing.body.message, /msisdn/);
+  const t = await testDeps();
+  const res = await createHandler(t.deps)(
+    request(PATH, {
+      method: "POST",
+      body: "{not json",
+      bearer: TOOL_KEY,
+      headers: { "content-type": "application/json" },
+    }),
+  );
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, "bad_request:json");
+});
+
+dbTest("lookup answers 401 without a key or with a wrong one, and accepts both rotation keys", async () => {
+  const none = await lookup({ msisdn: "0788123456" }, { bearer: undefined });
+  assert.equal(none.res.status, 401);
+  assert.ok(none.res.headers.get("www-authenticate"));
+  const wrong = await lookup({ msisdn: "0788123456" }, { bearer: "tool-key-zzzzzzzzzzzzzzzz" });
+  assert.equal(wrong.res.status, 401);
+  const next = await lookup({ msisdn: "0788123456" }, { bearer: TOOL_KEY_NEXT });
+  assert.equal(next.res.status, 200);
+});
+
+dbTest("lookup answers 405, 413 and 415 for the wrong method, size and type", async () => {
+  const t = await testDeps();
+  const handler = createHandler(t.deps);
+  const get = await handler(request(PATH, { method: "GET", bearer: TOOL_KEY }));
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get("allow"), "POST");
+  const big = await handler(
+    request(PATH, { method: "POST", bearer: TOOL_KEY, json: { msisdn: "x".repeat(17_000) } }),
+  );
+  assert.equal(big.status, 413);
+  const text = await handler(
+    request(PATH, {
+      method: "POST",
+      bearer: TOOL_KEY,
+      body: "msisdn=0788123456",
+      headers: { "content-type": "text/plain" },
+    }),
+  );
+  assert.equal(text.status, 415);
+  for (const res of [get, big, text]) {
+    assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  }
+});
+
+dbTest("lookup logs a tool_call event with the masked number and latency, never the number", async () => {
+  const { t } = await lookup({ msisdn: "0788123456" });
+  const call = t.lines.find((l) => l.event === "tool_call");
+  assert.ok(call, "a tool_call line");
+  assert.equal(call.tool, "lookup_customer");
+  assert.equal(call.msisdn, "+250*****3456");
+  assert.equal(typeof call.latency_ms, "number");
+  assert.ok(!t.raw().includes("788123456"), "the full number is not logged");
+  assert.ok(!t.raw().includes(TOOL_KEY), "the key is not logged");
+});
+
+dbTest("every lookup is timed into request_log with its status, after the response", async () => {
+  const before =
+    await sql`select count(*)::int as n from public.request_log where function_name = 'tool-lookup-customer'`;
+  const { res } = await lookup({ msisdn: "0788123456" });
+  await lookup({ msisdn: "abc" });
+  const rows = await sql`
+    select status, error_code, request_id::text from public.request_log
+    where function_name = 'tool-lookup-customer' order by id desc limit 2`;
+  assert.equal(rows.length, 2);
+  assert.equal(
+    (await sql`select count(*)::int as n from public.request_log where function_name = 'tool-lookup-customer'`)[
+      0
+    ]!.n,
+    before[0]!.n + 2,
+  );
+  assert.deepEqual(rows.map((r) => [r.status, r.error_code]), [[400, "bad_request:msisdn"], [200, null]]);
+  assert.equal(rows[1]!.request_id, res.headers.get("x-request-id"));
+});
+
+dbTest("lookup answers 503 with a JSON error when the database is down", async () => {
+  const t = await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() });
+  const res = await createHandler(t.deps)(
+    request(PATH, { method: "POST", bearer: TOOL_KEY, json: { msisdn: "0788123456" } }),
+  );
+  await t.settle();
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).error, "database_unavailable");
+  assert.ok(
+    t.lines.some((l) => l.event === "telemetry" && l.level === "warn"),
+    "the lost request_log row is logged",
+  );
+});
