@@ -83,13 +83,14 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
     Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""),
   );
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`);
+  problems.push(
+    ...required.filter((name) => present[name] === undefined).map((name) => `${name} is missing`),
+  );
+  // On a parse failure the raw values still tell which database variables are missing.
+  const db = dbConfig(parsed.success ? parsed.data : present, problems);
+  if (!parsed.success || problems.length > 0 || !db) throw new ConfigError(problems);
   const env = parsed.data;
-  const problems = required.filter((name) => env[name] === undefined).map((name) => `${name} is missing`);
-  const db = dbConfig(env, problems);
-  if (problems.length > 0 || !db) throw new ConfigError(problems);
   const flagOverrides: Partial<Record<FlagName, boolean>> = {};
   for (const name of FLAG_NAMES) if (env[name] !== undefined) flagOverrides[name] = env[name];
   return {
@@ -109,10 +110,14 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
   };
 }
 
-function dbConfig(env: Env, problems: string[]): DbConfig | undefined {
+type DbEnv = Partial<
+  Record<"SUPABASE_DB_URL" | "SUPABASE_URL" | "SUPABASE_SERVICE_ROLE_KEY" | "DB_TRANSPORT", string>
+>;
+
+function dbConfig(env: DbEnv, problems: string[]): DbConfig | undefined {
   const transport = env.DB_TRANSPORT ?? (env.SUPABASE_DB_URL ? "sql" : env.SUPABASE_URL ? "rest" : "sql");
-  if (transport === "sql") {
-    if (env.SUPABASE_DB_URL) return { transport, url: env.SUPABASE_DB_URL };
+  if (transport !== "rest") {
+    if (env.SUPABASE_DB_URL) return { transport: "sql", url: env.SUPABASE_DB_URL };
     problems.push("SUPABASE_DB_URL is missing (or set DB_TRANSPORT=rest with SUPABASE_URL)");
     return undefined;
   }
@@ -121,5 +126,5 @@ function dbConfig(env: Env, problems: string[]): DbConfig | undefined {
     problems.push("SUPABASE_SERVICE_ROLE_KEY is missing (DB_TRANSPORT=rest)");
   }
   if (!env.SUPABASE_URL || !env.SUPABASE_SERVICE_ROLE_KEY) return undefined;
-  return { transport, url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY };
+  return { transport: "rest", url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY };
 }

@@ -45,15 +45,17 @@ export function createFlags(options: {
       options.log.warn("flags", "Cannot read feature_flags; using the last known or default values", {
         error,
       });
-    } finally {
-      // A failure is cached too, so an outage does not add a database round trip to every request.
-      readAt = options.now();
-      inFlight = undefined;
     }
+    // A failure is cached too, so an outage does not add a database round trip to every request.
+    readAt = options.now();
   };
 
   const all = async (): Promise<FlagStates> => {
-    if (options.now() - readAt >= ttl) await (inFlight ??= refresh());
+    if (options.now() - readAt >= ttl) {
+      // Cleared in a later tick, after the assignment, even if the read failed synchronously.
+      inFlight ??= refresh().finally(() => (inFlight = undefined));
+      await inFlight;
+    }
     const states = {} as FlagStates;
     for (const name of FLAG_NAMES) {
       const override = options.overrides[name];

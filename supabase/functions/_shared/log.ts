@@ -18,11 +18,16 @@ export interface Logger {
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /secret|token|password|authorization|api_?key|apikey|cookie|signature/i;
+// `token` only as a whole word or suffix: access_token is a secret, total_tokens is a count.
+const SECRET_KEY = /secret|(^|_)token$|password|authorization|api_?key|apikey|cookie|signature/i;
 const BODY_KEY = /^(body|text|content|caption|message_body|prompt|reply)$/i;
 const PHONE_KEY = /msisdn|phone|wa_id|^from$|^to$|recipient/i;
-// A run of 9 to 15 digits, optionally after +, not inside a longer word or id.
-const PHONE_IN_TEXT = /(?<![\w+-])\+?\d{9,15}(?![\w-])/g;
+// 9 to 15 digits, optionally after + and with single spaces or dashes between them, as people
+// type numbers ("+250 788 123 456"); not inside a longer word or id.
+const PHONE_IN_TEXT = /(?<![\w+-])\+?\d(?:[ -]?\d){8,14}(?![\w-])/g;
+const CORE_KEYS = new Set(["ts", "level", "event", "msg"]);
+// Deeper than this, a value is replaced rather than walked: logs stay small and nothing slips by.
+const MAX_DEPTH = 6;
 
 /** Builds a logger writing one JSON object per line to `sink` (console.log by default). */
 export function createLogger(
@@ -34,14 +39,10 @@ export function createLogger(
   const base = options.fields ?? {};
   const write = (level: LogLevel, event: string, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const line = {
-      ts: now().toISOString(),
-      level,
-      event,
-      msg: scrubText(msg),
-      ...scrub(base),
-      ...scrub(fields ?? {}),
-    };
+    const line: LogFields = { ts: now().toISOString(), level, event, msg: scrubText(msg) };
+    for (const [key, value] of Object.entries({ ...scrub(base), ...scrub(fields ?? {}) })) {
+      if (!CORE_KEYS.has(key)) line[key] = value;
+    }
     sink(JSON.stringify(line));
   };
   return {
@@ -61,8 +62,9 @@ export function scrub(fields: LogFields, depth = 0): LogFields {
     if (SECRET_KEY.test(key)) out[key] = "[redacted]";
     else if (BODY_KEY.test(key)) {
       out[key] = typeof value === "string" ? `[${value.length} chars]` : "[omitted]";
-    } else if (PHONE_KEY.test(key) && typeof value === "string") out[key] = maskMsisdn(value);
-    else out[key] = scrubValue(value, depth);
+    } else if (PHONE_KEY.test(key) && (typeof value === "string" || typeof value === "number")) {
+      out[key] = maskMsisdn(String(value));
+    } else out[key] = scrubValue(value, depth);
   }
   return out;
 }
@@ -73,7 +75,8 @@ function scrubValue(value: unknown, depth: number): unknown {
     const code = (value as { code?: unknown }).code;
     return { name: value.name, message: scrubText(value.message), ...(code ? { code: String(code) } : {}) };
   }
-  if (depth >= 4 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH) return "[nested]";
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
   return scrub(value as LogFields, depth + 1);
 }

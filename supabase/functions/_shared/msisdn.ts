@@ -33,11 +33,17 @@ export function msisdnToE164(raw: unknown): string {
   return `+${digits}`;
 }
 
-/** `+250788123456` becomes `+250*****3456`: enough to tell numbers apart in logs, not to dial them. */
+/**
+ * `+250788123456` becomes `+250*****3456`: enough to tell numbers apart in logs, not to dial them.
+ * At least five digits are always hidden: shorter values show only their last four, or two.
+ */
 export function maskMsisdn(value: string): string {
   const digits = value.replace(/\D/g, "");
   if (digits.length < 7) return "***";
-  return `${value.trim().startsWith("+") ? "+" : ""}${digits.slice(0, 3)}*****${digits.slice(-4)}`;
+  const plus = value.trim().startsWith("+") ? "+" : "";
+  if (digits.length < 10) return `${plus}*****${digits.slice(-2)}`;
+  if (digits.length < 12) return `${plus}*****${digits.slice(-4)}`;
+  return `${plus}${digits.slice(0, 3)}*****${digits.slice(-4)}`;
 }
 
 function invalid(message: string): HttpError {

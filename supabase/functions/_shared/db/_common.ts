@@ -10,8 +10,9 @@ export interface RawDbError {
   detail?: string;
 }
 
-// SQLSTATE classes that mean "the database is not there right now", not "the call was wrong".
-const UNAVAILABLE = /^(08|53|57P0[1-4])/;
+// SQLSTATE classes that mean "the database is not there right now", not "the call was wrong",
+// and PostgREST's PGRST000-003 (cannot connect, connection lost, schema cache, pool timeout).
+const UNAVAILABLE = /^(08|53|57P0[1-4]|PGRST00[0-3]$)/;
 
 /**
  * Maps a database failure to an HttpError. SQL functions raise `PTxxx` with a sentence and a
@@ -29,7 +30,8 @@ export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
       { cause },
     );
   }
-  if (code === "" || UNAVAILABLE.test(code) || !/^[0-9A-Z]{5}$/.test(code)) {
+  // No code at all: the request never reached the database (network, refused connection).
+  if (code === "" || UNAVAILABLE.test(code)) {
     return new HttpError(503, "database_unavailable", "The database is unavailable; try again shortly", {
       cause,
     });

@@ -1,5 +1,6 @@
 /** The `sql` transport: postgres.js, one small pool per isolate, no prepared statements (pooler-safe). */
 import postgres from "postgres";
+import { HttpError } from "../errors.ts";
 import type { Db } from "./mod.ts";
 import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toHttpError, withTimeout } from "./_common.ts";
 
@@ -36,7 +37,7 @@ export function createSqlDb(url: string): Db {
         return rows[0]?.result as any;
       } catch (err) {
         if (err instanceof postgres.PostgresError) throw toHttpError(err, err);
-        if (err instanceof Error && err.name === "HttpError") throw err;
+        if (err instanceof HttpError) throw err;
         throw toHttpError({}, err);
       }
     },
