@@ -69,6 +69,10 @@ comment on column public.vouchers.idempotency_key is 'Set by create_voucher call
 
 create index if not exists vouchers_customer_created_idx on public.vouchers (customer_id, created_at desc);
 create index if not exists vouchers_status_created_idx on public.vouchers (status, created_at desc);
+-- Audit paths ("what did this operator do?") and the foreign keys' own deletes.
+create index if not exists vouchers_issued_by_idx on public.vouchers (issued_by) where issued_by is not null;
+create index if not exists vouchers_redeemed_by_idx on public.vouchers (redeemed_by) where redeemed_by is not null;
+create index if not exists vouchers_voided_by_idx on public.vouchers (voided_by) where voided_by is not null;
 
 -- feature flags and settings --------------------------------------------------------------
 create table if not exists public.feature_flags (
