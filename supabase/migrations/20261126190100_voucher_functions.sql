@@ -116,6 +116,10 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot create voucher: an idempotency key is required',
       detail = 'idempotency_key_required';
   end if;
+  if length(p_idempotency_key) > 200 then
+    raise exception using errcode = 'PT400', message = 'Cannot create voucher: the idempotency key is longer than 200 characters',
+      detail = 'idempotency_key_too_long';
+  end if;
   select c.id into customer_id from public.customers c where c.msisdn = p_customer_msisdn;
   if customer_id is null then
     raise exception using errcode = 'PT404', message = 'Cannot create voucher: no customer has that number',
@@ -192,6 +196,10 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot void voucher: a reason is required',
       detail = 'reason_required';
   end if;
+  if length(btrim(p_reason)) > 500 then
+    raise exception using errcode = 'PT400', message = 'Cannot void voucher: the reason is longer than 500 characters',
+      detail = 'reason_too_long';
+  end if;
   update public.vouchers v
   set status = 'void', voided_by = operator_id, voided_at = now(), void_reason = btrim(p_reason)
   where v.code = upper(btrim(p_code)) and v.status = 'issued'
@@ -265,7 +273,9 @@ language sql stable security invoker set search_path = '' as $$
       ) s
     ), '[]'::jsonb),
     'database', jsonb_build_object(
-      'connections_in_use', (select count(*) from pg_catalog.pg_stat_activity a where a.backend_type = 'client backend'),
+      -- pg_stat_database is readable by every role; pg_stat_activity hides other sessions' details
+      -- from roles without pg_read_all_stats (service_role, and authenticator through PostgREST).
+      'connections_in_use', (select coalesce(sum(d.numbackends), 0)::integer from pg_catalog.pg_stat_database d),
       'max_connections', current_setting('max_connections')::integer
     )
   )
@@ -288,3 +298,7 @@ comment on function public.prune_request_log() is 'Deletes request_log rows olde
 
 revoke execute on all functions in schema public from public, anon, authenticated;
 grant execute on all functions in schema public to service_role;
+-- Postgres grants EXECUTE to PUBLIC on every new function and a per-schema default cannot take
+-- that away (a global one would also strip extensions' functions created later), so every
+-- migration that adds a function ends with these two statements; a pgTAP test checks that no
+-- public function is executable by anon or authenticated.

@@ -1,0 +1,124 @@
+-- Grants and RLS: anon and authenticated reach nothing; service_role reaches everything; every
+-- function is security invoker with an empty search_path.
+begin;
+create extension if not exists pgtap with schema extensions;
+select plan(35);
+
+select functions_are('public', array[
+  'set_updated_at', 'generate_voucher_code', 'voucher_to_json', 'require_active_operator', 'lookup_customer',
+  'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_request',
+  'request_metrics', 'prune_request_log'], 'public has exactly the known functions');
+
+-- Roles as Supabase has them.
+select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
+select ok(not (select rolbypassrls from pg_catalog.pg_roles where rolname = 'anon'), 'anon does not bypass RLS');
+select ok(not (select rolbypassrls from pg_catalog.pg_roles where rolname = 'authenticated'),
+  'authenticated does not bypass RLS');
+
+-- Table and sequence privileges.
+select is(
+  array(select c.relname::text from pg_catalog.pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm')
+          and has_table_privilege(r.role, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+        order by 1),
+  '{}'::text[], format('%s has no privilege on any public table', r.role))
+from (values ('anon'), ('authenticated'), ('public')) r (role);
+select is(
+  array(select c.relname::text from pg_catalog.pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
+          and has_sequence_privilege(r.role, c.oid, 'USAGE, SELECT, UPDATE')
+        order by 1),
+  '{}'::text[], format('%s has no privilege on any public sequence', r.role))
+from (values ('anon'), ('authenticated')) r (role);
+select table_privs_are('public', 'vouchers', 'anon', '{}'::text[], 'anon has no privileges on vouchers');
+select is(
+  array(select c.relname::text from pg_catalog.pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+          and has_table_privilege('service_role', c.oid, 'SELECT')
+          and has_table_privilege('service_role', c.oid, 'INSERT')
+          and has_table_privilege('service_role', c.oid, 'UPDATE')
+          and has_table_privilege('service_role', c.oid, 'DELETE')
+        order by 1),
+  array['app_settings', 'customers', 'feature_flags', 'operators', 'request_log', 'vouchers'],
+  'service_role can select, insert, update and delete on every table');
+select ok(has_sequence_privilege('service_role', 'public.request_log_id_seq', 'USAGE'),
+  'service_role can use the request_log identity sequence');
+
+-- Function privileges.
+select is(
+  array(select p.proname::text from pg_catalog.pg_proc p
+        where p.pronamespace = 'public'::regnamespace and has_function_privilege(r.role, p.oid, 'EXECUTE')
+        order by 1),
+  '{}'::text[], format('%s cannot execute any public function', r.role))
+from (values ('anon'), ('authenticated')) r (role);
+select is(
+  array(select p.proname::text from pg_catalog.pg_proc p, aclexplode(p.proacl) a
+        where p.pronamespace = 'public'::regnamespace and a.grantee = 0 order by 1),
+  '{}'::text[], 'PUBLIC has no grant on any public function');
+select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text'], 'anon', '{}'::text[],
+  'anon cannot execute create_voucher');
+select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text'], 'service_role',
+  array['EXECUTE'], 'service_role can execute create_voucher');
+select is(
+  array(select p.proname::text from pg_catalog.pg_proc p
+        where p.pronamespace = 'public'::regnamespace and not has_function_privilege('service_role', p.oid, 'EXECUTE')
+        order by 1),
+  '{}'::text[], 'service_role can execute every public function');
+
+-- security invoker and search_path = '' on every function (functions_are above pins the set).
+select is(
+  array(select p.proname::text from pg_catalog.pg_proc p
+        where p.pronamespace = 'public'::regnamespace and p.prosecdef order by 1),
+  '{}'::text[], 'no public function is security definer');
+select is(
+  array(select p.proname::text from pg_catalog.pg_proc p
+        where p.pronamespace = 'public'::regnamespace
+          and not coalesce('search_path=""' = any(p.proconfig), false)
+        order by 1),
+  '{}'::text[], 'every public function pins search_path to empty');
+
+-- Behaviour as the API roles: permission denied (42501) on tables and functions.
+set local role anon;
+select throws_ok('select * from public.customers', '42501', 'permission denied for table customers',
+  'anon cannot read customers');
+select throws_ok('select * from public.vouchers', '42501', 'permission denied for table vouchers',
+  'anon cannot read vouchers');
+select throws_ok('select public.health_check()', '42501', 'permission denied for function health_check',
+  'anon cannot call health_check');
+select throws_ok($$select public.lookup_customer('+250788000001')$$, '42501',
+  'permission denied for function lookup_customer', 'anon cannot call lookup_customer');
+reset role;
+set local role authenticated;
+select throws_ok($$insert into public.request_log (function_name, method, status, duration_ms) values ('x', 'GET', 200, 1)$$,
+  '42501', 'permission denied for table request_log', 'authenticated cannot write request_log');
+select throws_ok('select * from public.feature_flags', '42501', 'permission denied for table feature_flags',
+  'authenticated cannot read feature_flags');
+select throws_ok($$select public.create_voucher('+250788000002', '+250788000001', 1000, 'k')$$, '42501',
+  'permission denied for function create_voucher', 'authenticated cannot call create_voucher');
+select throws_ok($$select public.redeem_voucher('+250788000002', 'ABCD-EFG2')$$, '42501',
+  'permission denied for function redeem_voucher', 'authenticated cannot call redeem_voucher');
+reset role;
+
+-- RLS: no policies anywhere, so even a granted role sees no rows; service_role sees them all.
+select is((select count(*)::integer from pg_catalog.pg_policies where schemaname = 'public'), 0,
+  'no RLS policies in public');
+insert into public.customers (id, msisdn, name) values ('00000000-0000-4000-8000-000000000201', '+250788000201', 'Rls');
+insert into public.vouchers (code, customer_id, amount_rwf)
+values ('RLSA-AAA2', '00000000-0000-4000-8000-000000000201', 700);
+grant select on public.customers, public.vouchers to authenticated;
+set local role authenticated;
+select is((select count(*)::integer from public.customers), 0, 'with a grant, RLS still hides every customer');
+select is((select count(*)::integer from public.vouchers), 0, 'with a grant, RLS still hides every voucher');
+reset role;
+set local role service_role;
+select is((select name from public.customers where msisdn = '+250788000201'), 'Rls', 'service_role sees customers');
+select is((select amount_rwf from public.vouchers where code = 'RLSA-AAA2'), 700::bigint,
+  'service_role sees vouchers');
+select lives_ok($$insert into public.operators (msisdn, name) values ('+250788000202', 'Op')$$,
+  'service_role can insert operators');
+select lives_ok($$insert into public.request_log (function_name, method, status, duration_ms) values ('health', 'GET', 200, 1)$$,
+  'service_role can insert into request_log (identity sequence included)');
+reset role;
+
+select * from finish();
+rollback;
