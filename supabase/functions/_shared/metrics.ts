@@ -78,6 +78,8 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
   };
 }
 
+const QUANTILES = [["p50", "0.5"], ["p95", "0.95"], ["p99", "0.99"]] as const;
+
 /** Prometheus text exposition (version 0.0.4): HELP and TYPE once per metric, then its samples. */
 export function toPrometheus(m: Metrics): string {
   const out: string[] = [];
@@ -110,8 +112,8 @@ export function toPrometheus(m: Metrics): string {
     "voucher_request_latency_ms",
     "Invocation latency percentiles in milliseconds over the window.",
     m.functions.flatMap((f) =>
-      (["p50", "p95", "p99"] as const).map((q): [Record<string, string>, number] => [
-        { function: f.function, window: m.window, quantile: `0.${q.slice(1)}` },
+      QUANTILES.map(([q, quantile]): [Record<string, string>, number] => [
+        { function: f.function, window: m.window, quantile },
         f.latency_ms[q],
       ])
     ),

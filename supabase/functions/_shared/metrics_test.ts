@@ -180,7 +180,7 @@ Deno.test("toPrometheus() writes samples labelled with function, window and quan
       'voucher_request_errors{function="health",window="5m"} 1',
       'voucher_request_error_rate{function="health",window="5m"} 0.1',
       'voucher_request_client_errors{function="health",window="5m"} 2',
-      'voucher_request_latency_ms{function="health",window="5m",quantile="0.50"} 1.5',
+      'voucher_request_latency_ms{function="health",window="5m",quantile="0.5"} 1.5',
       'voucher_request_latency_ms{function="health",window="5m",quantile="0.95"} 9',
       'voucher_request_latency_ms{function="health",window="5m",quantile="0.99"} 12.25',
       "voucher_db_connections_in_use 4",

@@ -2,6 +2,7 @@
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
+import type { Logger } from "../_shared/log.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
 
@@ -10,9 +11,9 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 
 /** Builds the health handler. The answer holds no secrets and no customer data. */
 export function createHandler(deps: Deps) {
-  return serveFunction("health", deps, async (req) => {
+  return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags] = await Promise.all([checkDatabase(deps), deps.flags.all()]);
+    const [database, flags] = await Promise.all([checkDatabase(deps, log), deps.flags.all()]);
     const { openai, whatsapp } = deps.config;
     const body = {
       status: database.ok ? "ok" : "unavailable",
@@ -32,7 +33,7 @@ export function createHandler(deps: Deps) {
   });
 }
 
-async function checkDatabase(deps: Deps) {
+async function checkDatabase(deps: Deps, log: Logger) {
   const started = deps.now();
   const latency = () => Math.round((deps.now() - started) * 10) / 10;
   try {
@@ -40,7 +41,7 @@ async function checkDatabase(deps: Deps) {
     return { ok: true, latency_ms: latency(), transport: deps.db.transport };
   } catch (err) {
     const error = err instanceof HttpError ? err.code : "database_error";
-    deps.log.error("health", `ERROR database check failed: ${error}`, { error: err });
+    log.error("health", `ERROR database check failed: ${error}`, { error: err });
     return { ok: false, latency_ms: latency(), transport: deps.db.transport, error };
   }
 }

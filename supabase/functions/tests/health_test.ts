@@ -59,7 +59,9 @@ dbTest("health answers 503 naming the database when it does not answer", async (
   assert.equal(body.checks.database.ok, false);
   assert.equal(body.checks.database.error, "database_unavailable");
   assert.equal(body.flags.WHATSAPP_INTEGRATION_ENABLED, true, "defaults when the table is unreachable");
-  assert.ok(t.lines.some((l) => l.level === "error" && String(l.msg).includes("ERROR")));
+  const error = t.lines.find((l) => l.level === "error" && String(l.msg).includes("ERROR"));
+  assert.ok(error, "an error line");
+  assert.equal(error.request_id, res.headers.get("x-request-id"), "the error line carries the request id");
 });
 
 dbTest("health answers 503 database_timeout when the database accepts but never answers", async () => {
