@@ -47,7 +47,7 @@ as_pg_user() {
 }
 
 # Creates (when new) and starts a cluster. Args: data_dir port cron_db fsync(on|off).
-# Prints nothing; returns once the server accepts connections.
+# Returns once the server accepts connections; 1 when the port is taken, 2 when it fails otherwise.
 start_cluster() {
   local dir="$1" port="$2" cron_db="$3" fsync="$4"
   mkdir -p "$dir"
@@ -63,9 +63,8 @@ start_cluster() {
     rm -f "$pw"
     as_pg_user mkdir -p "$dir/run"
     cat >>"$dir/data/postgresql.conf" <<CONF
-# voucher-agents local cluster
+# voucher-agents local cluster (the port is given at start)
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$dir/run'
 shared_preload_libraries = 'pg_cron,pg_stat_statements'
 cron.database_name = '$cron_db'
@@ -77,10 +76,13 @@ max_connections = 100
 log_min_messages = warning
 CONF
   fi
-  if ! as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    port_free "$port" || die "port $port is taken by another program (is another clone's ./scripts/dev running?)"
-    as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null ||
-      { tail -20 "$dir/postgres.log" >&2; die "Postgres did not start (log: $dir/postgres.log)"; }
+  as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && return 0
+  port_free "$port" || return 1
+  if ! as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/postgres.log" -w -t 30 start >/dev/null; then
+    # Another cluster may have bound the port between the check and the start.
+    grep -q "Address already in use" "$dir/postgres.log" 2>/dev/null && return 1
+    tail -20 "$dir/postgres.log" >&2
+    return 2
   fi
 }
 
@@ -108,8 +110,8 @@ migrate_db() {
   if [ "$(psql_at "$port" "$db" -tAc "select to_regclass('supabase_migrations.schema_migrations') is null")" = t ]; then
     NEW_DATABASE=1
   fi
-  (cd "$ROOT" && supabase migration up --db-url "postgresql://postgres:postgres@127.0.0.1:$port/$db?sslmode=disable" >"$LOCAL/migrate.log" 2>&1) ||
-    { cat "$LOCAL/migrate.log" >&2; die "migrations failed on $db"; }
+  (cd "$ROOT" && supabase migration up --db-url "postgresql://postgres:postgres@127.0.0.1:$port/$db?sslmode=disable" >"$LOCAL/migrate-$port.log" 2>&1) ||
+    { cat "$LOCAL/migrate-$port.log" >&2; die "migrations failed on $db"; }
 }
 
 # First free TCP port on 127.0.0.1 from $1 upward.
@@ -129,12 +131,20 @@ start_test_cluster() {
   TEST_PG_DIR="$(mktemp -d "$LOCAL/test-pg.XXXXXX")"
   chmod 755 "$TEST_PG_DIR"
   TEST_TEMPLATE_DB=voucher_template
-  TEST_PG_PORT="$(free_port 55432)"
-  start_cluster "$TEST_PG_DIR" "$TEST_PG_PORT" "$TEST_TEMPLATE_DB" off
+  local attempt status
+  for attempt in 1 2 3 4 5 6 7 8; do
+    # A random start keeps clones that test at the same time from racing for one port.
+    TEST_PG_PORT="$(free_port $((55432 + RANDOM % 2000)))"
+    status=0
+    start_cluster "$TEST_PG_DIR" "$TEST_PG_PORT" "$TEST_TEMPLATE_DB" off || status=$?
+    [ "$status" = 1 ] || break
+  done
+  [ "$status" = 0 ] || die "the test cluster did not start (log: $TEST_PG_DIR/postgres.log)"
   psql_at "$TEST_PG_PORT" postgres -c "create database $TEST_TEMPLATE_DB" >/dev/null
   migrate_db "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
   psql_at "$TEST_PG_PORT" postgres -c "alter system set cron.database_name = 'postgres'" >/dev/null
-  as_pg_user "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/postgres.log" -w -t 30 -m fast restart >/dev/null ||
+  as_pg_user "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -o "-p $TEST_PG_PORT" -l "$TEST_PG_DIR/postgres.log" -w -t 30 -m fast \
+    restart >/dev/null ||
     die "test cluster did not restart"
   export TEST_PG_PORT TEST_TEMPLATE_DB
 }
