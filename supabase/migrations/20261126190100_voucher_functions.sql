@@ -156,12 +156,27 @@ end;
 $$;
 comment on function public.create_voucher(text, text, bigint, text) is 'Issues a voucher for a customer; the same idempotency key returns the first voucher (created: false) instead of a second one.';
 
+create or replace function public.raise_voucher_transition_error(p_action text, p_code text) returns void
+language plpgsql stable security invoker set search_path = '' as $$
+declare
+  current_status public.voucher_status;
+begin
+  select v.status into current_status from public.vouchers v where v.code = p_code;
+  if current_status is null then
+    raise exception using errcode = 'PT404', message = format('Cannot %s voucher: no voucher has that code', p_action),
+      detail = 'voucher_not_found';
+  end if;
+  raise exception using errcode = 'PT409', message = format('Cannot %s voucher: status is %s', p_action, current_status),
+    detail = 'voucher_' || current_status;
+end;
+$$;
+comment on function public.raise_voucher_transition_error(text, text) is 'Raises why a guarded transition found no issued voucher: PT404 voucher_not_found, or PT409 with its status.';
+
 create or replace function public.redeem_voucher(p_operator_msisdn text, p_code text) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   operator_id uuid;
   voucher public.vouchers;
-  current_status public.voucher_status;
 begin
   operator_id := public.require_active_operator(p_operator_msisdn);
   -- The guard is in the where clause: concurrent redeems queue on the row lock and all but the
@@ -173,13 +188,8 @@ begin
   if voucher.id is not null then
     return public.voucher_to_json(voucher);
   end if;
-  select v.status into current_status from public.vouchers v where v.code = upper(btrim(p_code));
-  if current_status is null then
-    raise exception using errcode = 'PT404', message = 'Cannot redeem voucher: no voucher has that code',
-      detail = 'voucher_not_found';
-  end if;
-  raise exception using errcode = 'PT409', message = format('Cannot redeem voucher: status is %s', current_status),
-    detail = 'voucher_' || current_status;
+  perform public.raise_voucher_transition_error('redeem', upper(btrim(p_code)));
+  return null;  -- not reached: the call above always raises
 end;
 $$;
 comment on function public.redeem_voucher(text, text) is 'Marks an issued voucher redeemed by an active operator; fails with PT404 or PT409 (status is redeemed or void) otherwise.';
@@ -189,7 +199,6 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   operator_id uuid;
   voucher public.vouchers;
-  current_status public.voucher_status;
 begin
   operator_id := public.require_active_operator(p_operator_msisdn);
   if p_reason is null or btrim(p_reason) = '' then
@@ -207,13 +216,8 @@ begin
   if voucher.id is not null then
     return public.voucher_to_json(voucher);
   end if;
-  select v.status into current_status from public.vouchers v where v.code = upper(btrim(p_code));
-  if current_status is null then
-    raise exception using errcode = 'PT404', message = 'Cannot void voucher: no voucher has that code',
-      detail = 'voucher_not_found';
-  end if;
-  raise exception using errcode = 'PT409', message = format('Cannot void voucher: status is %s', current_status),
-    detail = 'voucher_' || current_status;
+  perform public.raise_voucher_transition_error('void', upper(btrim(p_code)));
+  return null;  -- not reached: the call above always raises
 end;
 $$;
 comment on function public.void_voucher(text, text, text) is 'Cancels an issued voucher with a reason; fails with PT404, PT409 or PT400 (no reason) otherwise.';

@@ -255,6 +255,10 @@ export type Database = {
         Returns: Json
       }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
+      raise_voucher_transition_error: {
+        Args: { p_action: string; p_code: string }
+        Returns: undefined
+      }
       redeem_voucher: {
         Args: { p_code: string; p_operator_msisdn: string }
         Returns: Json

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
+import { rejectsWith } from "../tests/_assert.ts";
 import { readBodyLimited, readJsonObject, requireMethod } from "./http.ts";
 import { HttpError } from "./errors.ts";
 
 const encoder = new TextEncoder();
-
-/** Asserts `promise` rejects with an HttpError of `status` and `code`; returns it. */
-async function rejectsWith(promise: Promise<unknown>, status: number, code: string): Promise<HttpError> {
-  let caught: unknown;
-  await assert.rejects(promise, (err) => {
-    caught = err;
-    return true;
-  });
-  assert.ok(caught instanceof HttpError, `expected an HttpError, got ${String(caught)}`);
-  assert.equal(caught.status, status);
-  assert.equal(caught.code, code);
-  return caught;
-}
 
 /** A body stream that yields `chunks` one by one and records how many were pulled. */
 function chunkedStream(chunks: Uint8Array[]) {

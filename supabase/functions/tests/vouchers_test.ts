@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../_shared/errors.ts";
+import { rejectsWith } from "./_assert.ts";
 import { dbTest, insertCustomer, testDeps, testSql } from "./_helpers.ts";
 
 const sql = await testSql();
@@ -49,9 +50,10 @@ dbTest("create_voucher is idempotent on its key, even when the same call races i
 dbTest("guarded transitions report their reason as HttpErrors through the sql transport", async () => {
   const { deps } = await testDeps();
   const { code } = await createVoucher("void-then-redeem");
-  await assert.rejects(
+  await rejectsWith(
     deps.db.rpc("void_voucher", { p_operator_msisdn: OPERATOR, p_code: code, p_reason: " " }),
-    (e) => e instanceof HttpError && e.status === 400 && e.code === "reason_required",
+    400,
+    "reason_required",
   );
   const voided = await deps.db.rpc("void_voucher", {
     p_operator_msisdn: OPERATOR,

@@ -6,6 +6,7 @@ select plan(35);
 
 select functions_are('public', array[
   'set_updated_at', 'generate_voucher_code', 'voucher_to_json', 'require_active_operator', 'lookup_customer',
+  'raise_voucher_transition_error',
   'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_request',
   'request_metrics', 'prune_request_log'], 'public has exactly the known functions');
 

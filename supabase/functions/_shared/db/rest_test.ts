@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
+import { rejectsWith } from "../../tests/_assert.ts";
 import { createDb, toHttpError } from "./mod.ts";
 import { definedArgs, withTimeout } from "./_common.ts";
 import { HttpError } from "../errors.ts";
 
 const URL_BASE = "http://127.0.0.1:1";
-
-/** Asserts `promise` rejects with an HttpError of `status` and `code`; returns it. */
-async function rejectsWith(promise: Promise<unknown>, status: number, code: string): Promise<HttpError> {
-  let caught: unknown;
-  await assert.rejects(promise, (err) => {
-    caught = err;
-    return true;
-  });
-  assert.ok(caught instanceof HttpError, `expected an HttpError, got ${String(caught)}`);
-  assert.equal(caught.status, status);
-  assert.equal(caught.code, code);
-  return caught;
-}
 
 interface Seen {
   method: string;
