@@ -10,21 +10,7 @@ insert into public.customers (id, msisdn, name) values
   ('00000000-0000-4000-8000-000000000411', '+250788000411', 'Claudine'),
   ('00000000-0000-4000-8000-000000000412', '+250788000412', 'Emmanuel');
 
--- SQLSTATE and detail (the machine code the edge functions map) of a failing statement.
-create function pg_temp.error_of(sql text) returns text language plpgsql as $$
-declare
-  state text;
-  detail text;
-begin
-  execute sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, detail = pg_exception_detail;
-  return state || ' ' || coalesce(detail, '');
-end;
-$$;
-create temp table results (name text primary key, j jsonb);
-grant all on results to service_role;
+\ir _helpers.psql
 
 set local role service_role;
 

@@ -12,20 +12,7 @@ insert into public.vouchers (code, customer_id, amount_rwf)
 select c, '00000000-0000-4000-8000-000000000511', 5000
 from unnest(array['RDMA-AAA2', 'RDMB-BBB2', 'VXDA-AAA2', 'VXDB-BBB2', 'KEEP-AAA2']) c;
 
-create function pg_temp.error_of(sql text) returns text language plpgsql as $$
-declare
-  state text;
-  detail text;
-begin
-  execute sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, detail = pg_exception_detail;
-  return state || ' ' || coalesce(detail, '');
-end;
-$$;
-create temp table results (name text primary key, j jsonb);
-grant all on results to service_role;
+\ir _helpers.psql
 
 set local role service_role;
 

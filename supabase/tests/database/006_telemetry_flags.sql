@@ -3,8 +3,7 @@ begin;
 create extension if not exists pgtap with schema extensions;
 select plan(31);
 
-create temp table results (name text primary key, j jsonb);
-grant all on results to service_role;
+\ir _helpers.psql
 set local role service_role;
 
 -- get_feature_flags ------------------------------------------------------------------------
