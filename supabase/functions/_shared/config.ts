@@ -67,7 +67,7 @@ export interface Config {
 }
 
 /** Variables a function cannot run without, beyond the database. */
-export type RequiredVar = "TOOL_API_KEYS" | "METRICS_TOKEN";
+export type RequiredVar = "TOOL_API_KEYS" | "METRICS_TOKEN" | "WHATSAPP_VERIFY_TOKEN" | "WHATSAPP_APP_SECRET";
 
 /** Thrown at start when the environment is incomplete or malformed; names every variable at fault. */
 export class ConfigError extends Error {

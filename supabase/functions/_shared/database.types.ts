@@ -30,6 +30,54 @@ export type Database = {
         }
         Relationships: []
       }
+      conversations: {
+        Row: {
+          claimed_by: string | null
+          claimed_until: string | null
+          created_at: string
+          id: string
+          last_inbound_at: string | null
+          profile_name: string | null
+          state: string
+          state_reason: string | null
+          throttled_until: string | null
+          updated_at: string
+          user_id: string | null
+          username: string | null
+          wa_id: string | null
+        }
+        Insert: {
+          claimed_by?: string | null
+          claimed_until?: string | null
+          created_at?: string
+          id?: string
+          last_inbound_at?: string | null
+          profile_name?: string | null
+          state?: string
+          state_reason?: string | null
+          throttled_until?: string | null
+          updated_at?: string
+          user_id?: string | null
+          username?: string | null
+          wa_id?: string | null
+        }
+        Update: {
+          claimed_by?: string | null
+          claimed_until?: string | null
+          created_at?: string
+          id?: string
+          last_inbound_at?: string | null
+          profile_name?: string | null
+          state?: string
+          state_reason?: string | null
+          throttled_until?: string | null
+          updated_at?: string
+          user_id?: string | null
+          username?: string | null
+          wa_id?: string | null
+        }
+        Relationships: []
+      }
       customers: {
         Row: {
           created_at: string
@@ -77,6 +125,126 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      message_status_events: {
+        Row: {
+          callback_data: string | null
+          created_at: string
+          errors: NonNullable<Json>
+          id: number
+          occurred_at: string
+          payload: NonNullable<Json>
+          status: string
+          wa_message_id: string
+        }
+        Insert: {
+          callback_data?: string | null
+          created_at?: string
+          errors?: NonNullable<Json>
+          id?: never
+          occurred_at: string
+          payload: NonNullable<Json>
+          status: string
+          wa_message_id: string
+        }
+        Update: {
+          callback_data?: string | null
+          created_at?: string
+          errors?: NonNullable<Json>
+          id?: never
+          occurred_at?: string
+          payload?: NonNullable<Json>
+          status?: string
+          wa_message_id?: string
+        }
+        Relationships: []
+      }
+      messages: {
+        Row: {
+          attempts: number
+          body: string | null
+          conversation_id: string
+          created_at: string
+          delivered_at: string | null
+          direction: string
+          error_code: number | null
+          error_title: string | null
+          failed_at: string | null
+          id: string
+          in_reply_to: string | null
+          next_attempt_at: string | null
+          payload: NonNullable<Json>
+          read_at: string | null
+          sent_at: string | null
+          seq: number
+          status: string
+          type: string
+          updated_at: string
+          wa_message_id: string | null
+          wa_timestamp: string | null
+        }
+        Insert: {
+          attempts?: number
+          body?: string | null
+          conversation_id: string
+          created_at?: string
+          delivered_at?: string | null
+          direction: string
+          error_code?: number | null
+          error_title?: string | null
+          failed_at?: string | null
+          id?: string
+          in_reply_to?: string | null
+          next_attempt_at?: string | null
+          payload?: NonNullable<Json>
+          read_at?: string | null
+          sent_at?: string | null
+          seq?: number
+          status: string
+          type: string
+          updated_at?: string
+          wa_message_id?: string | null
+          wa_timestamp?: string | null
+        }
+        Update: {
+          attempts?: number
+          body?: string | null
+          conversation_id?: string
+          created_at?: string
+          delivered_at?: string | null
+          direction?: string
+          error_code?: number | null
+          error_title?: string | null
+          failed_at?: string | null
+          id?: string
+          in_reply_to?: string | null
+          next_attempt_at?: string | null
+          payload?: NonNullable<Json>
+          read_at?: string | null
+          sent_at?: string | null
+          seq?: number
+          status?: string
+          type?: string
+          updated_at?: string
+          wa_message_id?: string | null
+          wa_timestamp?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_in_reply_to_fkey"
+            columns: ["in_reply_to"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       operators: {
         Row: {
@@ -219,6 +387,30 @@ export type Database = {
           },
         ]
       }
+      whatsapp_events: {
+        Row: {
+          created_at: string
+          field: string | null
+          id: number
+          kind: string
+          payload: NonNullable<Json>
+        }
+        Insert: {
+          created_at?: string
+          field?: string | null
+          id?: never
+          kind: string
+          payload: NonNullable<Json>
+        }
+        Update: {
+          created_at?: string
+          field?: string | null
+          id?: never
+          kind?: string
+          payload?: NonNullable<Json>
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
@@ -233,6 +425,7 @@ export type Database = {
         }
         Returns: Json
       }
+      delivery_rank: { Args: { p_status: string }; Returns: number }
       generate_voucher_code: {
         Args: Record<PropertyKey, never>
         Returns: string
@@ -255,6 +448,10 @@ export type Database = {
         Returns: Json
       }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
+      prune_whatsapp_events: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       raise_voucher_transition_error: {
         Args: { p_action: string; p_code: string }
         Returns: undefined
@@ -273,6 +470,99 @@ export type Database = {
         Args: { v: Database["public"]["Tables"]["vouchers"]["Row"] }
         Returns: Json
       }
+      whatsapp_apply_status_events: {
+        Args: { p_message_id: string }
+        Returns: undefined
+      }
+      whatsapp_claim_turn: {
+        Args: {
+          p_conversation_id: string
+          p_lease_seconds?: number
+          p_worker: string
+        }
+        Returns: Json
+      }
+      whatsapp_conversation_for: {
+        Args: {
+          p_profile_name?: string
+          p_user_id: string
+          p_username?: string
+          p_wa_id: string
+        }
+        Returns: string
+      }
+      whatsapp_finish_turn: {
+        Args: {
+          p_conversation_id: string
+          p_handoff?: boolean
+          p_message_ids: string[]
+          p_outcome: string
+          p_replies: string[]
+          p_worker: string
+        }
+        Returns: number
+      }
+      whatsapp_ingest: {
+        Args: { p_events: Json; p_messages: Json; p_statuses: Json }
+        Returns: Json
+      }
+      whatsapp_next_outbox: {
+        Args: { p_conversation_id: string; p_worker: string }
+        Returns: Json
+      }
+      whatsapp_pending_conversations: {
+        Args: { p_limit?: number }
+        Returns: string[]
+      }
+      whatsapp_record_send: {
+        Args: {
+          p_error_code?: number
+          p_error_title?: string
+          p_message_id: string
+          p_outcome: string
+          p_retry_after_ms?: number
+          p_wa_message_id?: string
+        }
+        Returns: undefined
+      }
+      whatsapp_release: {
+        Args: { p_conversation_id: string; p_force?: boolean; p_worker: string }
+        Returns: boolean
+      }
+      whatsapp_requeue_stuck: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
+      whatsapp_require_claim: {
+        Args: { p_conversation_id: string; p_worker: string }
+        Returns: {
+          claimed_by: string | null
+          claimed_until: string | null
+          created_at: string
+          id: string
+          last_inbound_at: string | null
+          profile_name: string | null
+          state: string
+          state_reason: string | null
+          throttled_until: string | null
+          updated_at: string
+          user_id: string | null
+          username: string | null
+          wa_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "conversations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
+      whatsapp_setting: {
+        Args: { p_default: number; p_key: string }
+        Returns: number
+      }
+      whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
     }
     Enums: {
       voucher_status: "issued" | "redeemed" | "void"

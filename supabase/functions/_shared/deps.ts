@@ -13,7 +13,16 @@ export function createDeps(env: Record<string, string | undefined>, required: Re
   const log = createLogger({ level: config.logLevel });
   const db = createDb(config.db);
   const flags = createFlags({ db, overrides: config.flagOverrides, now: () => performance.now(), log });
-  return { config, db, log, flags, now: () => performance.now(), waitUntil };
+  return {
+    config,
+    db,
+    log,
+    flags,
+    now: () => performance.now(),
+    waitUntil,
+    fetch: globalThis.fetch.bind(globalThis),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
 }
 
 /**

@@ -73,7 +73,16 @@ function scrubValue(value: unknown, depth: number): unknown {
   if (typeof value === "string") return scrubText(value);
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: scrubText(value.message), ...(code ? { code: String(code) } : {}) };
+    // The cause's message and SQLSTATE say what the database refused; its detail (row values) is left out.
+    const cause = value.cause instanceof Error && depth < MAX_DEPTH
+      ? scrubValue(value.cause, depth + 1)
+      : undefined;
+    return {
+      name: value.name,
+      message: scrubText(value.message),
+      ...(code ? { code: String(code) } : {}),
+      ...(cause ? { cause } : {}),
+    };
   }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[nested]";

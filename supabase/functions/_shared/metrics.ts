@@ -22,6 +22,19 @@ export interface Metrics {
   functions: FunctionMetrics[];
   database: { connections_in_use: number; max_connections: number };
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number };
+  whatsapp: WhatsappMetrics;
+}
+
+/** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
+export interface WhatsappMetrics {
+  inbound: number;
+  replies_sent: number;
+  delivered_or_read: number;
+  /** delivered or read over sent; 0 when nothing was sent. */
+  delivery_rate: number;
+  failures_by_code: Record<string, number>;
+  oldest_unprocessed_seconds: number;
+  outbox_waiting: number;
 }
 
 interface RawMetrics {
@@ -53,7 +66,12 @@ export function parseWindow(value: string | null): WindowName {
 /** Reads the window's request statistics and the database's connection counts. */
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
-  const raw = await db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as RawMetrics;
+  const [raw, wa] = await Promise.all([
+    db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
+    db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
+      Omit<WhatsappMetrics, "delivery_rate">
+    >,
+  ]);
   const memory = Deno.memoryUsage();
   return {
     window,
@@ -69,6 +87,15 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       latency_ms: { p50: round(f.p50_ms, 2), p95: round(f.p95_ms, 2), p99: round(f.p99_ms, 2) },
     })),
     database: raw.database,
+    whatsapp: {
+      inbound: wa.inbound,
+      replies_sent: wa.replies_sent,
+      delivered_or_read: wa.delivered_or_read,
+      delivery_rate: wa.replies_sent ? round(wa.delivered_or_read / wa.replies_sent, 4) : 0,
+      failures_by_code: wa.failures_by_code,
+      oldest_unprocessed_seconds: wa.oldest_unprocessed_seconds,
+      outbox_waiting: wa.outbox_waiting,
+    },
     memory: {
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,
@@ -123,6 +150,40 @@ export function toPrometheus(m: Metrics): string {
     m.database.connections_in_use,
   ]]);
   metric("voucher_db_connections_max", "The database's max_connections.", [[{}, m.database.max_connections]]);
+  const w = m.whatsapp;
+  const windowed = (value: number): [Record<string, string>, number][] => [[{ window: m.window }, value]];
+  metric(
+    "voucher_whatsapp_inbound_messages",
+    "WhatsApp messages received in the window.",
+    windowed(w.inbound),
+  );
+  metric(
+    "voucher_whatsapp_replies_sent",
+    "Replies the Graph API accepted in the window.",
+    windowed(w.replies_sent),
+  );
+  metric(
+    "voucher_whatsapp_delivery_rate",
+    "Replies delivered or read over replies sent.",
+    windowed(w.delivery_rate),
+  );
+  metric(
+    "voucher_whatsapp_failures",
+    "Replies failed in the window, by Meta error code.",
+    Object.entries(w.failures_by_code).map(([code, n]) => [{ window: m.window, code }, n]),
+  );
+  metric(
+    "voucher_whatsapp_oldest_unprocessed_seconds",
+    "Age of the oldest inbound message not yet answered.",
+    [[
+      {},
+      w.oldest_unprocessed_seconds,
+    ]],
+  );
+  metric("voucher_whatsapp_outbox_waiting", "Replies not yet accepted by the Graph API.", [[
+    {},
+    w.outbox_waiting,
+  ]]);
   metric("voucher_isolate_memory_bytes", "Memory of the isolate serving this request.", [
     [{ kind: "rss" }, m.memory.rss_bytes],
     [{ kind: "heap_used" }, m.memory.heap_used_bytes],

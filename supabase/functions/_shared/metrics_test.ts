@@ -5,14 +5,24 @@ import { HttpError } from "./errors.ts";
 
 const NOW = new Date("2026-11-26T12:00:00.000Z");
 
-/** A fake Db answering request_metrics with `raw`, recording the calls. */
-function fakeDb(raw: unknown) {
+const WA = {
+  inbound: 12,
+  replies_sent: 8,
+  delivered_or_read: 6,
+  failures_by_code: { "131047": 1 },
+  oldest_unprocessed_seconds: 4,
+  outbox_waiting: 0,
+  auth_error: null,
+};
+
+/** A fake Db answering request_metrics with `raw` and whatsapp_stats with `wa`, recording the calls. */
+function fakeDb(raw: unknown, wa: unknown = WA) {
   const calls: { fn: string; args: unknown }[] = [];
   const db = {
     transport: "sql",
     rpc: (fn: string, args: unknown) => {
       calls.push({ fn, args });
-      return Promise.resolve(raw);
+      return Promise.resolve(fn === "whatsapp_stats" ? wa : raw);
     },
     close: () => Promise.resolve(),
   } as unknown as Db;
@@ -63,6 +73,15 @@ function sampleMetrics(overrides: Partial<Metrics> = {}): Metrics {
     ],
     database: { connections_in_use: 4, max_connections: 100 },
     memory: { rss_bytes: 1000, heap_used_bytes: 200, heap_total_bytes: 300, external_bytes: 50 },
+    whatsapp: {
+      inbound: 12,
+      replies_sent: 8,
+      delivered_or_read: 6,
+      delivery_rate: 0.75,
+      failures_by_code: { "131047": 1, "130429": 2 },
+      oldest_unprocessed_seconds: 4,
+      outbox_waiting: 1,
+    },
     ...overrides,
   };
 }
@@ -98,8 +117,29 @@ Deno.test("collectMetrics() asks request_metrics for the window's seconds", asyn
   await collectMetrics(db, "24h", NOW);
   assert.deepEqual(calls, [
     { fn: "request_metrics", args: { p_window_seconds: 3_600 } },
+    { fn: "whatsapp_stats", args: { p_window_seconds: 3_600 } },
     { fn: "request_metrics", args: { p_window_seconds: 86_400 } },
+    { fn: "whatsapp_stats", args: { p_window_seconds: 86_400 } },
   ]);
+});
+
+Deno.test("collectMetrics() derives the WhatsApp delivery rate, 0 when nothing was sent", async () => {
+  const m = await collectMetrics(fakeDb(RAW).db, "5m", NOW);
+  assert.deepEqual(m.whatsapp, {
+    inbound: 12,
+    replies_sent: 8,
+    delivered_or_read: 6,
+    delivery_rate: 0.75,
+    failures_by_code: { "131047": 1 },
+    oldest_unprocessed_seconds: 4,
+    outbox_waiting: 0,
+  });
+  const none = await collectMetrics(
+    fakeDb(RAW, { ...WA, replies_sent: 0, delivered_or_read: 0 }).db,
+    "5m",
+    NOW,
+  );
+  assert.equal(none.whatsapp.delivery_rate, 0);
 });
 
 Deno.test("collectMetrics() computes rate_per_second and error_rate, and rounds the percentiles", async () => {
@@ -160,6 +200,12 @@ Deno.test("toPrometheus() writes # HELP and # TYPE <name> gauge exactly once per
     "voucher_request_latency_ms",
     "voucher_request_rate_per_second",
     "voucher_requests",
+    "voucher_whatsapp_delivery_rate",
+    "voucher_whatsapp_failures",
+    "voucher_whatsapp_inbound_messages",
+    "voucher_whatsapp_oldest_unprocessed_seconds",
+    "voucher_whatsapp_outbox_waiting",
+    "voucher_whatsapp_replies_sent",
   ]);
   for (const name of sampleNames) {
     assert.equal(lines.filter((l) => l.startsWith(`# HELP ${name} `)).length, 1, `HELP for ${name}`);
@@ -218,4 +264,14 @@ Deno.test("toPrometheus() still declares every metric when no function has reque
   assert.match(text, /^# TYPE voucher_requests gauge$/m);
   assert.doesNotMatch(text, /^voucher_requests\{/m);
   assert.match(text, /^voucher_db_connections_max 100$/m);
+});
+
+Deno.test("toPrometheus() exposes the WhatsApp channel, failures labelled by Meta code", () => {
+  const text = toPrometheus(sampleMetrics());
+  assert.match(text, /^voucher_whatsapp_inbound_messages\{window="5m"\} 12$/m);
+  assert.match(text, /^voucher_whatsapp_delivery_rate\{window="5m"\} 0\.75$/m);
+  assert.match(text, /^voucher_whatsapp_failures\{window="5m",code="131047"\} 1$/m);
+  assert.match(text, /^voucher_whatsapp_failures\{window="5m",code="130429"\} 2$/m);
+  assert.match(text, /^voucher_whatsapp_oldest_unprocessed_seconds 4$/m);
+  assert.match(text, /^# TYPE voucher_whatsapp_outbox_waiting gauge$/m);
 });

@@ -14,6 +14,9 @@ export interface Deps {
   /** Monotonic milliseconds, for durations. */
   now: () => number;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** Outbound HTTP (the Graph API, OpenAI): tests point it at fakes on loopback. */
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface RequestContext {

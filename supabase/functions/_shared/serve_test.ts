@@ -36,6 +36,8 @@ function fakeDeps() {
     flags: createFlags({ db, overrides: {}, now: () => 0, log }),
     now: () => (t += 5),
     waitUntil: (p) => void background.push(p),
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    sleep: () => Promise.resolve(),
   };
   return { deps, calls, lines, background, release };
 }

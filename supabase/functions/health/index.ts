@@ -13,7 +13,11 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 export function createHandler(deps: Deps) {
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags] = await Promise.all([checkDatabase(deps, log), deps.flags.all()]);
+    const [database, flags, tokenError] = await Promise.all([
+      checkDatabase(deps, log),
+      deps.flags.all(),
+      whatsappTokenError(deps),
+    ]);
     const { openai, whatsapp } = deps.config;
     const body = {
       status: database.ok ? "ok" : "unavailable",
@@ -25,6 +29,8 @@ export function createHandler(deps: Deps) {
           configured: Boolean(
             whatsapp.accessToken && whatsapp.phoneNumberId && whatsapp.appSecrets && whatsapp.verifyToken,
           ),
+          // Set when the Graph API refused the access token (code 190); cleared by the next send.
+          token_error: tokenError,
         },
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
@@ -43,6 +49,17 @@ async function checkDatabase(deps: Deps, log: Logger) {
     const error = err instanceof HttpError ? err.code : "database_error";
     log.error("health", `ERROR database check failed: ${error}`, { error: err });
     return { ok: false, latency_ms: latency(), transport: deps.db.transport, error };
+  }
+}
+
+async function whatsappTokenError(deps: Deps): Promise<{ title: string; at: string } | null> {
+  try {
+    const stats = await deps.db.rpc("whatsapp_stats", { p_window_seconds: 300 }, {
+      timeoutMs: HEALTH_DB_TIMEOUT_MS,
+    });
+    return (stats as { auth_error: { title: string; at: string } | null }).auth_error;
+  } catch {
+    return null; // the database check reports the outage
   }
 }
 

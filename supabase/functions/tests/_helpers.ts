@@ -78,6 +78,8 @@ export async function testDeps(env: Record<string, string> = {}): Promise<TestDe
     flags: createFlags({ db, overrides: config.flagOverrides, now: () => performance.now(), log, ttlMs: 0 }),
     now: () => performance.now(),
     waitUntil: (p) => void pending.push(p),
+    fetch: globalThis.fetch.bind(globalThis),
+    sleep: () => Promise.resolve(),
   };
   return {
     deps,

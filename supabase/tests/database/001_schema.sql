@@ -1,13 +1,14 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(65);
+select plan(103);
 
 select tables_are('public',
-  array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log'],
-  'public has exactly the six voucher tables');
+  array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
+    'conversations', 'messages', 'message_status_events', 'whatsapp_events'],
+  'public has exactly the six voucher tables and the four WhatsApp tables');
 
--- RLS enabled and a comment on every table (6 + 6 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (10 + 10 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
@@ -67,7 +68,7 @@ select is(pg_get_indexdef(to_regclass('public.request_log_created_idx')),
 select is(
   array(select t.tgrelid::regclass::text from pg_catalog.pg_trigger t
         where t.tgname like '%\_set\_updated\_at' and not t.tgisinternal order by 1),
-  array['app_settings', 'customers', 'feature_flags', 'operators', 'vouchers'],
+  array['app_settings', 'conversations', 'customers', 'feature_flags', 'messages', 'operators', 'vouchers'],
   'every table with updated_at has a set_updated_at trigger');
 insert into public.customers (id, msisdn, name, updated_at)
 values ('00000000-0000-4000-8000-000000000001', '+250788000001', 'Aline', '2000-01-01');
@@ -154,6 +155,85 @@ select throws_ok($$insert into public.request_log (function_name, method, status
 select throws_ok($$insert into public.request_log (function_name, method, status, duration_ms) values ('health', 'GET', 200, -1)$$,
   '23514', 'new row for relation "request_log" violates check constraint "request_log_duration_ms_check"',
   'a negative duration is rejected');
+
+-- WhatsApp tables ----------------------------------------------------------------------------
+select col_is_unique('public', 'conversations', array['wa_id'], 'conversations.wa_id is unique');
+select col_is_unique('public', 'conversations', array['user_id'], 'conversations.user_id is unique');
+select col_default_is('public', 'conversations', 'state', 'bot', 'conversations start in state bot');
+select col_type_is('public', 'conversations', 'claimed_until', 'timestamp with time zone',
+  'conversations.claimed_until is timestamptz');
+select col_is_unique('public', 'messages', array['wa_message_id'], 'messages.wa_message_id is unique');
+select col_is_unique('public', 'message_status_events', array['wa_message_id', 'status'],
+  'a status event is unique per (wa_message_id, status)');
+select col_type_is('public', 'messages', 'payload', 'jsonb', 'messages.payload is jsonb');
+select col_not_null('public', 'messages', 'payload', 'messages.payload is not null');
+select col_default_is('public', 'messages', 'attempts', '0', 'messages.attempts defaults to 0');
+select fk_ok('public', 'messages', 'conversation_id', 'public', 'conversations', 'id',
+  'messages.conversation_id references conversations');
+select fk_ok('public', 'messages', 'in_reply_to', 'public', 'messages', 'id', 'messages.in_reply_to references messages');
+select indexes_are('public', 'conversations', array['conversations_pkey', 'conversations_wa_id_key',
+  'conversations_user_id_key'], 'conversations has exactly its three indexes');
+select indexes_are('public', 'messages', array['messages_pkey', 'messages_wa_message_id_key',
+  'messages_conversation_created_idx', 'messages_inbound_waiting_idx', 'messages_outbox_idx', 'messages_created_idx',
+  'messages_in_reply_to_idx'], 'messages has exactly its seven indexes');
+select indexes_are('public', 'message_status_events', array['message_status_events_pkey',
+  'message_status_events_wa_message_id_status_key', 'message_status_events_callback_idx',
+  'message_status_events_created_idx'], 'message_status_events has exactly its four indexes');
+select indexes_are('public', 'whatsapp_events', array['whatsapp_events_pkey', 'whatsapp_events_created_idx'],
+  'whatsapp_events has exactly its two indexes');
+select is(pg_get_indexdef(to_regclass('public.messages_inbound_waiting_idx')),
+  'CREATE INDEX messages_inbound_waiting_idx ON public.messages USING btree (conversation_id, created_at) WHERE ((direction = ''inbound''::text) AND (status = ANY (ARRAY[''received''::text, ''processing''::text])))',
+  'messages_inbound_waiting_idx is partial on waiting inbound messages');
+select is(pg_get_indexdef(to_regclass('public.messages_outbox_idx')),
+  'CREATE INDEX messages_outbox_idx ON public.messages USING btree (conversation_id, created_at, seq) WHERE ((direction = ''outbound''::text) AND (status = ANY (ARRAY[''pending''::text, ''sending''::text])))',
+  'messages_outbox_idx is (conversation_id, created_at, seq), partial on the unsent outbox');
+select is(pg_get_indexdef(to_regclass('public.messages_created_idx')),
+  'CREATE INDEX messages_created_idx ON public.messages USING btree (created_at) INCLUDE (direction, status)',
+  'messages_created_idx covers the stats query');
+select is(pg_get_indexdef(to_regclass('public.message_status_events_callback_idx')),
+  'CREATE INDEX message_status_events_callback_idx ON public.message_status_events USING btree (callback_data) WHERE (callback_data IS NOT NULL)',
+  'message_status_events_callback_idx is partial on callback_data');
+select is(
+  (select jsonb_object_agg(key, value) from public.app_settings
+   where key in ('whatsapp_rate_limit_per_minute', 'whatsapp_hold_seconds')),
+  '{"whatsapp_rate_limit_per_minute": 20, "whatsapp_hold_seconds": 3600}'::jsonb,
+  'the WhatsApp settings are seeded with their defaults');
+
+select throws_ok($$insert into public.conversations (profile_name) values ('Nobody')$$,
+  '23514', 'new row for relation "conversations" violates check constraint "conversations_has_key"',
+  'a conversation with neither wa_id nor user_id is rejected');
+select throws_ok($$insert into public.conversations (wa_id) values ('+250788000001')$$,
+  '23514', 'new row for relation "conversations" violates check constraint "conversations_wa_id_check"',
+  'a wa_id with a + is rejected (Meta sends digits only)');
+select throws_ok($$insert into public.conversations (user_id) values ('ab')$$,
+  '23514', 'new row for relation "conversations" violates check constraint "conversations_user_id_check"',
+  'a two-character user_id is rejected');
+select throws_ok($$insert into public.conversations (wa_id, state) values ('250788000001', 'robot')$$,
+  '23514', 'new row for relation "conversations" violates check constraint "conversations_state_check"',
+  'an unknown conversation state is rejected');
+insert into public.conversations (id, wa_id) values ('00000000-0000-4000-8000-0000000000c1', '250788000001');
+select throws_ok($$insert into public.conversations (wa_id) values ('250788000001')$$,
+  '23505', 'duplicate key value violates unique constraint "conversations_wa_id_key"',
+  'a second conversation with the same wa_id is rejected');
+select throws_ok($$insert into public.messages (conversation_id, direction, type, status)
+  values ('00000000-0000-4000-8000-0000000000c1', 'inbound', 'text', 'pending')$$,
+  '23514', 'new row for relation "messages" violates check constraint "messages_status_by_direction"',
+  'an inbound message with an outbound status is rejected');
+select throws_ok($$insert into public.messages (conversation_id, direction, type, status)
+  values ('00000000-0000-4000-8000-0000000000c1', 'outbound', 'text', 'received')$$,
+  '23514', 'new row for relation "messages" violates check constraint "messages_status_by_direction"',
+  'an outbound message with an inbound status is rejected');
+select throws_ok($$insert into public.whatsapp_events (kind, payload) values ('status', '{}')$$,
+  '23514', 'new row for relation "whatsapp_events" violates check constraint "whatsapp_events_kind_check"',
+  'a whatsapp_events kind other than error or field is rejected');
+insert into public.messages (conversation_id, direction, type, status)
+values ('00000000-0000-4000-8000-0000000000c1', 'inbound', 'text', 'received');
+update public.conversations set profile_name = 'P', updated_at = '2000-01-01'
+where id = '00000000-0000-4000-8000-0000000000c1';
+select is((select updated_at from public.conversations where id = '00000000-0000-4000-8000-0000000000c1'), now(),
+  'updating a conversation sets updated_at to now()');
+delete from public.conversations where id = '00000000-0000-4000-8000-0000000000c1';
+select is((select count(*)::integer from public.messages), 0, 'deleting a conversation deletes its messages');
 
 select * from finish();
 rollback;

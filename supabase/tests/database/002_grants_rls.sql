@@ -2,13 +2,17 @@
 -- function is security invoker with an empty search_path.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(35);
+select plan(41);
 
 select functions_are('public', array[
   'set_updated_at', 'generate_voucher_code', 'voucher_to_json', 'require_active_operator', 'lookup_customer',
   'raise_voucher_transition_error',
   'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_request',
-  'request_metrics', 'prune_request_log'], 'public has exactly the known functions');
+  'request_metrics', 'prune_request_log',
+  'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'whatsapp_setting',
+  'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
+  'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
+  'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -27,7 +31,7 @@ from (values ('anon'), ('authenticated'), ('public')) r (role);
 select is(
   array(select c.relname::text from pg_catalog.pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
-          and has_sequence_privilege(r.role, c.oid, 'USAGE, SELECT, UPDATE')
+          and case when c.relkind = 'S' then has_sequence_privilege(r.role, c.oid, 'USAGE, SELECT, UPDATE') end
         order by 1),
   '{}'::text[], format('%s has no privilege on any public sequence', r.role))
 from (values ('anon'), ('authenticated')) r (role);
@@ -40,10 +44,16 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'customers', 'feature_flags', 'operators', 'request_log', 'vouchers'],
+  array['app_settings', 'conversations', 'customers', 'feature_flags', 'message_status_events', 'messages',
+    'operators', 'request_log', 'vouchers', 'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
-select ok(has_sequence_privilege('service_role', 'public.request_log_id_seq', 'USAGE'),
-  'service_role can use the request_log identity sequence');
+select is(
+  array(select c.relname::text from pg_catalog.pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
+          and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
+        order by 1),
+  array['message_status_events_id_seq', 'request_log_id_seq', 'whatsapp_events_id_seq'],
+  'service_role can use every identity sequence');
 
 -- Function privileges.
 select is(
@@ -88,6 +98,10 @@ select throws_ok('select public.health_check()', '42501', 'permission denied for
   'anon cannot call health_check');
 select throws_ok($$select public.lookup_customer('+250788000001')$$, '42501',
   'permission denied for function lookup_customer', 'anon cannot call lookup_customer');
+select throws_ok('select * from public.messages', '42501', 'permission denied for table messages',
+  'anon cannot read messages');
+select throws_ok($$select public.whatsapp_ingest('[]', '[]', '[]')$$, '42501',
+  'permission denied for function whatsapp_ingest', 'anon cannot call whatsapp_ingest');
 reset role;
 set local role authenticated;
 select throws_ok($$insert into public.request_log (function_name, method, status, duration_ms) values ('x', 'GET', 200, 1)$$,
@@ -98,6 +112,10 @@ select throws_ok($$select public.create_voucher('+250788000002', '+250788000001'
   'permission denied for function create_voucher', 'authenticated cannot call create_voucher');
 select throws_ok($$select public.redeem_voucher('+250788000002', 'ABCD-EFG2')$$, '42501',
   'permission denied for function redeem_voucher', 'authenticated cannot call redeem_voucher');
+select throws_ok('select * from public.conversations', '42501', 'permission denied for table conversations',
+  'authenticated cannot read conversations');
+select throws_ok($$select public.whatsapp_claim_turn(gen_random_uuid(), gen_random_uuid())$$, '42501',
+  'permission denied for function whatsapp_claim_turn', 'authenticated cannot call whatsapp_claim_turn');
 reset role;
 
 -- RLS: no policies anywhere, so even a granted role sees no rows; service_role sees them all.
@@ -119,6 +137,10 @@ select lives_ok($$insert into public.operators (msisdn, name) values ('+25078800
   'service_role can insert operators');
 select lives_ok($$insert into public.request_log (function_name, method, status, duration_ms) values ('health', 'GET', 200, 1)$$,
   'service_role can insert into request_log (identity sequence included)');
+select lives_ok($$insert into public.whatsapp_events (kind, field, payload) values ('field', 'account_update', '{}')$$,
+  'service_role can insert into whatsapp_events (identity sequence included)');
+select lives_ok($$select public.whatsapp_ingest('[]', '[{"wa_message_id": "wamid.G", "status": "sent",
+  "timestamp": "2026-01-01T00:00:00Z"}]', '[]')$$, 'service_role can call whatsapp_ingest');
 reset role;
 
 select * from finish();

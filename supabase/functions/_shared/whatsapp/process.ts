@@ -1,0 +1,233 @@
+/**
+ * Answers conversations after the webhook has acknowledged them: claim a turn, respond, put the
+ * reply in the outbox, send the outbox in order, release. Every step is a guarded SQL function, so
+ * a crash anywhere leaves work the next invocation (or the cron job) picks up, never a lost or
+ * doubled reply.
+ */
+import type { Db } from "../db/mod.ts";
+import type { Flags } from "../flags.ts";
+import type { Logger } from "../log.ts";
+import {
+  BACKOFF_MS,
+  CLAIM_LEASE_SECONDS,
+  INLINE_SEND_RETRIES,
+  MAX_SEND_ATTEMPTS,
+  MAX_TURNS_PER_CLAIM,
+  PICKUP_BATCH,
+  RETRY_BASE_MS,
+} from "./constants.ts";
+import type { GraphClient } from "./graph.ts";
+import { splitText } from "./split.ts";
+import type { SendResult } from "./types.ts";
+
+/** Who is writing, as the claim reports it. */
+export interface Sender {
+  wa_id: string | null;
+  user_id: string | null;
+  msisdn: string | null;
+  role: "customer" | "operator";
+  language: string | null;
+}
+
+/** One turn: the sender and the messages waiting when it started, oldest first. */
+export interface Turn {
+  conversationId: string;
+  sender: Sender;
+  messages: { id: string; type: string; body: string | null; wa_message_id: string }[];
+}
+
+/** Produces the reply to a turn (the menu now, the agent later). */
+export type Responder = (turn: Turn) => Promise<{ text: string; handoff: boolean }>;
+
+export interface ProcessorDeps {
+  db: Db;
+  /** Absent when WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set: nothing is sent. */
+  graph: GraphClient | undefined;
+  flags: Flags;
+  log: Logger;
+  respond: Responder;
+  /** Notes sent when a sender is over the per-minute budget, by language. */
+  slowDown: (language: string | null) => string;
+  sleep: (ms: number) => Promise<void>;
+}
+
+interface Claim {
+  claimed: boolean;
+  state?: string;
+  throttle?: "none" | "notify" | "silent";
+  messages?: Turn["messages"];
+  sender?: Sender;
+}
+
+type OutboxItem = {
+  id: string;
+  body: string;
+  attempts: number;
+  wa_id: string | null;
+  user_id: string | null;
+};
+
+/** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
+export async function processConversations(
+  d: ProcessorDeps,
+  conversationIds: readonly string[],
+): Promise<void> {
+  const done = new Set<string>();
+  const run = async (id: string) => {
+    done.add(id);
+    try {
+      await processConversation(d, id);
+    } catch (error) {
+      // The claim lapses and the cron job or the next invocation takes the work up again.
+      d.log.error("whatsapp", "ERROR processing a conversation failed; it will be picked up again", {
+        conversation_id: id,
+        error,
+      });
+    }
+  };
+  for (const id of conversationIds) await run(id);
+  try {
+    const pending = await d.db.rpc("whatsapp_pending_conversations", { p_limit: PICKUP_BATCH }) as string[];
+    for (const id of pending.filter((id) => !done.has(id))) await run(id);
+  } catch (error) {
+    d.log.warn("whatsapp", "Cannot look for pending conversations", { error });
+  }
+}
+
+/** Claims one conversation and works until nothing is due, or returns at once if another worker has it. */
+export async function processConversation(d: ProcessorDeps, conversationId: string): Promise<void> {
+  const worker = crypto.randomUUID();
+  const ids = { p_conversation_id: conversationId, p_worker: worker };
+  for (let turn = 0; turn < MAX_TURNS_PER_CLAIM; turn++) {
+    const claim = await d.db.rpc("whatsapp_claim_turn", {
+      ...ids,
+      p_lease_seconds: CLAIM_LEASE_SECONDS,
+    }) as unknown as Claim;
+    if (!claim.claimed) return;
+    const sender = claim.sender!;
+    if (claim.messages?.length) {
+      await answerTurn(d, worker, { conversationId, sender, messages: claim.messages }, claim);
+    }
+    const outbox = await sendOutbox(d, conversationId, worker);
+    if (await d.db.rpc("whatsapp_release", { ...ids, p_force: outbox === "halted" })) return;
+  }
+  await d.db.rpc("whatsapp_release", { ...ids, p_force: true });
+}
+
+async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: Claim): Promise<void> {
+  const last = turn.messages.at(-1)!;
+  if (d.graph && await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
+    const read = await d.graph.markRead(last.wa_message_id, true);
+    if (!read.ok) {
+      d.log.warn("whatsapp", "Cannot mark the message read", { code: read.code, title: read.title });
+    }
+  }
+  let replies: string[] = [];
+  let handoff = false;
+  if (claim.throttle === "notify") replies = [d.slowDown(turn.sender.language)];
+  else if (claim.throttle !== "silent") {
+    const reply = await d.respond(turn);
+    replies = splitText(reply.text);
+    handoff = reply.handoff;
+  }
+  await d.db.rpc("whatsapp_finish_turn", {
+    p_conversation_id: turn.conversationId,
+    p_worker: worker,
+    p_message_ids: turn.messages.map((m) => m.id),
+    p_outcome: claim.throttle === "silent" ? "skipped" : "answered",
+    p_replies: replies,
+    p_handoff: handoff,
+  });
+  d.log.info("whatsapp", "turn answered", {
+    conversation_id: turn.conversationId,
+    messages: turn.messages.length,
+    replies: replies.length,
+    throttle: claim.throttle,
+    handoff,
+    role: turn.sender.role,
+  });
+}
+
+/** Sends the outbox oldest first: "done" (empty), "waiting" (a reply backs off) or "halted" (sending is off). */
+async function sendOutbox(d: ProcessorDeps, conversationId: string, worker: string) {
+  if (!d.graph || !(await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED"))) {
+    if (!d.graph) {
+      d.log.error(
+        "whatsapp",
+        "ERROR cannot send: WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set",
+      );
+    }
+    return "halted" as const;
+  }
+  for (;;) {
+    const next = await d.db.rpc("whatsapp_next_outbox", {
+      p_conversation_id: conversationId,
+      p_worker: worker,
+    }) as unknown as OutboxItem | { wait_until: string } | null;
+    if (!next) return "done" as const;
+    if ("wait_until" in next) return "waiting" as const;
+    const result = await sendWithRetries(d, d.graph, next);
+    if (await recordSend(d, next, result)) return "waiting" as const;
+  }
+}
+
+async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
+  const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
+  let result = await graph.sendText(to, item.body, item.id);
+  for (let i = 0; i < INLINE_SEND_RETRIES && !result.ok && result.kind === "retry"; i++) {
+    await d.sleep(result.retryAfterMs ?? RETRY_BASE_MS * 2 ** i);
+    result = await graph.sendText(to, item.body, item.id);
+  }
+  return result;
+}
+
+/** Records a send's outcome; true when the outbox must wait (the reply backs off). */
+async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
+  if (result.ok) {
+    await d.db.rpc("whatsapp_record_send", {
+      p_message_id: item.id,
+      p_outcome: "sent",
+      p_wa_message_id: result.waMessageId,
+    });
+    d.log.info("whatsapp", "reply sent", {
+      message_id: item.id,
+      wa_message_id: result.waMessageId,
+      attempts: item.attempts,
+    });
+    return false;
+  }
+  const failure = { p_error_code: result.code ?? result.httpStatus, p_error_title: result.title };
+  if (result.kind === "auth") {
+    await d.db.rpc("whatsapp_set_auth_error", { p_title: result.title });
+    d.log.error(
+      "whatsapp",
+      "ERROR the WhatsApp access token was refused (190): replies wait until it is replaced",
+      {
+        code: result.code,
+      },
+    );
+  }
+  if (result.kind === "fatal" || item.attempts >= MAX_SEND_ATTEMPTS) {
+    await d.db.rpc("whatsapp_record_send", { p_message_id: item.id, p_outcome: "failed", ...failure });
+    d.log.warn("whatsapp", "reply failed", {
+      message_id: item.id,
+      code: failure.p_error_code,
+      title: result.title,
+    });
+    return false;
+  }
+  const delay = result.retryAfterMs ??
+    (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS);
+  await d.db.rpc("whatsapp_record_send", {
+    p_message_id: item.id,
+    p_outcome: "retry",
+    p_retry_after_ms: Math.round(delay),
+    ...failure,
+  });
+  d.log.warn("whatsapp", "reply will be retried", {
+    message_id: item.id,
+    kind: result.kind,
+    code: failure.p_error_code,
+  });
+  return true;
+}

@@ -1,0 +1,57 @@
+/** Meta's X-Hub-Signature-256 header: HMAC-SHA256 of the raw request body with the app secret. */
+
+const encoder = new TextEncoder();
+const HEADER = /^sha256=([0-9a-fA-F]{64})$/;
+
+/** True if `header` is `sha256=<hex>` of an HMAC-SHA256 of `body` under any of `secrets`. */
+export async function verifySignature(
+  body: Uint8Array,
+  header: string | null,
+  secrets: readonly string[],
+): Promise<boolean> {
+  const hex = header?.trim().match(HEADER)?.[1];
+  if (!hex || secrets.length === 0) return false;
+  const expected = fromHex(hex);
+  // The MAC is over the exact bytes Meta sent: parsing and re-serialising the JSON would change
+  // escapes, key order and number formats, and the signature would no longer match.
+  const macs = await Promise.all(secrets.map((secret) => hmac(body, secret)));
+  // Every secret is computed and compared, so the time taken does not tell which one matched.
+  return macs.map((mac) => timingSafeEqual(mac, expected)).reduce((any, ok) => any || ok, false);
+}
+
+/** The X-Hub-Signature-256 header value, `sha256=<hex>`, for `body` signed with `secret`. */
+export async function signBody(body: Uint8Array | string, secret: string): Promise<string> {
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  return `sha256=${toHex(await hmac(bytes, secret))}`;
+}
+
+async function hmac(body: Uint8Array, secret: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  // WebCrypto takes only ArrayBuffer-backed views; copy in the rare case of a shared buffer.
+  const data = body.buffer instanceof ArrayBuffer ? body as Uint8Array<ArrayBuffer> : new Uint8Array(body);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+}
+
+/** Compares in time that depends only on the length, never on where the first difference is. */
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+function fromHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,60 @@
+/** A webhook under test: real handler, real database, the fake Graph API, Meta-signed requests. */
+import { signBody } from "../_shared/whatsapp/signature.ts";
+import { createHandler } from "../whatsapp-webhook/index.ts";
+import { startFakeGraph } from "./fakes/graph_api.ts";
+import { request, type TestDeps, testDeps } from "./_helpers.ts";
+
+export const APP_SECRET = "app-secret-aaaaaaaaaaaaaaaa";
+export const APP_SECRET_NEXT = "app-secret-bbbbbbbbbbbbbbbb";
+export const VERIFY_TOKEN = "verify-token-cccccccccccc";
+
+export interface Webhook extends TestDeps {
+  graph: ReturnType<typeof startFakeGraph>;
+  handler: (req: Request) => Promise<Response>;
+  /** POSTs `payload` signed as Meta signs it, and waits for the work after the response unless
+   * `settle: false` (then `settle()` waits for it). */
+  post(
+    payload: unknown,
+    options?: { secret?: string | null; raw?: string; settle?: boolean },
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts a fake Graph API and builds the webhook on the test database; `env` adds variables. */
+export async function startWebhook(env: Record<string, string> = {}): Promise<Webhook> {
+  // Ids unique across fakes: tests share a database, and Meta's ids are unique.
+  const graph = startFakeGraph({ idPrefix: `FAKE${crypto.randomUUID().slice(0, 8)}x` });
+  const t = await testDeps({
+    WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+    WHATSAPP_APP_SECRET: `${APP_SECRET},${APP_SECRET_NEXT}`,
+    WHATSAPP_ACCESS_TOKEN: graph.accessToken,
+    WHATSAPP_PHONE_NUMBER_ID: graph.phoneNumberId,
+    WHATSAPP_GRAPH_URL: graph.url,
+    ...env,
+  });
+  const handler = createHandler(t.deps);
+  return Object.assign(t, {
+    graph,
+    handler,
+    async post(payload: unknown, options: { secret?: string | null; raw?: string; settle?: boolean } = {}) {
+      const body = options.raw ?? JSON.stringify(payload);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      const secret = options.secret === undefined ? APP_SECRET : options.secret;
+      if (secret) headers["x-hub-signature-256"] = await signBody(body, secret);
+      const res = await handler(request("/whatsapp-webhook", { method: "POST", body, headers }));
+      if (options.settle !== false) await t.settle();
+      return res;
+    },
+    async close() {
+      await t.deps.db.close();
+      await graph.close();
+    },
+  });
+}
+
+/** A unique Rwandan wa_id per call, so tests sharing a database never share a conversation. */
+let next = 0;
+export function uniqueWaId(): string {
+  next++;
+  return `25078${String(Date.now() % 10_000).padStart(4, "0")}${String(next).padStart(3, "0")}`;
+}

@@ -1,0 +1,246 @@
+/** A fake WhatsApp Cloud API on loopback: records every request, answers Meta's real bodies, fails on script. */
+
+/** One scripted failure: a bare HTTP status, a Meta error code, a late answer, or none at all. */
+export type FakeFailure =
+  | { status: number; retryAfter?: number }
+  | { metaCode: number; status?: number; retryAfter?: number }
+  | { delayMs: number }
+  | { hang: true };
+
+/** A request as the fake received it; headers have lowercase names. */
+export interface FakeRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  time: Date;
+}
+
+/** A text message the fake accepted. */
+export interface FakeSent {
+  to?: string;
+  recipient?: string;
+  body: string;
+  callbackData?: string;
+  id: string;
+}
+
+/** A running fake; close() throws when a request broke the protocol and the test did not take it. */
+export interface FakeGraph {
+  /** Use as WHATSAPP_GRAPH_URL, e.g. http://127.0.0.1:PORT/v23.0. */
+  url: string;
+  phoneNumberId: string;
+  accessToken: string;
+  requests: FakeRequest[];
+  sent: FakeSent[];
+  reads: { messageId: string; typing: boolean }[];
+  /** Requests no real client should make; a test that provokes one splices it out. */
+  violations: string[];
+  /** The next n valid requests fail this way, in order after those already scripted. */
+  failNext(n: number, failure: FakeFailure): void;
+  close(): Promise<void>;
+}
+
+const VERSION = "v23.0";
+
+/** Meta's message and details for the codes tests use; others get a generic "(#code)" message. */
+const META_ERRORS: Record<number, [string, string?]> = {
+  131047: [
+    "(#131047) Re-engagement message",
+    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+  ],
+  130429: ["(#130429) Rate limit hit", "Cloud API message throughput has been reached."],
+  131056: [
+    "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+    "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
+  ],
+  190: ["Error validating access token: Session has expired on Tuesday, 01-Jul-25 10:00:00 PDT."],
+  100: ["(#100) Invalid parameter"],
+  131026: ["(#131026) Message undeliverable", "Unable to deliver message."],
+  131000: ["(#131000) Something went wrong", "Message failed to send due to an unknown error."],
+  133004: ["(#133004) Server temporarily unavailable"],
+  80007: ["(#80007) Rate limit issues", "The WhatsApp Business Account has reached its rate limit."],
+  4: ["(#4) Application request limit reached"],
+  10: ["(#10) Application does not have permission for this action"],
+};
+const DEFAULT_STATUS: Record<number, number> = { 190: 401, 130429: 429, 131000: 500, 133004: 503 };
+
+/** Meta's error body for a code, as the Cloud API answers it. */
+export function metaErrorBody(code: number, details?: string): { error: Record<string, unknown> } {
+  const [message, known] = META_ERRORS[code] ?? [`(#${code}) Fake Graph API error`];
+  const error: Record<string, unknown> = { message, type: "OAuthException", code };
+  if (code === 190) error.error_subcode = 463;
+  else error.error_data = { messaging_product: "whatsapp", details: details ?? known ?? message };
+  error.fbtrace_id = "AFakeTraceId0123456789";
+  return { error };
+}
+
+/** Starts the fake on 127.0.0.1 with an ephemeral port. */
+export function startFakeGraph(
+  options: {
+    phoneNumberId?: string;
+    accessToken?: string; /** ids are wamid.<prefix><n> */
+    idPrefix?: string;
+  } = {},
+): FakeGraph {
+  const phoneNumberId = options.phoneNumberId ?? "106540352242922";
+  const accessToken = options.accessToken ?? "EAAFakeGraphAccessToken0123456789";
+  const requests: FakeRequest[] = [];
+  const sent: FakeSent[] = [];
+  const reads: FakeGraph["reads"] = [];
+  const violations: string[] = [];
+  const script: FakeFailure[] = [];
+  const closing = Promise.withResolvers<void>();
+  let counter = 0;
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    const text = await req.text();
+    const body = parseJson(text);
+    requests.push({
+      method: req.method,
+      path,
+      headers: Object.fromEntries(req.headers),
+      body,
+      time: new Date(),
+    });
+    const match = path.match(/^\/v23\.0\/([^/]+)\/messages$/);
+    if (req.method !== "POST" || !match) {
+      violations.push(`${req.method} ${path}: not POST /${VERSION}/{phone-number-id}/messages`);
+      return json(400, metaErrorBody(100, "Unknown path components"));
+    }
+    if (req.headers.get("authorization") !== `Bearer ${accessToken}`) {
+      const error = {
+        message: "Invalid OAuth access token - Cannot parse access token",
+        type: "OAuthException",
+      };
+      return json(401, { error: { ...error, code: 190, fbtrace_id: "AFakeTraceId0123456789" } });
+    }
+    if (match[1] !== phoneNumberId) {
+      const message = `Unsupported post request. Object with ID '${match[1]}' does not exist, cannot be ` +
+        "loaded due to missing permissions, or does not support this operation.";
+      const error = { message, type: "GraphMethodException", code: 100, error_subcode: 33 };
+      return json(400, { error: { ...error, fbtrace_id: "AFakeTraceId0123456789" } });
+    }
+    const problem = validate(req.headers.get("content-type"), body);
+    if (problem) {
+      violations.push(`POST ${path}: ${problem}: ${text.slice(0, 200)}`);
+      return json(400, metaErrorBody(100, problem));
+    }
+    const failure = script.shift();
+    if (failure && "hang" in failure) {
+      await settle(undefined, closing.promise);
+      return new Response(null, { status: 504 });
+    }
+    if (failure && "delayMs" in failure) await settle(failure.delayMs, closing.promise);
+    else if (failure) return failureAnswer(failure);
+    // A late answer still counts: Meta may send a message whose answer the client gave up on.
+    const request = body as Record<string, unknown>;
+    if (request.status === "read") {
+      reads.push({ messageId: String(request.message_id), typing: "typing_indicator" in request });
+      return json(200, { success: true });
+    }
+    const id = `wamid.${options.idPrefix ?? "FAKE"}${++counter}`;
+    const { to, recipient, biz_opaque_callback_data: callbackData } = request;
+    const message: FakeSent = { body: String((request.text as Record<string, unknown>).body), id };
+    if (typeof to === "string") message.to = to;
+    if (typeof recipient === "string") message.recipient = recipient;
+    if (typeof callbackData === "string") message.callbackData = callbackData;
+    sent.push(message);
+    const contact = typeof to === "string"
+      ? { input: to, wa_id: to }
+      : { input: recipient, user_id: recipient };
+    return json(200, { messaging_product: "whatsapp", contacts: [contact], messages: [{ id }] });
+  });
+  const { port } = server.addr as Deno.NetAddr;
+
+  return {
+    url: `http://127.0.0.1:${port}/${VERSION}`,
+    phoneNumberId,
+    accessToken,
+    requests,
+    sent,
+    reads,
+    violations,
+    failNext(n, failure) {
+      for (let i = 0; i < n; i++) script.push(failure);
+    },
+    async close() {
+      closing.resolve();
+      await server.shutdown();
+      if (violations.length) {
+        throw new Error(`Fake Graph API saw protocol violations:\n${violations.join("\n")}`);
+      }
+    },
+  };
+}
+
+function failureAnswer(failure: { status?: number; metaCode?: number; retryAfter?: number }): Response {
+  const headers: Record<string, string> = {};
+  if (failure.retryAfter !== undefined) headers["Retry-After"] = String(failure.retryAfter);
+  if (failure.metaCode === undefined) {
+    // A bare status answers as a proxy or load balancer would: no Meta error body.
+    return new Response(`fake status ${failure.status}`, { status: failure.status ?? 500, headers });
+  }
+  const status = failure.status ?? DEFAULT_STATUS[failure.metaCode] ?? 400;
+  return json(status, metaErrorBody(failure.metaCode), headers);
+}
+
+/** Why a body is not a valid text send or mark-read, or undefined when it is. */
+function validate(contentType: string | null, body: unknown): string | undefined {
+  if (!contentType?.startsWith("application/json")) return `Content-Type is ${contentType}`;
+  if (!isObject(body)) return "body is not a JSON object";
+  if (body.messaging_product !== "whatsapp") return 'messaging_product is not "whatsapp"';
+  if ("status" in body) {
+    if (body.status !== "read") return 'status is not "read"';
+    if (typeof body.message_id !== "string" || !body.message_id) return "message_id is missing";
+    const typing = body.typing_indicator;
+    if (typing !== undefined && !(isObject(typing) && typing.type === "text")) {
+      return "typing_indicator is invalid";
+    }
+    return undefined;
+  }
+  const addresses = [body.to, body.recipient].filter((a) => typeof a === "string" && a !== "");
+  if (addresses.length !== 1) return "exactly one of to and recipient must be given";
+  if (body.recipient_type !== undefined && body.recipient_type !== "individual") {
+    return "recipient_type is invalid";
+  }
+  if (body.type !== "text") return `type ${JSON.stringify(body.type)} is not supported by the fake`;
+  const text = body.text;
+  if (!isObject(text) || typeof text.body !== "string" || !text.body.trim()) return "text.body is missing";
+  if (text.body.length > 4096) return `text.body is ${text.body.length} characters, over 4096`;
+  const callback = body.biz_opaque_callback_data;
+  if (callback !== undefined && (typeof callback !== "string" || callback.length > 512)) {
+    return "biz_opaque_callback_data is not a string of at most 512 characters";
+  }
+  return undefined;
+}
+
+/** Resolves after ms (never, when undefined), or as soon as the fake closes so shutdown need not wait. */
+function settle(ms: number | undefined, closing: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = ms === undefined ? undefined : setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    closing.then(done);
+  });
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
