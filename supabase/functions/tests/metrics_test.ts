@@ -43,6 +43,15 @@ dbTest("metrics reports requests, rate, errors and percentiles per function over
   assert.ok(body.database.max_connections >= body.database.connections_in_use);
   assert.ok(body.database.connections_in_use >= 1);
   assert.ok(body.memory.heap_used_bytes > 0);
+  assert.deepEqual(Object.keys(body.whatsapp).sort(), [
+    "delivered_or_read",
+    "delivery_rate",
+    "failures_by_code",
+    "inbound",
+    "oldest_unprocessed_seconds",
+    "outbox_waiting",
+    "replies_sent",
+  ]);
 });
 
 dbTest("metrics ?window=1h includes older calls, and a bad window is a 400", async () => {

@@ -240,3 +240,28 @@ dbTest("a refused access token (190) shows in health until a send works again", 
     await w.close();
   }
 });
+
+dbTest("an operator gets the operator menu and can look a customer up by number", async () => {
+  const w = await startWebhook();
+  try {
+    const operatorWaId = uniqueWaId();
+    const customerWaId = uniqueWaId();
+    await sql`insert into public.operators (msisdn, name) values (${"+" + operatorWaId}, 'Eric Mugisha')`;
+    await sql`insert into public.customers (msisdn, name) values (${"+" + customerWaId}, 'Divine Ingabire')`;
+    await w.post(
+      webhookPayload({ messages: [textMessage({ from: operatorWaId, body: "help", timestamp: now() })] }),
+    );
+    await w.post(
+      webhookPayload({
+        messages: [
+          textMessage({ from: operatorWaId, body: `lookup 0${customerWaId.slice(3)}`, timestamp: now() }),
+        ],
+      }),
+    );
+    assert.equal(w.graph.sent.length, 2);
+    assert.match(w.graph.sent[0]!.body, /lookup|look up/i, "the operator menu explains the lookup");
+    assert.match(w.graph.sent[1]!.body, /Divine Ingabire/);
+  } finally {
+    await w.close();
+  }
+});
