@@ -3,35 +3,60 @@ import {
   freeLoopbackPort,
   METRICS_TOKEN,
   testDatabaseUrl,
+  testSql,
   TOOL_KEY,
 } from "../supabase/functions/tests/_helpers.ts";
+import { signedRequest, statusWebhook, textWebhook } from "./chat_payload.ts";
+import type { SinkReply } from "./graph_sink.ts";
+
+/** A gateway in a child process on a free port; `stop()` sends SIGTERM and returns its stderr. */
+async function startGateway(env: Record<string, string>, port = freeLoopbackPort()) {
+  const logFile = await Deno.makeTempFile({ suffix: ".log" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL("./gateway.ts", import.meta.url).pathname],
+    env: {
+      GATEWAY_PORT: String(port),
+      GATEWAY_LOG_FILE: logFile,
+      SUPABASE_DB_URL: await testDatabaseUrl(),
+      ...env,
+    },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // Read all along, so a full pipe never blocks the gateway.
+  const stderr = new Response(child.stderr).text();
+  const base = `http://127.0.0.1:${port}`;
+  let health: Response | undefined;
+  for (let i = 0; i < 200 && !health; i++) {
+    health = await fetch(`${base}/functions/v1/health`).catch(() => undefined);
+    if (!health) await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base,
+    port,
+    health,
+    log: () => Deno.readTextFile(logFile),
+    events: async () =>
+      (await Deno.readTextFile(logFile)).split("\n").filter((l) => l.startsWith("{")).map((l) =>
+        JSON.parse(l)
+      ),
+    async stop() {
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await Deno.remove(logFile);
+      return { code: status.code, stderr: await stderr };
+    },
+  };
+}
 
 Deno.test({
   name: "the gateway serves each function at /functions/v1/<name>, logs to its file and stops on SIGTERM",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const port = freeLoopbackPort();
-    const logFile = await Deno.makeTempFile({ suffix: ".log" });
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", new URL("./gateway.ts", import.meta.url).pathname],
-      env: {
-        GATEWAY_PORT: String(port),
-        GATEWAY_LOG_FILE: logFile,
-        SUPABASE_DB_URL: await testDatabaseUrl(),
-        TOOL_API_KEYS: TOOL_KEY,
-        METRICS_TOKEN,
-      },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    const gw = await startGateway({ TOOL_API_KEYS: TOOL_KEY, METRICS_TOKEN });
     try {
-      const base = `http://127.0.0.1:${port}`;
-      let health: Response | undefined;
-      for (let i = 0; i < 200 && !health; i++) {
-        health = await fetch(`${base}/functions/v1/health`).catch(() => undefined);
-        if (!health) await new Promise((r) => setTimeout(r, 50));
-      }
+      const { base, health } = gw;
       assert.ok(health, "the gateway answers");
       assert.equal(health.status, 200);
       assert.equal((await health.json()).status, "ok");
@@ -50,19 +75,124 @@ Deno.test({
       const outside = await fetch(`${base}/rest/v1/customers`);
       assert.equal(outside.status, 404);
       await outside.body?.cancel();
+      const noSink = await fetch(`${base}/graph/_replies`);
+      assert.equal(noSink.status, 404, "no sink without the WhatsApp number and token");
+      assert.match((await noSink.json()).message, /WHATSAPP_PHONE_NUMBER_ID/);
 
-      const lines = (await Deno.readTextFile(logFile)).split("\n").filter((l) => l.startsWith("{"));
-      const events = lines.map((l) => JSON.parse(l));
+      const events = await gw.events();
       assert.ok(events.some((e) => e.event === "http" && e.function === "health" && e.status === 200));
       assert.ok(
         events.some((e) => e.event === "http" && e.function === "tool-lookup-customer" && e.status === 400),
       );
     } finally {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await child.stderr.cancel();
-      assert.equal(status.code, 0, "a clean stop");
-      await Deno.remove(logFile);
+      assert.equal((await gw.stop()).code, 0, "a clean stop");
     }
+  },
+});
+
+const SECRET = "app-secret-aaaaaaaaaaaaaaaa";
+const PHONE_NUMBER_ID = "100000000000001";
+const ACCESS_TOKEN = "local-access-token-0123456789";
+const STUCK_WA_ID = "250788333444";
+const WA_ID = "250788111222";
+
+Deno.test({
+  name: "the gateway's drain answers a stuck message and its Graph API sink takes the webhook's replies",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const port = freeLoopbackPort();
+    const gw = await startGateway({
+      GATEWAY_DRAIN_SECONDS: "0.2",
+      WHATSAPP_VERIFY_TOKEN: "verify-token-cccccccccccc",
+      WHATSAPP_APP_SECRET: `${SECRET},app-secret-bbbbbbbbbbbbbbbb`,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_GRAPH_URL: `http://127.0.0.1:${port}/graph/v23.0`,
+    }, port);
+    const sql = await testSql();
+    let stopped: { code: number; stderr: string } | undefined;
+    let waiting: Promise<unknown> | undefined;
+    try {
+      const webhook = `${gw.base}/functions/v1/whatsapp-webhook`;
+      const replies = async (to: string, after: number) => {
+        const res = await fetch(`${gw.base}/graph/_replies?to=${to}&after=${after}&wait=20`);
+        assert.equal(res.status, 200);
+        return await res.json() as SinkReply[];
+      };
+
+      // Stored but never processed (as when an isolate dies after its 200). Nothing has been
+      // posted yet, so only the drain's empty webhook can answer it.
+      const stored = [{
+        wa_message_id: "wamid.GATEWAYTEST0001",
+        wa_id: STUCK_WA_ID,
+        type: "text",
+        body: "Muraho",
+        payload: {},
+        wa_timestamp: new Date().toISOString(),
+      }];
+      await sql`select public.whatsapp_ingest(${sql.json(stored)}, '[]'::jsonb, '[]'::jsonb)`;
+      const [late] = await replies(STUCK_WA_ID, 0);
+      assert.equal(late?.to, STUCK_WA_ID, "the drain's empty webhook picked the stuck message up");
+
+      const sender = { waId: WA_ID, name: "Gateway test" };
+      const id = "wamid.GATEWAYTEST0002";
+      const message = textWebhook({
+        phoneNumberId: PHONE_NUMBER_ID,
+        sender,
+        body: "Muraho",
+        id,
+        now: new Date(),
+      });
+      const posted = await fetch(await signedRequest(webhook, message, SECRET));
+      assert.equal(posted.status, 200);
+      assert.equal((await posted.json()).stored, 1);
+
+      const [reply, ...more] = await replies(WA_ID, 0);
+      assert.ok(reply, "the reply reaches the sink");
+      assert.equal(more.length, 0);
+      assert.equal(reply.to, WA_ID);
+      assert.match(reply.id, /^wamid\.LOCAL/);
+      assert.ok(reply.body.trim().length > 0);
+
+      const now = new Date();
+      const read = statusWebhook({
+        phoneNumberId: PHONE_NUMBER_ID,
+        id: reply.id,
+        status: "read",
+        recipient: { waId: WA_ID },
+        now,
+      });
+      assert.equal((await fetch(await signedRequest(webhook, read, SECRET))).status, 200);
+      // The service records the send just after the sink has answered it: give it a moment.
+      let status: unknown;
+      for (let i = 0; i < 40 && status !== "read"; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 50));
+        const [row] = await sql`select status from public.messages where wa_message_id = ${reply.id}`;
+        status = row?.status;
+      }
+      assert.equal(status, "read", "the status webhook applies to the reply the sink gave an id");
+
+      const whatsapp = (await gw.events()).filter((e) => e.event === "whatsapp").map((e) => e.msg);
+      for (
+        const msg of ["message received", "webhook stored", "turn answered", "reply sent", "status read"]
+      ) {
+        assert.ok(whatsapp.includes(msg), `app.log has "${msg}"`);
+      }
+      const line = reply.body.split("\n").find((l) => l.trim().length > 8) ?? reply.body;
+      assert.ok(!(await gw.log()).includes(line), "reply bodies stay out of app.log");
+      waiting = fetch(`${gw.base}/graph/_replies?to=250700000000&wait=25`).then((r) => r.json());
+    } finally {
+      await sql.end();
+      stopped = await gw.stop();
+    }
+    assert.equal(stopped.code, 0, "a clean stop, with the drain and a long poll running");
+    assert.deepEqual(await waiting, [], "the long poll under way ends empty at shutdown");
+    assert.match(stopped.stderr, /Graph API sink at http:\/\/127\.0\.0\.1:\d+\/graph\/v23\.0/);
+    assert.match(stopped.stderr, /reply #1 to 250\*{5}3444 \(wamid\.LOCAL\w+\)\n {2}\| /);
+    assert.ok(
+      !stopped.stderr.includes(WA_ID) && !stopped.stderr.includes(STUCK_WA_ID),
+      "recipients are masked",
+    );
   },
 });

@@ -76,6 +76,10 @@ max_connections = 100
 log_min_messages = warning
 CONF
   fi
+  # pg_cron runs jobs in background workers: over a connection it would need the password and the
+  # port the job was scheduled on. Clusters created before this line gain it at their next start.
+  grep -q "^cron.use_background_workers" "$dir/data/postgresql.conf" ||
+    echo "cron.use_background_workers = on" | as_pg_user tee -a "$dir/data/postgresql.conf" >/dev/null
   as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && return 0
   port_free "$port" || return 1
   if ! as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/postgres.log" -w -t 30 start >/dev/null; then

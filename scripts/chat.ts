@@ -1,0 +1,187 @@
+/**
+ * A WhatsApp user in the terminal, against the local stack (./scripts/dev): each line typed goes to
+ * whatsapp-webhook as a signed, Meta-shaped text message; replies come back from the gateway's
+ * Graph API sink and print as "bot> ...", each answered with signed delivered and read statuses.
+ *
+ * npx deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
+ */
+import type { SinkReply } from "./graph_sink.ts";
+import {
+  type ChatSender,
+  chatSettings,
+  newWamid,
+  parseChatArgs,
+  parseEnvFile,
+  signedRequest,
+  statusWebhook,
+  textWebhook,
+  USAGE,
+} from "./chat_payload.ts";
+
+/** Piped input ends at once; the replies to its last lines still get this long to arrive. */
+const PIPED_GRACE_MS = 4_000;
+const POLL_SECONDS = 20;
+
+interface Chat {
+  base: string;
+  sender: ChatSender;
+  secret: string;
+  phoneNumberId: string;
+  /** Prints a line above the prompt. */
+  say(text: string): void;
+}
+
+async function main(): Promise<number> {
+  let chat: Chat;
+  const tty = Deno.stdin.isTerminal();
+  const prompt = () => tty && void Deno.stdout.writeSync(new TextEncoder().encode("you> "));
+  try {
+    const options = parseChatArgs(Deno.args);
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const envFile = new URL("../supabase/functions/.env", import.meta.url);
+    const file = await Deno.readTextFile(envFile).then(parseEnvFile, () => ({}));
+    const settings = chatSettings(Deno.env.toObject(), file);
+    const say = (text: string) => {
+      // Clears the prompt, prints, and puts the prompt back (what was being typed stays in the input).
+      Deno.stdout.writeSync(new TextEncoder().encode(tty ? `\r\x1b[K${text}\n` : `${text}\n`));
+      prompt();
+    };
+    chat = { base: options.url, sender: options.sender, ...settings, say };
+  } catch (error) {
+    console.error(`chat: ${error instanceof Error ? error.message : error}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const { sender } = chat;
+  const who = [sender.waId && `+${sender.waId}`, sender.userId].filter(Boolean).join(" / ");
+  console.log(
+    `chat: writing as ${sender.name.replace("Local ", "")} ${who} to ${chat.base}; /quit or Ctrl-D leaves`,
+  );
+  const recipient = sender.waId ?? sender.userId!;
+  const stop = new AbortController();
+  let lastActivity = performance.now();
+  const after = await latestIndex(chat, recipient);
+  const listening = listen(chat, recipient, after, stop.signal, () => lastActivity = performance.now());
+
+  prompt();
+  for await (const line of readLines(Deno.stdin.readable)) {
+    const text = line.trim();
+    if (text === "/quit") break;
+    if (text) {
+      await send(chat, text);
+      lastActivity = performance.now();
+    }
+    prompt();
+  }
+  if (!tty) {
+    while (performance.now() - lastActivity < PIPED_GRACE_MS) await new Promise((r) => setTimeout(r, 100));
+  } else console.log();
+  stop.abort();
+  await listening;
+  return 0;
+}
+
+/** Sends one typed line as a text message; says what went wrong when it was not a 200. */
+async function send(chat: Chat, text: string): Promise<void> {
+  const payload = textWebhook({
+    phoneNumberId: chat.phoneNumberId,
+    sender: chat.sender,
+    body: text,
+    id: newWamid(),
+    now: new Date(),
+  });
+  await post(chat, payload, "message");
+}
+
+async function post(chat: Chat, payload: unknown, what: string): Promise<void> {
+  const url = `${chat.base}/functions/v1/whatsapp-webhook`;
+  try {
+    const res = await fetch(await signedRequest(url, payload, chat.secret));
+    const body = await res.text();
+    if (res.status !== 200) chat.say(`chat: ${what} answered HTTP ${res.status} ${body.slice(0, 300)}`);
+  } catch (error) {
+    chat.say(`chat: cannot reach ${url} (is ./scripts/dev running?): ${message(error)}`);
+  }
+}
+
+/** The newest reply index the sink holds for `recipient`, so earlier conversations do not replay. */
+async function latestIndex(chat: Chat, recipient: string): Promise<number> {
+  // When the sink cannot be read, the listener says so; 0 shows whatever it keeps.
+  const replies = await readReplies(chat.base, recipient, 0, 0).catch(() => []);
+  return Math.max(0, ...replies.map((r) => r.index));
+}
+
+async function readReplies(
+  base: string,
+  recipient: string,
+  after: number,
+  wait: number,
+  signal?: AbortSignal,
+): Promise<SinkReply[]> {
+  const query = new URLSearchParams({ to: recipient, after: String(after), wait: String(wait) });
+  const res = await fetch(`${base}/graph/_replies?${query}`, signal ? { signal } : {});
+  if (!res.ok) {
+    throw new Error(`GET /graph/_replies answered HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  }
+  return await res.json() as SinkReply[];
+}
+
+/** Long-polls the sink until `signal` aborts; prints each reply and acknowledges it as a phone would. */
+async function listen(
+  chat: Chat,
+  recipient: string,
+  after: number,
+  signal: AbortSignal,
+  onReply: () => void,
+): Promise<void> {
+  let failing = false;
+  while (!signal.aborted) {
+    try {
+      const replies = await readReplies(chat.base, recipient, after, POLL_SECONDS, signal);
+      failing = false;
+      for (const reply of replies) {
+        after = Math.max(after, reply.index);
+        chat.say(`bot> ${reply.body.replaceAll("\n", "\n     ").replaceAll(/ +$/gm, "")}`);
+        onReply();
+        for (const status of ["delivered", "read"]) {
+          const { waId, userId } = chat.sender;
+          const payload = statusWebhook({
+            phoneNumberId: chat.phoneNumberId,
+            id: reply.id,
+            status,
+            recipient: reply.to === waId ? { waId } : { userId: userId ?? reply.to },
+            now: new Date(),
+          });
+          await post(chat, payload, `status ${status}`);
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      if (!failing) chat.say(`chat: cannot read replies: ${message(error)}; trying again`);
+      failing = true;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
+/** Lines of a byte stream, without their line endings; the last one even without a newline. */
+async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
+      yield buffer.slice(0, i).replace(/\r$/, "");
+      buffer = buffer.slice(i + 1);
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+if (import.meta.main) Deno.exit(await main());

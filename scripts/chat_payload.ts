@@ -1,0 +1,176 @@
+/**
+ * What `deno task chat` sends: its options, its settings, and Meta-shaped webhook bodies (a text
+ * message, a delivery status) signed as Meta signs them. Pure, so the tests check them directly.
+ */
+import { parseArgs } from "node:util";
+import { msisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
+import { signBody } from "../supabase/functions/_shared/whatsapp/signature.ts";
+
+type Json = Record<string, unknown>;
+
+/** The seeded numbers `--as` writes from (supabase/seed.sql), as wa_ids. */
+export const SEEDED_WA_ID = { customer: "250788123456", operator: "250788000001" } as const;
+export const DEFAULT_URL = "http://127.0.0.1:54321";
+const WABA_ID = "200000000000002";
+const DISPLAY_PHONE_NUMBER = "250788000000";
+
+/** Who the chat writes as: a phone number (wa_id), a business-scoped user id, or both. */
+export interface ChatSender {
+  waId?: string;
+  userId?: string;
+  name: string;
+}
+
+export interface ChatOptions {
+  sender: ChatSender;
+  url: string;
+  help: boolean;
+}
+
+export const USAGE =
+  `deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
+
+  --as        customer (default, +250788123456) or operator (+250788000001), both from supabase/seed.sql
+  --from      any number, e.g. 0788123456 or +33612345678 (wins over --as)
+  --user-id   a username user's business-scoped id, e.g. RW.1502576394655843; without --from the
+              sender has no phone number
+  --url       the dev gateway (default ${DEFAULT_URL})
+
+Type a line to send it; replies show as "bot> ...". /quit or Ctrl-D leaves.`;
+
+/** Reads the command line; throws an Error saying what is wrong. */
+export function parseChatArgs(args: string[]): ChatOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      as: { type: "string", default: "customer" },
+      from: { type: "string" },
+      "user-id": { type: "string" },
+      url: { type: "string", default: DEFAULT_URL },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const role = values.as;
+  if (role !== "customer" && role !== "operator") {
+    throw new Error(`--as must be customer or operator, not ${JSON.stringify(role)}`);
+  }
+  const userId = values["user-id"];
+  if (userId !== undefined && !/^\S{3,160}$/.test(userId)) {
+    throw new Error("--user-id must be 3 to 160 characters without spaces, e.g. RW.1502576394655843");
+  }
+  let waId: string | undefined = values.from === undefined ? SEEDED_WA_ID[role] : toWaId(values.from);
+  if (userId !== undefined && values.from === undefined) waId = undefined;
+  const sender: ChatSender = { name: `Local ${role}` };
+  if (waId) sender.waId = waId;
+  if (userId) sender.userId = userId;
+  if (!/^https?:\/\/[^/]+/.test(values.url)) {
+    throw new Error(`--url must be an http(s) URL, not ${values.url}`);
+  }
+  return { sender, url: values.url.replace(/\/+$/, ""), help: values.help };
+}
+
+/** A number as a wa_id: international digits without the +, Rwandan by default. */
+export function toWaId(raw: string): string {
+  try {
+    return msisdnToE164(raw).slice(1);
+  } catch (error) {
+    throw new Error(`--from: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+/** KEY=value lines of an env file (supabase/functions/.env); comments and other lines are skipped. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match) out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+/** The secret to sign with and the business number, from the environment or else the env file. */
+export function chatSettings(
+  env: Record<string, string | undefined>,
+  file: Record<string, string>,
+): { secret: string; phoneNumberId: string } {
+  // Empty means unset, as for the functions.
+  const pick = (key: string) => env[key] || file[key] || undefined;
+  const secret = pick("WHATSAPP_APP_SECRET")?.split(",")[0]?.trim();
+  const phoneNumberId = pick("WHATSAPP_PHONE_NUMBER_ID");
+  const missing = [!secret && "WHATSAPP_APP_SECRET", !phoneNumberId && "WHATSAPP_PHONE_NUMBER_ID"].filter(
+    Boolean,
+  );
+  if (!secret || !phoneNumberId) {
+    throw new Error(
+      `${
+        missing.join(" and ")
+      } not set in the environment or supabase/functions/.env (./scripts/dev writes it)`,
+    );
+  }
+  return { secret, phoneNumberId };
+}
+
+/** A fresh id in the shape of Meta's wamids. */
+export function newWamid(): string {
+  return `wamid.CHAT${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
+}
+
+/** A webhook body carrying one text message from `sender`, as Meta sends it. */
+export function textWebhook(
+  o: { phoneNumberId: string; sender: ChatSender; body: string; id: string; now: Date },
+): Json {
+  const { waId, userId, name } = o.sender;
+  const contact: Json = {
+    profile: { name },
+    ...(waId ? { wa_id: waId } : {}),
+    ...(userId ? { user_id: userId } : {}),
+  };
+  const message: Json = {
+    ...(waId ? { from: waId } : {}),
+    ...(userId ? { from_user_id: userId } : {}),
+    id: o.id,
+    timestamp: seconds(o.now),
+    type: "text",
+    text: { body: o.body },
+  };
+  return envelope(o.phoneNumberId, { contacts: [contact], messages: [message] });
+}
+
+/** A webhook body carrying one delivery status for a message the business sent to `recipient`. */
+export function statusWebhook(
+  o: { phoneNumberId: string; id: string; status: string; recipient: Omit<ChatSender, "name">; now: Date },
+): Json {
+  const { waId, userId } = o.recipient;
+  const status: Json = {
+    id: o.id,
+    status: o.status,
+    timestamp: seconds(o.now),
+    ...(waId ? { recipient_id: waId } : {}),
+    ...(userId ? { recipient_user_id: userId } : {}),
+  };
+  return envelope(o.phoneNumberId, { statuses: [status] });
+}
+
+/** The body as the exact bytes sent, and the X-Hub-Signature-256 header over those bytes. */
+export async function signedRequest(url: string, payload: unknown, secret: string): Promise<Request> {
+  const body = JSON.stringify(payload);
+  const headers = { "content-type": "application/json", "x-hub-signature-256": await signBody(body, secret) };
+  return new Request(url, { method: "POST", headers, body });
+}
+
+function envelope(phoneNumberId: string, value: Json): Json {
+  const metadata = { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: phoneNumberId };
+  return {
+    object: "whatsapp_business_account",
+    entry: [{
+      id: WABA_ID,
+      changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata, ...value } }],
+    }],
+  };
+}
+
+function seconds(date: Date): string {
+  return String(Math.floor(date.getTime() / 1000));
+}

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { parseWebhook } from "../supabase/functions/_shared/whatsapp/payload.ts";
+import { verifySignature } from "../supabase/functions/_shared/whatsapp/signature.ts";
+import {
+  chatSettings,
+  newWamid,
+  parseChatArgs,
+  parseEnvFile,
+  signedRequest,
+  statusWebhook,
+  textWebhook,
+} from "./chat_payload.ts";
+
+const PHONE_NUMBER_ID = "100000000000001";
+const NOW = new Date("2026-01-01T00:00:07.900Z");
+const SECRET = "app-secret-aaaaaaaaaaaaaaaa";
+
+Deno.test("textWebhook() from a phone number parses with parseWebhook into one text message", () => {
+  const id = newWamid();
+  const payload = textWebhook({
+    phoneNumberId: PHONE_NUMBER_ID,
+    sender: { waId: "250788123456", name: "Local customer" },
+    body: "Muraho",
+    id,
+    now: NOW,
+  });
+  const batch = parseWebhook(payload);
+  assert.equal(batch.messages.length, 1);
+  const [message] = batch.messages;
+  assert.equal(message!.waMessageId, id);
+  assert.equal(message!.phoneNumberId, PHONE_NUMBER_ID);
+  assert.equal(message!.type, "text");
+  assert.equal(message!.text, "Muraho");
+  assert.deepEqual(message!.sender, { waId: "250788123456", profileName: "Local customer" });
+  assert.deepEqual(message!.timestamp, new Date("2026-01-01T00:00:07Z"));
+  assert.deepEqual(batch.statuses, []);
+});
+
+Deno.test("textWebhook() from a username user carries from_user_id and no phone number", () => {
+  const payload = textWebhook({
+    phoneNumberId: PHONE_NUMBER_ID,
+    sender: { userId: "RW.1502576394655843", name: "Local customer" },
+    body: "Hello",
+    id: newWamid(),
+    now: NOW,
+  });
+  const [message] = parseWebhook(payload).messages;
+  assert.deepEqual(message!.sender, { userId: "RW.1502576394655843", profileName: "Local customer" });
+  assert.ok(!("from" in message!.raw));
+});
+
+Deno.test("statusWebhook() parses with parseWebhook into one status for the wa_id or the user id", () => {
+  for (const recipient of [{ waId: "250788123456" }, { userId: "RW.1502576394655843" }]) {
+    const batch = parseWebhook(
+      statusWebhook({
+        phoneNumberId: PHONE_NUMBER_ID,
+        id: "wamid.LOCALX000001",
+        status: "read",
+        recipient,
+        now: NOW,
+      }),
+    );
+    assert.equal(batch.messages.length, 0);
+    assert.equal(batch.statuses.length, 1);
+    const [status] = batch.statuses;
+    assert.equal(status!.waMessageId, "wamid.LOCALX000001");
+    assert.equal(status!.status, "read");
+    assert.deepEqual(status!.recipient, recipient);
+  }
+});
+
+Deno.test("signedRequest() signs the exact bytes it sends, so verifySignature() accepts them", async () => {
+  const payload = textWebhook({
+    phoneNumberId: PHONE_NUMBER_ID,
+    sender: { waId: "250788123456", name: "Local customer" },
+    body: 'Amafaranga "5,000" é ✓',
+    id: newWamid(),
+    now: NOW,
+  });
+  const req = await signedRequest("http://127.0.0.1:54321/functions/v1/whatsapp-webhook", payload, SECRET);
+  const body = new Uint8Array(await req.arrayBuffer());
+  const header = req.headers.get("x-hub-signature-256");
+  assert.equal(await verifySignature(body, header, [SECRET]), true);
+  assert.equal(await verifySignature(body, header, ["another-secret-bbbbbbbbbb"]), false);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(body)), payload);
+});
+
+Deno.test("parseChatArgs() writes as the seeded customer by default and as the seeded operator with --as", () => {
+  assert.deepEqual(parseChatArgs([]), {
+    sender: { waId: "250788123456", name: "Local customer" },
+    url: "http://127.0.0.1:54321",
+    help: false,
+  });
+  assert.deepEqual(parseChatArgs(["--as", "operator"]).sender, {
+    waId: "250788000001",
+    name: "Local operator",
+  });
+  assert.throws(() => parseChatArgs(["--as", "admin"]), /--as must be customer or operator/);
+  assert.throws(() => parseChatArgs(["--nope"]));
+});
+
+Deno.test("parseChatArgs() normalises --from to digits and takes --user-id without a number", () => {
+  assert.equal(parseChatArgs(["--from", "0788 654 321"]).sender.waId, "250788654321");
+  assert.equal(parseChatArgs(["--from", "+33 6 12 34 56 78"]).sender.waId, "33612345678");
+  assert.throws(() => parseChatArgs(["--from", "12ab"]), /--from: /);
+  assert.deepEqual(parseChatArgs(["--user-id", "RW.1502576394655843"]).sender, {
+    userId: "RW.1502576394655843",
+    name: "Local customer",
+  });
+  assert.deepEqual(parseChatArgs(["--user-id", "RW.1", "--from", "0788123456"]).sender, {
+    waId: "250788123456",
+    userId: "RW.1",
+    name: "Local customer",
+  });
+  assert.equal(parseChatArgs(["--url", "http://127.0.0.1:9999/"]).url, "http://127.0.0.1:9999");
+});
+
+Deno.test("chatSettings() takes the environment over the env file and the first of two app secrets", () => {
+  const file = parseEnvFile(
+    "# comment\nWHATSAPP_APP_SECRET=file-secret,next\nWHATSAPP_PHONE_NUMBER_ID=1\nOTHER=x\n",
+  );
+  assert.deepEqual(chatSettings({}, file), { secret: "file-secret", phoneNumberId: "1" });
+  assert.deepEqual(chatSettings({ WHATSAPP_APP_SECRET: "env-secret", WHATSAPP_PHONE_NUMBER_ID: "" }, file), {
+    secret: "env-secret",
+    phoneNumberId: "1",
+  });
+  assert.throws(() => chatSettings({}, {}), /WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID not set/);
+});
