@@ -182,6 +182,8 @@ Deno.test({
       const line = reply.body.split("\n").find((l) => l.trim().length > 8) ?? reply.body;
       assert.ok(!(await gw.log()).includes(line), "reply bodies stay out of app.log");
       waiting = fetch(`${gw.base}/graph/_replies?to=250700000000&wait=25`).then((r) => r.json());
+      // Let the poll reach the sink before SIGTERM; a connection refused is not what this checks.
+      await new Promise((r) => setTimeout(r, 300));
     } finally {
       await sql.end();
       stopped = await gw.stop();
