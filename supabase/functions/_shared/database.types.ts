@@ -105,6 +105,60 @@ export type Database = {
         }
         Relationships: []
       }
+      eval_runs: {
+        Row: {
+          cases_passed: number
+          cases_total: number
+          cost_usd: number | null
+          finished_at: string
+          git_sha: string | null
+          id: string
+          input_tokens: number
+          mode: string
+          model: string
+          output_tokens: number
+          p50_turn_ms: number | null
+          p95_turn_ms: number | null
+          pass_rate: number | null
+          report: NonNullable<Json>
+          started_at: string
+        }
+        Insert: {
+          cases_passed: number
+          cases_total: number
+          cost_usd?: number | null
+          finished_at?: string
+          git_sha?: string | null
+          id?: string
+          input_tokens?: number
+          mode: string
+          model: string
+          output_tokens?: number
+          p50_turn_ms?: number | null
+          p95_turn_ms?: number | null
+          pass_rate?: never
+          report?: NonNullable<Json>
+          started_at: string
+        }
+        Update: {
+          cases_passed?: number
+          cases_total?: number
+          cost_usd?: number | null
+          finished_at?: string
+          git_sha?: string | null
+          id?: string
+          input_tokens?: number
+          mode?: string
+          model?: string
+          output_tokens?: number
+          p50_turn_ms?: number | null
+          p95_turn_ms?: number | null
+          pass_rate?: never
+          report?: NonNullable<Json>
+          started_at?: string
+        }
+        Relationships: []
+      }
       feature_flags: {
         Row: {
           description: string
@@ -246,6 +300,50 @@ export type Database = {
           },
         ]
       }
+      model_calls: {
+        Row: {
+          attempts: number
+          conversation_id: string | null
+          created_at: string
+          id: number
+          input_tokens: number
+          latency_ms: number
+          model: string
+          outcome: string
+          output_tokens: number
+        }
+        Insert: {
+          attempts?: number
+          conversation_id?: string | null
+          created_at?: string
+          id?: never
+          input_tokens?: number
+          latency_ms: number
+          model: string
+          outcome: string
+          output_tokens?: number
+        }
+        Update: {
+          attempts?: number
+          conversation_id?: string | null
+          created_at?: string
+          id?: never
+          input_tokens?: number
+          latency_ms?: number
+          model?: string
+          outcome?: string
+          output_tokens?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "model_calls_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       operators: {
         Row: {
           active: boolean
@@ -305,6 +403,66 @@ export type Database = {
           status?: number
         }
         Relationships: []
+      }
+      tool_calls: {
+        Row: {
+          arguments: NonNullable<Json>
+          call_id: string
+          caller_role: string
+          conversation_id: string | null
+          created_at: string
+          error_code: string | null
+          id: string
+          latency_ms: number
+          message_id: string | null
+          output: Json | null
+          success: boolean
+          tool: string
+        }
+        Insert: {
+          arguments?: NonNullable<Json>
+          call_id: string
+          caller_role: string
+          conversation_id?: string | null
+          created_at?: string
+          error_code?: string | null
+          id?: string
+          latency_ms: number
+          message_id?: string | null
+          output?: Json | null
+          success: boolean
+          tool: string
+        }
+        Update: {
+          arguments?: NonNullable<Json>
+          call_id?: string
+          caller_role?: string
+          conversation_id?: string | null
+          created_at?: string
+          error_code?: string | null
+          id?: string
+          latency_ms?: number
+          message_id?: string | null
+          output?: Json | null
+          success?: boolean
+          tool?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tool_calls_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "tool_calls_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       vouchers: {
         Row: {
@@ -416,6 +574,38 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      agent_record_model_call: {
+        Args: {
+          p_attempts?: number
+          p_conversation_id?: string
+          p_input_tokens?: number
+          p_latency_ms: number
+          p_model: string
+          p_outcome: string
+          p_output_tokens?: number
+        }
+        Returns: undefined
+      }
+      agent_record_tool_call: {
+        Args: {
+          p_arguments?: Json
+          p_call_id: string
+          p_caller_role: string
+          p_conversation_id?: string
+          p_error_code?: string
+          p_latency_ms: number
+          p_message_id?: string
+          p_output?: Json
+          p_success: boolean
+          p_tool: string
+        }
+        Returns: undefined
+      }
+      agent_stats: { Args: { p_window_seconds: number }; Returns: Json }
+      agent_transcript: {
+        Args: { p_conversation_id: string; p_limit?: number }
+        Returns: Json
+      }
       create_voucher: {
         Args: {
           p_amount_rwf: number
@@ -431,7 +621,16 @@ export type Database = {
         Returns: string
       }
       get_feature_flags: { Args: Record<PropertyKey, never>; Returns: Json }
+      health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_vouchers: {
+        Args: {
+          p_limit?: number
+          p_msisdn: string
+          p_status?: Database["public"]["Enums"]["voucher_status"]
+        }
+        Returns: Json
+      }
       log_request: {
         Args: {
           p_duration_ms: number
@@ -446,6 +645,10 @@ export type Database = {
       lookup_customer: {
         Args: { p_msisdn: string; p_recent_limit?: number }
         Returns: Json
+      }
+      prune_agent_telemetry: {
+        Args: Record<PropertyKey, never>
+        Returns: number
       }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
       prune_whatsapp_events: {

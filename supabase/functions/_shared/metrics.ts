@@ -1,4 +1,4 @@
-/** Service metrics from request_log and the database, as JSON or Prometheus text exposition. */
+/** Service metrics from request_log, the WhatsApp channel, the agent and the database, as JSON. */
 import type { Db } from "./db/mod.ts";
 import { HttpError } from "./errors.ts";
 
@@ -23,6 +23,7 @@ export interface Metrics {
   database: { connections_in_use: number; max_connections: number };
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number };
   whatsapp: WhatsappMetrics;
+  agent: AgentMetrics;
 }
 
 /** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
@@ -35,6 +36,48 @@ export interface WhatsappMetrics {
   failures_by_code: Record<string, number>;
   oldest_unprocessed_seconds: number;
   outbox_waiting: number;
+}
+
+/** The agent over the window (agent_stats): calls to OpenAI and the tools the model ran. */
+export interface AgentMetrics {
+  openai: {
+    calls: number;
+    /** Calls that did not end ok (timeout, rate_limit, insufficient_quota, ...); retries count once. */
+    errors: number;
+    error_rate: number;
+    latency_ms: { p50: number; p95: number; p99: number };
+    tokens: { input: number; output: number };
+    /** Calls by outcome: ok, or the kind of failure (timeout, rate_limit, insufficient_quota, ...). */
+    outcomes: Record<string, number>;
+    /** Set while OpenAI refuses with insufficient_quota, whatever the window; an ok call clears it. */
+    quota_exhausted: boolean;
+  };
+  tools: ToolMetrics[];
+}
+
+/** One tool over the window: calls, successes and p95 latency. */
+export interface ToolMetrics {
+  tool: string;
+  calls: number;
+  succeeded: number;
+  success_rate: number;
+  latency_ms: { p95: number };
+}
+
+/** agent_stats as the database returns it; percentiles are null when nothing was called. */
+interface RawAgentStats {
+  model_calls: {
+    calls: number;
+    errors: number;
+    p50_ms: number | null;
+    p95_ms: number | null;
+    p99_ms: number | null;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  outcomes: Record<string, number>;
+  tools: { tool: string; calls: number; succeeded: number; success_rate: number; p95_ms: number | null }[];
+  quota_error: unknown;
 }
 
 interface RawMetrics {
@@ -63,14 +106,15 @@ export function parseWindow(value: string | null): WindowName {
   return name as WindowName;
 }
 
-/** Reads the window's request statistics and the database's connection counts. */
+/** Reads the window's request, WhatsApp and agent statistics and the database's connection counts. */
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
-  const [raw, wa] = await Promise.all([
+  const [raw, wa, agent] = await Promise.all([
     db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
     db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
       Omit<WhatsappMetrics, "delivery_rate">
     >,
+    db.rpc("agent_stats", { p_window_seconds: seconds }) as unknown as Promise<RawAgentStats>,
   ]);
   const memory = Deno.memoryUsage();
   return {
@@ -96,6 +140,7 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       oldest_unprocessed_seconds: wa.oldest_unprocessed_seconds,
       outbox_waiting: wa.outbox_waiting,
     },
+    agent: agentMetrics(agent),
     memory: {
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,
@@ -105,99 +150,31 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
   };
 }
 
-const QUANTILES = [["p50", "0.5"], ["p95", "0.95"], ["p99", "0.99"]] as const;
-
-/** Prometheus text exposition (version 0.0.4): HELP and TYPE once per metric, then its samples. */
-export function toPrometheus(m: Metrics): string {
-  const out: string[] = [];
-  const metric = (name: string, help: string, samples: [Record<string, string>, number][]) => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-    for (const [labels, value] of samples) out.push(`${name}${formatLabels({ ...labels })} ${value}`);
+/** agent_stats with the error rate derived and percentiles rounded, 0 when nothing was called. */
+function agentMetrics(raw: RawAgentStats): AgentMetrics {
+  const mc = raw.model_calls;
+  return {
+    openai: {
+      calls: mc.calls,
+      errors: mc.errors,
+      error_rate: mc.calls ? round(mc.errors / mc.calls, 4) : 0,
+      latency_ms: {
+        p50: round(mc.p50_ms ?? 0, 2),
+        p95: round(mc.p95_ms ?? 0, 2),
+        p99: round(mc.p99_ms ?? 0, 2),
+      },
+      tokens: { input: mc.input_tokens, output: mc.output_tokens },
+      outcomes: raw.outcomes,
+      quota_exhausted: raw.quota_error !== null,
+    },
+    tools: raw.tools.map((t) => ({
+      tool: t.tool,
+      calls: t.calls,
+      succeeded: t.succeeded,
+      success_rate: t.success_rate,
+      latency_ms: { p95: round(t.p95_ms ?? 0, 2) },
+    })),
   };
-  const per = (pick: (f: FunctionMetrics) => number) =>
-    m.functions.map((
-      f,
-    ): [Record<string, string>, number] => [{ function: f.function, window: m.window }, pick(f)]);
-  metric("voucher_requests", "Invocations in the window, per function.", per((f) => f.requests));
-  metric(
-    "voucher_request_rate_per_second",
-    "Invocations per second over the window.",
-    per((f) => f.rate_per_second),
-  );
-  metric("voucher_request_errors", "Invocations answered 5xx in the window.", per((f) => f.errors));
-  metric(
-    "voucher_request_error_rate",
-    "Share of invocations answered 5xx in the window.",
-    per((f) => f.error_rate),
-  );
-  metric(
-    "voucher_request_client_errors",
-    "Invocations answered 4xx in the window.",
-    per((f) => f.client_errors),
-  );
-  metric(
-    "voucher_request_latency_ms",
-    "Invocation latency percentiles in milliseconds over the window.",
-    m.functions.flatMap((f) =>
-      QUANTILES.map(([q, quantile]): [Record<string, string>, number] => [
-        { function: f.function, window: m.window, quantile },
-        f.latency_ms[q],
-      ])
-    ),
-  );
-  metric("voucher_db_connections_in_use", "Client connections open on the database.", [[
-    {},
-    m.database.connections_in_use,
-  ]]);
-  metric("voucher_db_connections_max", "The database's max_connections.", [[{}, m.database.max_connections]]);
-  const w = m.whatsapp;
-  const windowed = (value: number): [Record<string, string>, number][] => [[{ window: m.window }, value]];
-  metric(
-    "voucher_whatsapp_inbound_messages",
-    "WhatsApp messages received in the window.",
-    windowed(w.inbound),
-  );
-  metric(
-    "voucher_whatsapp_replies_sent",
-    "Replies the Graph API accepted in the window.",
-    windowed(w.replies_sent),
-  );
-  metric(
-    "voucher_whatsapp_delivery_rate",
-    "Replies delivered or read over replies sent.",
-    windowed(w.delivery_rate),
-  );
-  metric(
-    "voucher_whatsapp_failures",
-    "Replies failed in the window, by Meta error code.",
-    Object.entries(w.failures_by_code).map(([code, n]) => [{ window: m.window, code }, n]),
-  );
-  metric(
-    "voucher_whatsapp_oldest_unprocessed_seconds",
-    "Age of the oldest inbound message not yet answered.",
-    [[
-      {},
-      w.oldest_unprocessed_seconds,
-    ]],
-  );
-  metric("voucher_whatsapp_outbox_waiting", "Replies not yet accepted by the Graph API.", [[
-    {},
-    w.outbox_waiting,
-  ]]);
-  metric("voucher_isolate_memory_bytes", "Memory of the isolate serving this request.", [
-    [{ kind: "rss" }, m.memory.rss_bytes],
-    [{ kind: "heap_used" }, m.memory.heap_used_bytes],
-    [{ kind: "heap_total" }, m.memory.heap_total_bytes],
-    [{ kind: "external" }, m.memory.external_bytes],
-  ]);
-  return out.join("\n") + "\n";
-}
-
-function formatLabels(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) =>
-    `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`
-  );
-  return parts.length ? `{${parts.join(",")}}` : "";
 }
 
 function round(value: number, digits: number): number {

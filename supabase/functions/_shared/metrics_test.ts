@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { collectMetrics, type Metrics, parseWindow, toPrometheus } from "./metrics.ts";
+import { collectMetrics, parseWindow } from "./metrics.ts";
 import type { Db } from "./db/mod.ts";
 import { HttpError } from "./errors.ts";
 
@@ -15,14 +15,52 @@ const WA = {
   auth_error: null,
 };
 
-/** A fake Db answering request_metrics with `raw` and whatsapp_stats with `wa`, recording the calls. */
-function fakeDb(raw: unknown, wa: unknown = WA) {
+const AGENT = {
+  model_calls: {
+    calls: 8,
+    errors: 3,
+    p50_ms: 812.345,
+    p95_ms: 2400.009,
+    p99_ms: 2999.999,
+    input_tokens: 9100,
+    output_tokens: 640,
+  },
+  outcomes: { ok: 5, timeout: 2, insufficient_quota: 1 },
+  tools: [
+    { tool: "list_vouchers", calls: 4, succeeded: 3, success_rate: 0.75, p95_ms: 41.257 },
+    { tool: "redeem_voucher", calls: 1, succeeded: 1, success_rate: 1, p95_ms: 9 },
+  ],
+  quota_error: { since: "2026-11-26T11:50:00Z", at: "2026-11-26T11:58:00Z", model: "gpt-4.1-mini" },
+};
+
+/** agent_stats of a window with no model or tool calls, as the database returns it. */
+const AGENT_IDLE = {
+  model_calls: {
+    calls: 0,
+    errors: 0,
+    p50_ms: null,
+    p95_ms: null,
+    p99_ms: null,
+    input_tokens: 0,
+    output_tokens: 0,
+  },
+  outcomes: {},
+  tools: [],
+  quota_error: null,
+};
+
+/**
+ * A fake Db answering request_metrics with `raw`, whatsapp_stats with `wa` and agent_stats with
+ * `agent`, recording the calls.
+ */
+function fakeDb(raw: unknown, wa: unknown = WA, agent: unknown = AGENT) {
   const calls: { fn: string; args: unknown }[] = [];
+  const answers: Record<string, unknown> = { whatsapp_stats: wa, agent_stats: agent };
   const db = {
     transport: "sql",
     rpc: (fn: string, args: unknown) => {
       calls.push({ fn, args });
-      return Promise.resolve(fn === "whatsapp_stats" ? wa : raw);
+      return Promise.resolve(fn in answers ? answers[fn] : raw);
     },
     close: () => Promise.resolve(),
   } as unknown as Db;
@@ -45,46 +83,6 @@ const RAW = {
   ],
   database: { connections_in_use: 4, max_connections: 100 },
 };
-
-function sampleMetrics(overrides: Partial<Metrics> = {}): Metrics {
-  return {
-    window: "5m",
-    window_seconds: 300,
-    generated_at: NOW.toISOString(),
-    functions: [
-      {
-        function: "health",
-        requests: 10,
-        rate_per_second: 0.0333,
-        errors: 1,
-        error_rate: 0.1,
-        client_errors: 2,
-        latency_ms: { p50: 1.5, p95: 9, p99: 12.25 },
-      },
-      {
-        function: "tool-lookup-customer",
-        requests: 3,
-        rate_per_second: 0.01,
-        errors: 0,
-        error_rate: 0,
-        client_errors: 0,
-        latency_ms: { p50: 20, p95: 30, p99: 40 },
-      },
-    ],
-    database: { connections_in_use: 4, max_connections: 100 },
-    memory: { rss_bytes: 1000, heap_used_bytes: 200, heap_total_bytes: 300, external_bytes: 50 },
-    whatsapp: {
-      inbound: 12,
-      replies_sent: 8,
-      delivered_or_read: 6,
-      delivery_rate: 0.75,
-      failures_by_code: { "131047": 1, "130429": 2 },
-      oldest_unprocessed_seconds: 4,
-      outbox_waiting: 1,
-    },
-    ...overrides,
-  };
-}
 
 Deno.test("parseWindow() defaults to 5m when ?window= is absent", () => {
   assert.equal(parseWindow(null), "5m");
@@ -111,16 +109,75 @@ Deno.test("parseWindow() rejects anything else with 400 bad_request:window listi
   }
 });
 
-Deno.test("collectMetrics() asks request_metrics for the window's seconds", async () => {
+Deno.test("collectMetrics() asks request_metrics, whatsapp_stats and agent_stats for the window's seconds", async () => {
   const { db, calls } = fakeDb(RAW);
   await collectMetrics(db, "1h", NOW);
   await collectMetrics(db, "24h", NOW);
   assert.deepEqual(calls, [
     { fn: "request_metrics", args: { p_window_seconds: 3_600 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 3_600 } },
+    { fn: "agent_stats", args: { p_window_seconds: 3_600 } },
     { fn: "request_metrics", args: { p_window_seconds: 86_400 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 86_400 } },
+    { fn: "agent_stats", args: { p_window_seconds: 86_400 } },
   ]);
+});
+
+Deno.test("collectMetrics() runs the three queries at once, not one after another", async () => {
+  const started: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const db = {
+    transport: "sql",
+    rpc: async (fn: string) => {
+      started.push(fn);
+      await gate;
+      return fn === "whatsapp_stats" ? WA : fn === "agent_stats" ? AGENT : RAW;
+    },
+    close: () => Promise.resolve(),
+  } as unknown as Db;
+  const pending = collectMetrics(db, "5m", NOW);
+  await Promise.resolve();
+  assert.deepEqual(
+    started,
+    ["request_metrics", "whatsapp_stats", "agent_stats"],
+    "all started before any answered",
+  );
+  release();
+  assert.equal((await pending).agent.openai.calls, 8);
+});
+
+Deno.test("collectMetrics() reports OpenAI calls, errors, rounded latency, tokens, outcomes and the quota alarm", async () => {
+  const { agent } = await collectMetrics(fakeDb(RAW).db, "5m", NOW);
+  assert.deepEqual(agent.openai, {
+    calls: 8,
+    errors: 3,
+    error_rate: 0.375,
+    latency_ms: { p50: 812.35, p95: 2400.01, p99: 3000 },
+    tokens: { input: 9100, output: 640 },
+    outcomes: { ok: 5, timeout: 2, insufficient_quota: 1 },
+    quota_exhausted: true,
+  });
+  assert.deepEqual(agent.tools, [
+    { tool: "list_vouchers", calls: 4, succeeded: 3, success_rate: 0.75, latency_ms: { p95: 41.26 } },
+    { tool: "redeem_voucher", calls: 1, succeeded: 1, success_rate: 1, latency_ms: { p95: 9 } },
+  ]);
+});
+
+Deno.test("collectMetrics() gives zeros, not null or NaN, for a window without model or tool calls", async () => {
+  const { agent } = await collectMetrics(fakeDb(RAW, WA, AGENT_IDLE).db, "5m", NOW);
+  assert.deepEqual(agent, {
+    openai: {
+      calls: 0,
+      errors: 0,
+      error_rate: 0,
+      latency_ms: { p50: 0, p95: 0, p99: 0 },
+      tokens: { input: 0, output: 0 },
+      outcomes: {},
+      quota_exhausted: false,
+    },
+    tools: [],
+  });
 });
 
 Deno.test("collectMetrics() derives the WhatsApp delivery rate, 0 when nothing was sent", async () => {
@@ -182,96 +239,4 @@ Deno.test("collectMetrics() reports this isolate's memory as positive byte count
   }
   assert.ok(memory.rss_bytes > 0);
   assert.ok(memory.heap_total_bytes >= memory.heap_used_bytes);
-});
-
-Deno.test("toPrometheus() writes # HELP and # TYPE <name> gauge exactly once per metric name", () => {
-  const text = toPrometheus(sampleMetrics());
-  const lines = text.split("\n");
-  const sampleNames = new Set(
-    lines.filter((l) => l && !l.startsWith("#")).map((l) => /^([a-z_]+)[{ ]/.exec(l)?.[1]),
-  );
-  assert.deepEqual([...sampleNames].sort(), [
-    "voucher_db_connections_in_use",
-    "voucher_db_connections_max",
-    "voucher_isolate_memory_bytes",
-    "voucher_request_client_errors",
-    "voucher_request_error_rate",
-    "voucher_request_errors",
-    "voucher_request_latency_ms",
-    "voucher_request_rate_per_second",
-    "voucher_requests",
-    "voucher_whatsapp_delivery_rate",
-    "voucher_whatsapp_failures",
-    "voucher_whatsapp_inbound_messages",
-    "voucher_whatsapp_oldest_unprocessed_seconds",
-    "voucher_whatsapp_outbox_waiting",
-    "voucher_whatsapp_replies_sent",
-  ]);
-  for (const name of sampleNames) {
-    assert.equal(lines.filter((l) => l.startsWith(`# HELP ${name} `)).length, 1, `HELP for ${name}`);
-    assert.equal(lines.filter((l) => l === `# TYPE ${name} gauge`).length, 1, `TYPE for ${name}`);
-    const typeAt = lines.indexOf(`# TYPE ${name} gauge`);
-    const firstSample = lines.findIndex((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-    assert.ok(typeAt < firstSample, `TYPE comes before the samples of ${name}`);
-  }
-});
-
-Deno.test("toPrometheus() writes samples labelled with function, window and quantile", () => {
-  const lines = toPrometheus(sampleMetrics()).split("\n");
-  for (
-    const expected of [
-      'voucher_requests{function="health",window="5m"} 10',
-      'voucher_requests{function="tool-lookup-customer",window="5m"} 3',
-      'voucher_request_rate_per_second{function="health",window="5m"} 0.0333',
-      'voucher_request_errors{function="health",window="5m"} 1',
-      'voucher_request_error_rate{function="health",window="5m"} 0.1',
-      'voucher_request_client_errors{function="health",window="5m"} 2',
-      'voucher_request_latency_ms{function="health",window="5m",quantile="0.5"} 1.5',
-      'voucher_request_latency_ms{function="health",window="5m",quantile="0.95"} 9',
-      'voucher_request_latency_ms{function="health",window="5m",quantile="0.99"} 12.25',
-      "voucher_db_connections_in_use 4",
-      "voucher_db_connections_max 100",
-      'voucher_isolate_memory_bytes{kind="rss"} 1000',
-      'voucher_isolate_memory_bytes{kind="heap_used"} 200',
-      'voucher_isolate_memory_bytes{kind="heap_total"} 300',
-      'voucher_isolate_memory_bytes{kind="external"} 50',
-    ]
-  ) {
-    assert.ok(lines.includes(expected), `missing line: ${expected}`);
-  }
-  assert.equal(lines.filter((l) => l.startsWith("voucher_request_latency_ms{")).length, 6);
-});
-
-Deno.test("toPrometheus() escapes backslashes, double quotes and newlines in label values", () => {
-  const m = sampleMetrics();
-  m.functions = [{ ...m.functions[0]!, function: 'we"ird\\name\nx' }];
-  const lines = toPrometheus(m).split("\n");
-  assert.ok(
-    lines.includes('voucher_requests{function="we\\"ird\\\\name\\nx",window="5m"} 10'),
-    lines.join("\n"),
-  );
-  assert.ok(!lines.some((l) => l === 'x",window="5m"} 10'), "a raw newline must not split a sample");
-});
-
-Deno.test("toPrometheus() ends with a single newline", () => {
-  const text = toPrometheus(sampleMetrics());
-  assert.ok(text.endsWith("\n"));
-  assert.ok(!text.endsWith("\n\n"));
-});
-
-Deno.test("toPrometheus() still declares every metric when no function has requests", () => {
-  const text = toPrometheus(sampleMetrics({ functions: [] }));
-  assert.match(text, /^# TYPE voucher_requests gauge$/m);
-  assert.doesNotMatch(text, /^voucher_requests\{/m);
-  assert.match(text, /^voucher_db_connections_max 100$/m);
-});
-
-Deno.test("toPrometheus() exposes the WhatsApp channel, failures labelled by Meta code", () => {
-  const text = toPrometheus(sampleMetrics());
-  assert.match(text, /^voucher_whatsapp_inbound_messages\{window="5m"\} 12$/m);
-  assert.match(text, /^voucher_whatsapp_delivery_rate\{window="5m"\} 0\.75$/m);
-  assert.match(text, /^voucher_whatsapp_failures\{window="5m",code="131047"\} 1$/m);
-  assert.match(text, /^voucher_whatsapp_failures\{window="5m",code="130429"\} 2$/m);
-  assert.match(text, /^voucher_whatsapp_oldest_unprocessed_seconds 4$/m);
-  assert.match(text, /^# TYPE voucher_whatsapp_outbox_waiting gauge$/m);
 });

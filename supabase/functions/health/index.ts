@@ -1,4 +1,7 @@
-/** health: public dependency checks, 200 when the database answers and 503 when it does not. */
+/**
+ * health: public dependency checks, 200 when the database answers and 503 when it does not. An alarm
+ * (WhatsApp token refused, OpenAI quota exhausted) is a degradation: status "degraded", still 200.
+ */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
@@ -13,18 +16,27 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 export function createHandler(deps: Deps) {
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags, tokenError] = await Promise.all([
+    const [database, flags, alarms] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
-      whatsappTokenError(deps),
+      readAlarms(deps, log),
     ]);
     const { openai, whatsapp } = deps.config;
+    const tokenError = alarms?.whatsapp_auth_error ?? null;
+    const quotaError = alarms?.openai_quota_error ?? null;
+    const degraded = tokenError !== null || quotaError !== null;
     const body = {
-      status: database.ok ? "ok" : "unavailable",
+      status: database.ok ? (degraded ? "degraded" : "ok") : "unavailable",
       version: VERSION,
       checks: {
         database,
-        openai: { configured: Boolean(openai.apiKey), model: openai.model },
+        openai: {
+          configured: Boolean(openai.apiKey),
+          model: openai.model,
+          // Set when OpenAI answered insufficient_quota (billing, not load); cleared by the next ok call.
+          quota_exhausted: quotaError !== null,
+          since: quotaError?.since ?? quotaError?.at ?? null,
+        },
         whatsapp: {
           configured: Boolean(
             whatsapp.accessToken && whatsapp.phoneNumberId && whatsapp.appSecrets && whatsapp.verifyToken,
@@ -52,14 +64,20 @@ async function checkDatabase(deps: Deps, log: Logger) {
   }
 }
 
-async function whatsappTokenError(deps: Deps): Promise<{ title: string; at: string } | null> {
+/** health_alarms as the database returns it: each alarm null when clear. */
+interface Alarms {
+  whatsapp_auth_error: { title: string; at: string } | null;
+  /** `since` is missing from an alarm raised before it was recorded; `at` is the latest refusal. */
+  openai_quota_error: { since?: string; at: string; model: string } | null;
+}
+
+/** One read of app_settings by key: cheap whatever the size of the telemetry tables. */
+async function readAlarms(deps: Deps, log: Logger): Promise<Alarms | null> {
   try {
-    const stats = await deps.db.rpc("whatsapp_stats", { p_window_seconds: 300 }, {
-      timeoutMs: HEALTH_DB_TIMEOUT_MS,
-    });
-    return (stats as { auth_error: { title: string; at: string } | null }).auth_error;
-  } catch {
-    return null; // the database check reports the outage
+    return await deps.db.rpc("health_alarms", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS }) as unknown as Alarms;
+  } catch (error) {
+    log.warn("health", "Cannot read the alarms", { error }); // an outage is the database check's error
+    return null;
   }
 }
 

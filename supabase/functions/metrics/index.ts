@@ -1,8 +1,9 @@
-/** metrics: request rate, errors and latency per function, database connections, isolate memory. */
+/** metrics: requests per function, WhatsApp, the agent (OpenAI, tools), database connections, memory. */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
-import { collectMetrics, parseWindow, toPrometheus } from "../_shared/metrics.ts";
+import { collectMetrics, parseWindow } from "../_shared/metrics.ts";
+import { toPrometheus } from "../_shared/metrics_prometheus.ts";
 import { requireBearer } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { HttpError } from "../_shared/errors.ts";

@@ -25,6 +25,68 @@ dbTest("health answers 200 with the database check, configuration and flags", as
   }
 });
 
+dbTest(
+  "health shows the OpenAI quota alarm from insufficient_quota until a call succeeds, still 200",
+  async () => {
+    const t = await testDeps({ OPENAI_API_KEY: "sk-test-key-not-real" });
+    const health = async () => {
+      const res = await createHandler(t.deps)(request("/health"));
+      return { status: res.status, body: await res.json() };
+    };
+    const quota = async () =>
+      (await sql`select value from public.app_settings where key = 'openai_quota_error'`)[0]?.value;
+    const before = await health();
+    assert.equal(before.body.status, "ok");
+    assert.equal(before.body.checks.openai.quota_exhausted, false);
+    assert.equal(before.body.checks.openai.since, null);
+
+    await sql`select public.agent_record_model_call('gpt-4.1-mini', 'insufficient_quota', 120)`;
+    const first = (await quota()).since;
+    assert.match(first, /^\d{4}-\d\d-\d\dT/);
+    const during = await health();
+    assert.equal(during.status, 200, "a degradation, not an outage");
+    assert.equal(during.body.status, "degraded");
+    assert.deepEqual(during.body.checks.openai, {
+      configured: true,
+      model: t.deps.config.openai.model,
+      quota_exhausted: true,
+      since: first,
+    });
+    assert.equal(during.body.checks.database.ok, true);
+
+    // Repeats and other failures keep the alarm and the time it started.
+    await sql`select public.agent_record_model_call('gpt-4.1-mini', 'insufficient_quota', 80)`;
+    await sql`select public.agent_record_model_call('gpt-4.1-mini', 'timeout', 20000)`;
+    const still = await health();
+    assert.equal(still.body.checks.openai.quota_exhausted, true);
+    assert.equal(still.body.checks.openai.since, first);
+    assert.notEqual((await quota()).at, first, "at moves to the latest refusal");
+
+    await sql`select public.agent_record_model_call('gpt-4.1-mini', 'ok', 900, 1, 300, 40)`;
+    const after = await health();
+    assert.equal(after.status, 200);
+    assert.equal(after.body.status, "ok");
+    assert.equal(after.body.checks.openai.quota_exhausted, false);
+    assert.equal(after.body.checks.openai.since, null);
+    assert.equal(await quota(), undefined, "the alarm row is gone");
+  },
+);
+
+dbTest("health is degraded, not down, while the WhatsApp token alarm is set", async () => {
+  await sql`select public.whatsapp_set_auth_error('Error validating access token')`;
+  try {
+    const t = await testDeps();
+    const res = await createHandler(t.deps)(request("/health"));
+    const body = await res.json();
+    assert.equal(res.status, 200);
+    assert.equal(body.status, "degraded");
+    assert.equal(body.checks.whatsapp.token_error.title, "Error validating access token");
+    assert.equal(body.checks.openai.quota_exhausted, false);
+  } finally {
+    await sql`delete from public.app_settings where key = 'whatsapp_auth_error'`;
+  }
+});
+
 dbTest("health shows an environment flag over the table value", async () => {
   const t = await testDeps({ AI_RESPONSES_ENABLED: "false" });
   const body = await (await createHandler(t.deps)(request("/health"))).json();

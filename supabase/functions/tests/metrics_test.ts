@@ -12,6 +12,24 @@ await sql`
 await sql`
   insert into public.request_log (function_name, method, status, duration_ms, created_at)
   values ('health', 'GET', 200, 7, now() - interval '90 minutes')`;
+// The agent, recorded the way it records itself: ten model calls of 100..1000 ms (7 ok, 2 timeouts,
+// 1 rate limit) with i*100 tokens in and i*10 out; one ok call two hours old; then a quota refusal of
+// 50 ms, which leaves the alarm raised. Tools: list_vouchers 4 calls of 10..40 ms, 3 succeeded;
+// redeem_voucher calls of 5 and 15 ms, 1 succeeded.
+await sql`
+  select public.agent_record_model_call('gpt-4.1-mini',
+    case when i <= 7 then 'ok' when i <= 9 then 'timeout' else 'rate_limit' end, i * 100, 1, i * 100, i * 10)
+  from generate_series(1, 10) i`;
+await sql`select public.agent_record_model_call('gpt-4.1-mini', 'ok', 99999, 1, 1000, 100)`;
+await sql`update public.model_calls set created_at = now() - interval '2 hours' where latency_ms = 99999`;
+await sql`select public.agent_record_model_call('gpt-4.1-mini', 'insufficient_quota', 50)`;
+await sql`
+  select public.agent_record_tool_call('call_' || i, 'list_vouchers', 'customer', i <= 3, i * 10)
+  from generate_series(1, 4) i`;
+await sql`select public.agent_record_tool_call('call_r1', 'redeem_voucher', 'operator', true, 5)`;
+await sql`
+  select public.agent_record_tool_call('call_r2', 'redeem_voucher', 'operator', false, 15,
+    p_error_code => 'voucher_redeemed')`;
 
 async function get(query = "", init: RequestInit & { bearer?: string } = { bearer: METRICS_TOKEN }) {
   const t = await testDeps();
@@ -54,6 +72,30 @@ dbTest("metrics reports requests, rate, errors and percentiles per function over
   ]);
 });
 
+dbTest(
+  "metrics reports the agent: OpenAI calls, errors, latency, tokens, outcomes, quota, tools",
+  async () => {
+    const body = await (await get()).json();
+    assert.deepEqual(body.agent, {
+      openai: {
+        calls: 11,
+        errors: 4,
+        error_rate: 0.3636,
+        latency_ms: { p50: 500, p95: 950, p99: 990 },
+        tokens: { input: 5500, output: 550 },
+        outcomes: { ok: 7, timeout: 2, rate_limit: 1, insufficient_quota: 1 },
+        quota_exhausted: true,
+      },
+      tools: [
+        { tool: "list_vouchers", calls: 4, succeeded: 3, success_rate: 0.75, latency_ms: { p95: 38.5 } },
+        { tool: "redeem_voucher", calls: 2, succeeded: 1, success_rate: 0.5, latency_ms: { p95: 14.5 } },
+      ],
+    });
+    const day = (await (await get("?window=24h")).json()).agent.openai;
+    assert.deepEqual([day.calls, day.outcomes.ok, day.tokens.input, day.tokens.output], [12, 8, 6500, 650]);
+  },
+);
+
 dbTest("metrics ?window=1h includes older calls, and a bad window is a 400", async () => {
   const body = await (await get("?window=1h")).json();
   assert.equal(body.window_seconds, 3600);
@@ -84,6 +126,28 @@ dbTest("metrics speaks Prometheus text for Accept: text/plain and ?format=promet
       /^voucher_request_latency_ms\{function="tool-lookup-customer",window="5m",quantile="0\.99"\} 99\.01$/m,
     );
     assert.match(text, /^voucher_db_connections_max 100$/m);
+    const agent = text.split("\n").filter((l) => /^voucher_(openai|tool_call)/.test(l));
+    assert.deepEqual(agent, [
+      'voucher_openai_calls{window="5m",outcome="ok"} 7',
+      'voucher_openai_calls{window="5m",outcome="timeout"} 2',
+      'voucher_openai_calls{window="5m",outcome="rate_limit"} 1',
+      'voucher_openai_calls{window="5m",outcome="insufficient_quota"} 1',
+      'voucher_openai_errors{window="5m"} 4',
+      'voucher_openai_latency_ms{window="5m",quantile="0.5"} 500',
+      'voucher_openai_latency_ms{window="5m",quantile="0.95"} 950',
+      'voucher_openai_latency_ms{window="5m",quantile="0.99"} 990',
+      'voucher_openai_tokens{window="5m",direction="input"} 5500',
+      'voucher_openai_tokens{window="5m",direction="output"} 550',
+      "voucher_openai_quota_exhausted 1",
+      'voucher_tool_calls{window="5m",tool="list_vouchers"} 4',
+      'voucher_tool_calls{window="5m",tool="redeem_voucher"} 2',
+      'voucher_tool_call_success_ratio{window="5m",tool="list_vouchers"} 0.75',
+      'voucher_tool_call_success_ratio{window="5m",tool="redeem_voucher"} 0.5',
+      'voucher_tool_call_latency_ms{window="5m",tool="list_vouchers",quantile="0.95"} 38.5',
+      'voucher_tool_call_latency_ms{window="5m",tool="redeem_voucher",quantile="0.95"} 14.5',
+    ]);
+    assert.match(text, /^# HELP voucher_openai_latency_ms .+$/m);
+    assert.match(text, /^# TYPE voucher_tool_call_success_ratio gauge$/m);
   }
   assert.equal((await get("?format=xml")).status, 400);
 });

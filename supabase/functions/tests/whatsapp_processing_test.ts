@@ -4,12 +4,30 @@ import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, deadDatabaseUrl, testSql } from "./_helpers.ts";
-import { startWebhook, uniqueWaId } from "./_whatsapp.ts";
+import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();
 const now = () => new Date();
 const text = (waId: string, body: string, timestamp: Date = now()) =>
   webhookPayload({ messages: [textMessage({ from: waId, body, timestamp })] });
+
+/** Processing wired to the webhook's database, flags, log and fake Graph API, with `respond`. */
+function processorDeps(w: Webhook, respond: ProcessorDeps["respond"]): ProcessorDeps {
+  return {
+    db: w.deps.db,
+    graph: createGraphClient({
+      graphUrl: w.graph.url,
+      phoneNumberId: w.graph.phoneNumberId,
+      accessToken: w.graph.accessToken,
+      fetch,
+    }),
+    flags: w.deps.flags,
+    log: w.deps.log,
+    respond,
+    slowDown: slowDownNote,
+    sleep: () => Promise.resolve(),
+  };
+}
 
 async function rowsOf(waId: string) {
   return await sql`
@@ -238,20 +256,7 @@ dbTest("a reply longer than 4096 characters goes out in parts, in order", async 
     const [conversation] = await sql`select id from public.conversations where wa_id = ${waId}`;
     const sentence = "Voucher K7QX-M3PA is worth 5,000 RWF and can be used at any shop. ";
     const long = sentence.repeat(150);
-    const deps: ProcessorDeps = {
-      db: w.deps.db,
-      graph: createGraphClient({
-        graphUrl: w.graph.url,
-        phoneNumberId: w.graph.phoneNumberId,
-        accessToken: w.graph.accessToken,
-        fetch,
-      }),
-      flags: w.deps.flags,
-      log: w.deps.log,
-      respond: () => Promise.resolve({ text: long, handoff: false }),
-      slowDown: slowDownNote,
-      sleep: () => Promise.resolve(),
-    };
+    const deps = processorDeps(w, () => Promise.resolve({ text: long, handoff: false }));
     await processConversation(deps, conversation!.id);
     const parts = w.graph.sent.map((s) => s.body);
     assert.ok(parts.length >= 3);
@@ -261,3 +266,31 @@ dbTest("a reply longer than 4096 characters goes out in parts, in order", async 
     await w.close();
   }
 });
+
+dbTest(
+  "a worker that claimed a conversation before its message arrived answers it; the webhook's own processing stays out",
+  async () => {
+    const w = await startWebhook();
+    const waId = uniqueWaId();
+    try {
+      const [row] = await sql`select public.whatsapp_conversation_for(${waId}, null) as id`;
+      const id: string = row!.id;
+      const worker = crypto.randomUUID();
+      await sql`select public.whatsapp_claim_turn(${id}, ${worker}, 60)`;
+      await w.post(text(waId, "hello"));
+      assert.equal(w.graph.sent.length, 0, "the conversation is held by the worker");
+      const answered: string[] = [];
+      const deps = processorDeps(w, (turn) => {
+        answered.push(...turn.messages.map((m) => m.body ?? ""));
+        return Promise.resolve({ text: "Hi there", handoff: false });
+      });
+      await processConversation(deps, id, worker);
+      assert.deepEqual(answered, ["hello"]);
+      assert.deepEqual((await rowsOf(waId)).map((r) => r.status), ["answered", "sent"]);
+      const [released] = await sql`select claimed_by from public.conversations where id = ${id}`;
+      assert.equal(released!.claimed_by, null);
+    } finally {
+      await w.close();
+    }
+  },
+);

@@ -3,6 +3,7 @@
  * A POST is answered 200 only once everything it carried is stored; replies are worked out after
  * the response.
  */
+import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { readBodyLimited, requireMethod } from "../_shared/http.ts";
@@ -26,12 +27,33 @@ export function createHandler(deps: Deps) {
   const graph = accessToken && phoneNumberId
     ? createGraphClient({ graphUrl, phoneNumberId, accessToken, fetch: deps.fetch })
     : undefined;
+  const { apiKey, baseUrl, model: modelName } = deps.config.openai;
+  const model = apiKey
+    ? createOpenAIModel({
+      apiKey,
+      baseUrl,
+      model: modelName,
+      fetch: deps.fetch,
+      sleep: deps.sleep,
+      now: deps.now,
+    })
+    : undefined;
+  const menu = menuResponder(deps.db);
   const processor = (log: Logger): ProcessorDeps => ({
     db: deps.db,
     graph,
     flags: deps.flags,
     log,
-    respond: menuResponder(deps.db),
+    respond: agentResponder({
+      db: deps.db,
+      flags: deps.flags,
+      log,
+      model,
+      modelName,
+      now: deps.now,
+      today: () => new Date(),
+      menu,
+    }),
     slowDown: slowDownNote,
     sleep: deps.sleep,
   });

@@ -12,7 +12,9 @@ select functions_are('public', array[
   'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'whatsapp_setting',
   'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
-  'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events'], 'public has exactly the known functions');
+  'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
+  'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
+  'prune_agent_telemetry', 'health_alarms'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -44,15 +46,15 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'conversations', 'customers', 'feature_flags', 'message_status_events', 'messages',
-    'operators', 'request_log', 'vouchers', 'whatsapp_events'],
+  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'message_status_events',
+    'messages', 'model_calls', 'operators', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
   array(select c.relname::text from pg_catalog.pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['message_status_events_id_seq', 'request_log_id_seq', 'whatsapp_events_id_seq'],
+  array['message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq', 'whatsapp_events_id_seq'],
   'service_role can use every identity sequence');
 
 -- Function privileges.

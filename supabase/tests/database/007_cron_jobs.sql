@@ -1,16 +1,17 @@
--- pg_cron: the four maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
+-- pg_cron: the five maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(19);
+select plan(22);
 
 select has_extension('pg_cron', 'pg_cron is installed');
 select is(
   array(select concat_ws(' | ', jobname, schedule, command) from cron.job order by jobname),
-  array['prune-request-log | 47 23 * * * | select public.prune_request_log()',
+  array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],
-  'the four jobs exist with their schedules (UTC) and commands');
+  'the five jobs exist with their schedules (UTC) and commands');
 select is((select count(*)::integer from cron.job where jobname = 'prune-request-log'), 1,
   'prune-request-log is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'vacuum-analyze-hot-tables'), 1,
@@ -19,7 +20,9 @@ select is((select count(*)::integer from cron.job where jobname = 'whatsapp-requ
   'whatsapp-requeue-stuck is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'prune-whatsapp-events'), 1,
   'prune-whatsapp-events is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 4, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job where jobname = 'prune-agent-telemetry'), 1,
+  'prune-agent-telemetry is scheduled exactly once');
+select is((select count(*)::integer from cron.job), 5, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -35,6 +38,12 @@ select lives_ok((select command from cron.job where jobname = 'prune-whatsapp-ev
   'the prune-whatsapp-events command runs');
 select is((select count(*)::integer from public.whatsapp_events where field = 'cron'), 1,
   'the prune-whatsapp-events command removed the old event and kept the new one');
+insert into public.model_calls (model, outcome, latency_ms, created_at)
+values ('cron', 'ok', 1, now() - interval '45 days'), ('cron', 'ok', 1, now());
+select lives_ok((select command from cron.job where jobname = 'prune-agent-telemetry'),
+  'the prune-agent-telemetry command runs');
+select is((select count(*)::integer from public.model_calls where model = 'cron'), 1,
+  'the prune-agent-telemetry command removed the old model call and kept the new one');
 insert into public.conversations (id, wa_id, claimed_by, claimed_until)
 values ('00000000-0000-4000-8000-000000000701', '250788000701', gen_random_uuid(), now() - interval '1 second');
 select lives_ok((select command from cron.job where jobname = 'whatsapp-requeue-stuck'),
@@ -55,11 +64,14 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261126200100_whatsapp_functions.sql
 \ir ../../migrations/20261126200200_whatsapp_processing.sql
 \ir ../../migrations/20261126200300_whatsapp_maintenance.sql
+\ir ../../migrations/20261127000000_agent.sql
+\ir ../../migrations/20261127000100_health_alarms.sql
 \o
 reset client_min_messages;
 select is(
   (select array_agg(concat_ws(' | ', jobname, schedule, command) order by jobname) from cron.job),
-  array['prune-request-log | 47 23 * * * | select public.prune_request_log()',
+  array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],

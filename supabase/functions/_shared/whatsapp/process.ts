@@ -94,9 +94,16 @@ export async function processConversations(
   }
 }
 
-/** Claims one conversation and works until nothing is due, or returns at once if another worker has it. */
-export async function processConversation(d: ProcessorDeps, conversationId: string): Promise<void> {
-  const worker = crypto.randomUUID();
+/**
+ * Claims one conversation and works until nothing is due, or returns at once if another worker has it.
+ * `worker` may name a claim the caller already holds (the evals claim a conversation before they store
+ * a message in it, so that no other worker answers it).
+ */
+export async function processConversation(
+  d: ProcessorDeps,
+  conversationId: string,
+  worker: string = crypto.randomUUID(),
+): Promise<void> {
   const ids = { p_conversation_id: conversationId, p_worker: worker };
   for (let turn = 0; turn < MAX_TURNS_PER_CLAIM; turn++) {
     const claim = await d.db.rpc("whatsapp_claim_turn", {

@@ -1,0 +1,28 @@
+/** Every limit of the agent in one place: turns, tool calls, time and memory. */
+
+/** Model round trips in one turn (each may ask for tools); past it the menu answers. */
+export const MAX_MODEL_CALLS_PER_TURN = 5;
+/** Tool calls in one turn, across round trips; calls past it get a `tool_limit` error as data. */
+export const MAX_TOOL_CALLS_PER_TURN = 8;
+
+/** The whole turn, every model and tool call included. It must end well inside the conversation's
+ * claim (CLAIM_LEASE_SECONDS, 60 s), or another worker could take the turn up while it runs. */
+export const TURN_BUDGET_MS = 45_000;
+
+/** One attempt at the model; a WhatsApp user waits for the answer. */
+export const MODEL_ATTEMPT_TIMEOUT_MS = 25_000;
+/** Attempts per model call, the first included; only retryable failures are tried again. */
+export const MODEL_MAX_ATTEMPTS = 3;
+/** One model call, retries included (and never past what is left of TURN_BUDGET_MS). */
+export const MODEL_CALL_BUDGET_MS = 40_000;
+/** First backoff between attempts, doubled each time unless the answer says Retry-After. */
+export const MODEL_RETRY_BASE_MS = 400;
+/** A Retry-After longer than this is not waited for: the call fails and the menu answers. */
+export const MODEL_MAX_RETRY_AFTER_MS = 8_000;
+
+/** Messages of memory read from the transcript (tool calls of those turns come with them). */
+export const TRANSCRIPT_MESSAGES = 20;
+/** Characters of memory sent to the model; the oldest items go first past it. */
+export const TRANSCRIPT_MAX_CHARS = 12_000;
+/** Characters of one tool output sent to the model; longer outputs are cut and say so. */
+export const TOOL_OUTPUT_MAX_CHARS = 4_000;

@@ -1,0 +1,112 @@
+/**
+ * The agent loop, which only orchestrates: memory and the new messages go to the model; the
+ * function calls it asks for run as the person writing and go back as outputs by call_id; the
+ * first answer without calls is the reply. Limits come from constants.ts.
+ */
+import type { Db } from "../db/mod.ts";
+import type { Flags } from "../flags.ts";
+import type { Logger } from "../log.ts";
+import { MAX_MODEL_CALLS_PER_TURN, MAX_TOOL_CALLS_PER_TURN, TURN_BUDGET_MS } from "./constants.ts";
+import { buildInstructions } from "./instructions.ts";
+import { loadMemory, messageText, toolOutputText } from "./memory.ts";
+import type { InputItem, Model, ModelUsage } from "./model.ts";
+import { callModel } from "./model_call.ts";
+import { runToolCall, type ToolCallRecord } from "./run_tool.ts";
+import { type Caller, toolSpecs } from "./tools.ts";
+
+export interface AgentDeps {
+  db: Db;
+  flags: Flags;
+  log: Logger;
+  model: Model;
+  modelName: string;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /** Wall-clock time, for the date in the instructions. */
+  today: () => Date;
+}
+
+/** One turn: who writes, and the messages waiting when it started (stored, oldest first). */
+export interface AgentTurn {
+  conversationId: string | null;
+  caller: Caller;
+  language: string | null;
+  messages: { id: string; type: string; text: string | null }[];
+}
+
+export interface TurnResult {
+  text: string;
+  handoff: boolean;
+  toolCalls: ToolCallRecord[];
+  usage: ModelUsage;
+  modelCalls: number;
+  model: string;
+  latencyMs: number;
+}
+
+/** The turn ended without a reply the customer can be given; the menu answers instead. */
+export class AgentError extends Error {
+  constructor(readonly reason: "turn_limit" | "empty_reply", message: string) {
+    super(message);
+    this.name = "AgentError";
+  }
+}
+
+/** Runs one turn to its reply. Throws ModelError (after retries) or AgentError. */
+export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnResult> {
+  const started = d.now();
+  const first = turn.messages[0];
+  if (!first) throw new AgentError("empty_reply", "A turn needs at least one message");
+  const input: InputItem[] = [
+    ...(turn.conversationId ? await loadMemory(d.db, turn.conversationId) : []),
+    ...turn.messages.map((m): InputItem => ({
+      type: "message",
+      role: "user",
+      content: messageText(m.type, m.text),
+    })),
+  ];
+  const request = {
+    instructions: buildInstructions(turn.caller, turn.language, d.today()),
+    input,
+    tools: toolSpecs(turn.caller.role),
+  };
+  const toolContext = {
+    ...d,
+    caller: turn.caller,
+    conversationId: turn.conversationId,
+    messageId: turn.messages.at(-1)!.id,
+  };
+  const toolCalls: ToolCallRecord[] = [];
+  const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
+  let model = d.modelName;
+
+  for (let call = 1; call <= MAX_MODEL_CALLS_PER_TURN; call++) {
+    const left = TURN_BUDGET_MS - (d.now() - started);
+    if (left <= 0) throw new AgentError("turn_limit", `No reply within ${TURN_BUDGET_MS} ms`);
+    const response = await callModel(d, { ...request, timeoutMs: left }, turn.conversationId);
+    model = response.model;
+    usage.inputTokens += response.usage.inputTokens;
+    usage.outputTokens += response.usage.outputTokens;
+    const calls = response.output.filter((o) => o.type === "function_call");
+    if (calls.length === 0) {
+      const text = response.output.map((o) => (o.type === "message" ? o.text : "")).join("\n\n").trim();
+      if (!text) throw new AgentError("empty_reply", "The model answered with no text and no tool call");
+      const handoff = toolCalls.some((t) => t.handoff);
+      return { text, handoff, toolCalls, usage, modelCalls: call, model, latencyMs: d.now() - started };
+    }
+    for (const fc of calls) {
+      // The key is the turn's first message, the tool and how many calls to it came before: a
+      // replayed turn maps its calls to the same keys, so a voucher is never issued twice.
+      const ordinal = toolCalls.filter((t) => t.name === fc.name).length;
+      const key = `agent:${first.id}:${fc.name}:${ordinal}`;
+      const record = await runToolCall(toolContext, fc, key, toolCalls.length >= MAX_TOOL_CALLS_PER_TURN);
+      toolCalls.push(record);
+      input.push(fc, {
+        type: "function_call_output",
+        call_id: fc.call_id,
+        output: toolOutputText(record.output),
+      });
+    }
+  }
+  throw new AgentError("turn_limit", `No reply after ${MAX_MODEL_CALLS_PER_TURN} model calls`);
+}

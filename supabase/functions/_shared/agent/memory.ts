@@ -1,0 +1,68 @@
+/**
+ * Conversation memory: the transcript in Postgres turned into Responses API input items. Earlier
+ * tool calls come back with their outputs, so "redeem the second one" can refer to a list the
+ * model saw before; nothing depends on OpenAI-side state (store: false).
+ */
+import type { Db } from "../db/mod.ts";
+import { TOOL_OUTPUT_MAX_CHARS, TRANSCRIPT_MAX_CHARS, TRANSCRIPT_MESSAGES } from "./constants.ts";
+import type { InputItem } from "./model.ts";
+
+type TranscriptItem =
+  | { kind: "user" | "assistant"; type: string; text: string | null }
+  | { kind: "tool"; call_id: string; tool: string; arguments: unknown; output: unknown };
+
+/** The conversation before this turn, oldest first, within TRANSCRIPT_MAX_CHARS. */
+export async function loadMemory(db: Db, conversationId: string): Promise<InputItem[]> {
+  const items = await db.rpc("agent_transcript", {
+    p_conversation_id: conversationId,
+    p_limit: TRANSCRIPT_MESSAGES,
+  }) as unknown as TranscriptItem[];
+  return boundMemory(items.map(toInput));
+}
+
+function toInput(item: TranscriptItem): InputItem[] {
+  if (item.kind === "tool") {
+    return [
+      {
+        type: "function_call",
+        call_id: item.call_id,
+        name: item.tool,
+        arguments: JSON.stringify(replayArguments(item.arguments)),
+      },
+      { type: "function_call_output", call_id: item.call_id, output: toolOutputText(item.output) },
+    ];
+  }
+  return [{ type: "message", role: item.kind, content: messageText(item.type, item.text) }];
+}
+
+/**
+ * The audit masks phone numbers in arguments; replayed, a masked number could be copied into a new
+ * call. So they are left out: the call's output names the customer it was about.
+ */
+function replayArguments(args: unknown): unknown {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return args;
+  return Object.fromEntries(Object.entries(args).filter(([key]) => key !== "msisdn"));
+}
+
+/** What the model reads of a message: its text, or what kind of thing was sent. */
+export function messageText(type: string, text: string | null): string {
+  return text?.trim() ? text : `[${type} message]`;
+}
+
+/** A tool output as the model is given it, cut at TOOL_OUTPUT_MAX_CHARS. */
+export function toolOutputText(output: unknown): string {
+  const text = JSON.stringify(output ?? null);
+  if (text.length <= TOOL_OUTPUT_MAX_CHARS) return text;
+  return `${text.slice(0, TOOL_OUTPUT_MAX_CHARS)}… [cut: ${
+    text.length - TOOL_OUTPUT_MAX_CHARS
+  } more characters]`;
+}
+
+/** Drops the oldest groups (a message, or a call with its output) until the rest fits. */
+function boundMemory(groups: InputItem[][]): InputItem[] {
+  const size = (g: InputItem[]) => g.reduce((n, i) => n + JSON.stringify(i).length, 0);
+  let total = groups.reduce((n, g) => n + size(g), 0);
+  let start = 0;
+  while (start < groups.length && total > TRANSCRIPT_MAX_CHARS) total -= size(groups[start++]!);
+  return groups.slice(start).flat();
+}

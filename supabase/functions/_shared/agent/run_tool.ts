@@ -1,0 +1,156 @@
+/**
+ * Runs one function call from the model: finds the tool, checks who may use it and its kill switch,
+ * validates the arguments with the tool's schema, runs it, and audits it in tool_calls and the log.
+ * Nothing here throws: every failure goes back to the model as data.
+ */
+import type { Json } from "../database.types.ts";
+import { MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
+import type { Db } from "../db/mod.ts";
+import { HttpError } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { type Logger, scrub } from "../log.ts";
+import type { Caller, ToolDef } from "./tools.ts";
+import { ToolFailure, TOOLS } from "./tools.ts";
+
+export interface ToolContext {
+  db: Db;
+  flags: Flags;
+  log: Logger;
+  now: () => number;
+  caller: Caller;
+  conversationId: string | null;
+  /** The turn's last inbound message: memory shows the call after it. */
+  messageId: string | null;
+}
+
+/** What one call came to; `output` is what the model is given back. */
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  arguments: unknown;
+  success: boolean;
+  errorCode?: string;
+  output: unknown;
+  latencyMs: number;
+  /** True when a successful call handed the conversation to staff. */
+  handoff: boolean;
+}
+
+/** Runs the call; `idempotencyKey` makes a replayed turn's side effects happen once. */
+export async function runToolCall(
+  ctx: ToolContext,
+  call: { call_id: string; name: string; arguments: string },
+  idempotencyKey: string,
+  overLimit = false,
+): Promise<ToolCallRecord> {
+  const started = ctx.now();
+  const def = TOOLS.find((t) => t.name === call.name);
+  let args: unknown = call.arguments;
+  let record: Omit<ToolCallRecord, "latencyMs">;
+  try {
+    args = parseJson(call.arguments);
+    if (overLimit) {
+      throw new ToolFailure(
+        "tool_limit",
+        `At most ${MAX_TOOL_CALLS_PER_TURN} tool calls per message; answer with what you have`,
+      );
+    }
+    const tool = await usable(ctx, def, call.name);
+    const parsed = tool.schema.safeParse(args);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`);
+      throw new ToolFailure("invalid_arguments", problems.join("; "));
+    }
+    const data = await tool.run({ db: ctx.db, caller: ctx.caller, idempotencyKey }, parsed.data);
+    record = {
+      callId: call.call_id,
+      name: call.name,
+      arguments: args,
+      success: true,
+      output: data,
+      handoff: !!tool.handoff,
+    };
+  } catch (error) {
+    const failure = toFailure(error, ctx.log);
+    record = {
+      callId: call.call_id,
+      name: call.name,
+      arguments: args,
+      success: false,
+      errorCode: failure.code,
+      output: { error: failure.code, message: failure.message },
+      handoff: false,
+    };
+  }
+  const result = { ...record, latencyMs: ctx.now() - started };
+  await audit(ctx, result);
+  return result;
+}
+
+async function usable(ctx: ToolContext, def: ToolDef | undefined, name: string): Promise<ToolDef> {
+  if (!def) throw new ToolFailure("unknown_tool", `There is no tool named ${name}`);
+  if (def.operatorOnly && ctx.caller.role !== "operator") {
+    throw new ToolFailure("forbidden", `${name} is for staff only; customers cannot use it`);
+  }
+  if (def.flag && !(await ctx.flags.isEnabled(def.flag))) {
+    throw new ToolFailure("disabled", `${name} is turned off for now (${def.flag})`);
+  }
+  return def;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ToolFailure("invalid_arguments", "The arguments are not valid JSON");
+  }
+}
+
+/** A refusal the model can act on; database outages and bugs keep their detail in the log. */
+function toFailure(error: unknown, log: Logger): { code: string; message: string } {
+  if (error instanceof ToolFailure) return { code: error.code, message: error.message };
+  if (error instanceof HttpError && error.status < 500) {
+    // Database refusals carry their reason as the code (voucher_redeemed, operator_required, ...).
+    return { code: error.code.replace(/^bad_request:/, ""), message: error.message };
+  }
+  log.error("tool_call", "ERROR a tool failed", { error });
+  return { code: "unavailable", message: "The service could not do this just now; try again shortly" };
+}
+
+async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
+  const fields = {
+    tool: r.name,
+    role: ctx.caller.role,
+    success: r.success,
+    error_code: r.errorCode,
+    latency_ms: Math.round(r.latencyMs * 10) / 10,
+    conversation_id: ctx.conversationId,
+  };
+  ctx.log.info("tool_call", `${r.name} ${r.success ? "succeeded" : `failed: ${r.errorCode}`}`, fields);
+  try {
+    await ctx.db.rpc("agent_record_tool_call", {
+      p_call_id: r.callId,
+      p_tool: auditName(r.name),
+      p_caller_role: ctx.caller.role,
+      p_success: r.success,
+      p_latency_ms: r.latencyMs,
+      p_arguments: scrub(isRecord(r.arguments) ? r.arguments : { raw: r.arguments }) as Json,
+      p_output: r.output as Json,
+      p_error_code: r.errorCode,
+      p_conversation_id: ctx.conversationId ?? undefined,
+      p_message_id: ctx.messageId ?? undefined,
+    });
+  } catch (error) {
+    ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: r.name, error });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A name the model made up still gets audited, under a name the table accepts. */
+function auditName(name: string): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 64);
+  return /^[a-z]/.test(clean) ? clean : `x${clean}`.slice(0, 64);
+}
