@@ -1,0 +1,171 @@
+/**
+ * Golden conversations as data: the shape of `evals/cases/*.json`, checked with zod when loaded, and
+ * the `{{...}}` placeholders that fixtures and tool outputs fill in at run time.
+ */
+import { z } from "zod";
+
+const language = z.enum(["en", "fr", "rw", "sw"]);
+const status = z.enum(["issued", "redeemed", "void"]);
+
+/** Rows a case creates for itself, with values unique to the run (see fixtures.ts). */
+const fixture = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("customer"),
+    name: z.string().min(1),
+    language: language.default("en"),
+    /** v1 is the newest (list_vouchers answers newest first). */
+    vouchers: z.array(z.strictObject({ amount: z.int().positive(), status: status.default("issued") }))
+      .default([]),
+  }),
+  z.strictObject({ kind: z.literal("operator"), name: z.string().min(1), active: z.boolean().default(true) }),
+  /** A phone number nobody in the database has. */
+  z.strictObject({ kind: z.literal("phone") }),
+  /** A WhatsApp username account: a business-scoped user id, no phone number. */
+  z.strictObject({ kind: z.literal("username"), username: z.string().min(1) }),
+]);
+export type Fixture = z.output<typeof fixture>;
+
+/** A call the turn should make; only the listed arguments are checked (matchers: graders.ts). */
+const expectedCall = z.strictObject({
+  name: z.string(),
+  args: z.record(z.string(), z.unknown()).optional(),
+  /** "ok", or the error code the tool must answer with (forbidden, voucher_redeemed, ...). */
+  result: z.string().optional(),
+  /** May be left out; when made, its arguments and result are still checked. */
+  optional: z.boolean().optional(),
+});
+export type ExpectedCall = z.output<typeof expectedCall>;
+
+const expectation = z.strictObject({
+  /** In this order; other calls may come between them (see extraTools). */
+  tools: z.array(expectedCall).default([]),
+  /** Calls not listed: "read" allows lookups and lists, "none" allows nothing. Side effects never. */
+  extraTools: z.enum(["none", "read"]).default("read"),
+  mustContain: z.array(z.string()).default([]),
+  /** Each inner list: at least one of them (wording differs between languages and models). */
+  mustContainAny: z.array(z.array(z.string()).min(1)).default([]),
+  mustNotContain: z.array(z.string()).default([]),
+  handoff: z.boolean().default(false),
+});
+export type Expectation = z.output<typeof expectation>;
+
+/** What the model answers in scripted mode, one step per model call: tool calls, then text. */
+const step = z.union([
+  z.strictObject({ calls: z.array(z.tuple([z.string(), z.record(z.string(), z.unknown())])).min(1) }),
+  z.strictObject({ say: z.string().min(1) }),
+]);
+export type Step = z.output<typeof step>;
+
+const turn = z.strictObject({
+  /** One message, or a burst answered in one turn. */
+  user: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  expect: expectation,
+  script: z.array(step).min(1),
+});
+
+export const evalCase = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  title: z.string().min(1),
+  language,
+  tags: z.array(z.string()).default([]),
+  fixtures: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), fixture),
+  /** The fixture who writes: a customer, operator, phone or username. */
+  sender: z.string(),
+  turns: z.array(turn).min(1),
+});
+export type EvalCase = z.output<typeof evalCase>;
+export type Turn = EvalCase["turns"][number];
+
+/** Reads every case file in `dir`, checks shapes, ids and senders; throws naming the file at fault. */
+export async function loadCases(dir: URL): Promise<EvalCase[]> {
+  const cases: EvalCase[] = [];
+  const files = [];
+  for await (const entry of Deno.readDir(dir)) if (entry.name.endsWith(".json")) files.push(entry.name);
+  for (const file of files.sort()) {
+    const parsed = z.array(evalCase).safeParse(JSON.parse(await Deno.readTextFile(new URL(file, dir))));
+    if (!parsed.success) throw new Error(`evals/cases/${file}: ${z.prettifyError(parsed.error)}`);
+    for (const c of parsed.data) {
+      const problem = caseProblem(c);
+      if (problem) throw new Error(`evals/cases/${file}: case ${c.id}: ${problem}`);
+      if (cases.some((o) => o.id === c.id)) throw new Error(`evals/cases/${file}: case ${c.id} twice`);
+      cases.push(c);
+    }
+  }
+  return cases;
+}
+
+function caseProblem(c: EvalCase): string | undefined {
+  const sender = c.fixtures[c.sender];
+  if (!sender) return `sender ${c.sender} is not a fixture`;
+  // After a handoff the conversation belongs to staff: nothing later would reach the agent.
+  if (c.turns.slice(0, -1).some((t) => t.expect.handoff)) return "a handoff must be the last turn";
+  if (c.turns.some((t) => !("say" in t.script.at(-1)!))) return "every script must end with `say`";
+  return undefined;
+}
+
+/** Values placeholders resolve to: `me.msisdn`, `me.v1.code`, ... */
+export type Vars = Record<string, string>;
+
+/** A tool output seen so far in the conversation, for `{{out.<tool>.<path>}}`. */
+export interface SeenOutput {
+  name: string;
+  output: unknown;
+}
+
+const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)\s*\}\}/gi;
+
+/**
+ * Fills `{{name}}` from vars and `{{out.tool.path}}` from the latest output of that tool; throws on
+ * an unknown name, and on a missing output unless `missing` says what to put instead.
+ */
+export function render(
+  text: string,
+  vars: Vars,
+  outputs: readonly SeenOutput[] = [],
+  missing?: (placeholder: string) => string,
+): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    if (name.startsWith("out.")) {
+      try {
+        return String(outputValue(name, outputs));
+      } catch (error) {
+        if (missing) return missing(name);
+        throw error;
+      }
+    }
+    const value = vars[name];
+    if (value === undefined) throw new Error(`Unknown placeholder {{${name}}}`);
+    return value;
+  });
+}
+
+/** Renders every string inside a JSON value. */
+export function renderDeep<T>(
+  value: T,
+  vars: Vars,
+  outputs: readonly SeenOutput[] = [],
+  missing?: (placeholder: string) => string,
+): T {
+  if (typeof value === "string") return render(value, vars, outputs, missing) as T;
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, outputs, missing)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars, outputs, missing)]),
+    ) as T;
+  }
+  return value;
+}
+
+function outputValue(name: string, outputs: readonly SeenOutput[]): unknown {
+  const [, tool, ...path] = name.split(".");
+  const seen = outputs.findLast((o) => o.name === tool);
+  if (!seen) throw new Error(`{{${name}}}: no ${tool} output in the conversation`);
+  let value: unknown = seen.output;
+  for (const key of path) {
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  if (value === undefined || value === null || typeof value === "object") {
+    throw new Error(`{{${name}}}: the ${tool} output has no such value`);
+  }
+  return value;
+}

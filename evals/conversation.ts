@@ -1,0 +1,201 @@
+/**
+ * Runs one golden conversation through the production path, turn by turn: the messages are stored
+ * by the intake (whatsapp_ingest), the conversation is processed by processConversation (claim, the
+ * agent, whatsapp_finish_turn, the outbox, release), and the reply is what the Graph API would have
+ * been given. The next turn's memory is the transcript in Postgres. Then every grader runs.
+ */
+import type postgres from "postgres";
+import type { Db } from "../supabase/functions/_shared/db/mod.ts";
+import type { Flags } from "../supabase/functions/_shared/flags.ts";
+import type { Logger } from "../supabase/functions/_shared/log.ts";
+import { type AgentDeps, runAgentTurn, type TurnResult } from "../supabase/functions/_shared/agent/loop.ts";
+import { toAgentTurn } from "../supabase/functions/_shared/agent/mod.ts";
+import type { Model } from "../supabase/functions/_shared/agent/model.ts";
+import { ingestBatch } from "../supabase/functions/_shared/whatsapp/intake.ts";
+import type { GraphClient } from "../supabase/functions/_shared/whatsapp/graph.ts";
+import { processConversation, type Responder } from "../supabase/functions/_shared/whatsapp/process.ts";
+import { CLAIM_LEASE_SECONDS } from "../supabase/functions/_shared/whatsapp/constants.ts";
+import { type EvalCase, renderDeep, type SeenOutput } from "./case.ts";
+import type { CaseFixtures, Person } from "./fixtures.ts";
+import { type Grade, gradeTurn, type ObservedTurn } from "./graders.ts";
+import type { ScriptedModel } from "./scripted.ts";
+
+export interface RunEnv {
+  db: Db;
+  /** Direct client, for the two set-up calls before a message is stored. */
+  sql: postgres.Sql;
+  flags: Flags;
+  log: Logger;
+  model: Model;
+  modelName: string;
+  /** Present in scripted mode. */
+  scripted?: ScriptedModel;
+  people: Person[];
+}
+
+export interface TurnReport extends ObservedTurn {
+  grades: Grade[];
+  /** From storing the messages to the reply handed to the Graph API. */
+  ms: number;
+  inputTokens: number;
+  outputTokens: number;
+  model?: string;
+}
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  language: string;
+  role: string;
+  tags: string[];
+  pass: boolean;
+  /** Each failed grade, with its turn (1-based). */
+  failures: { turn: number; grader: string; detail: string }[];
+  turns: TurnReport[];
+}
+
+const PHONE_NUMBER_ID = "100000000000001";
+
+/** Runs and grades one case; never throws for what the agent does, only for a broken database. */
+export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promise<CaseResult> {
+  const { sender } = fx;
+  const [row] = await env.sql`
+    select public.whatsapp_conversation_for(${sender.waId}, ${sender.userId}, ${sender.name},
+      ${sender.username}) as id`;
+  const conversationId: string = row!.id;
+  const turns: TurnReport[] = [];
+  for (const turn of c.turns) {
+    const user = renderDeep([turn.user].flat(), fx.vars);
+    env.scripted?.load(turn.script, fx.vars);
+    let result: TurnResult | undefined;
+    let error: string | undefined;
+    const sent: string[] = [];
+    const respond: Responder = async (t) => {
+      try {
+        const deps: AgentDeps = { ...env, now: () => performance.now(), today: () => new Date() };
+        result = await runAgentTurn(deps, toAgentTurn(t));
+        return { text: result.text, handoff: result.handoff };
+      } catch (cause) {
+        error = `the agent failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : cause}`;
+        return { text: "", handoff: false };
+      }
+    };
+    const started = performance.now();
+    // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
+    const worker = crypto.randomUUID();
+    await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
+    await ingestBatch(env.db, batch(sender, user), env.log);
+    await processConversation(
+      {
+        db: env.db,
+        graph: recorder(sent),
+        flags: env.flags,
+        log: env.log,
+        respond,
+        slowDown: () => "",
+        sleep: () => Promise.resolve(),
+      },
+      conversationId,
+      worker,
+    );
+    const ms = performance.now() - started;
+    if (!result && !error) error = "the turn was not answered (the conversation is with staff, or throttled)";
+    const scriptProblem = env.scripted?.finish();
+    if (scriptProblem) error = error ? `${error}; ${scriptProblem}` : scriptProblem;
+    const observed: ObservedTurn = {
+      user,
+      reply: sent.join("\n"),
+      handoff: result?.handoff ?? false,
+      toolCalls: (result?.toolCalls ?? []).map((t) => ({
+        name: t.name,
+        arguments: t.arguments,
+        success: t.success,
+        errorCode: t.errorCode,
+        output: t.output,
+      })),
+      ...(error ? { error } : {}),
+    };
+    const grades = grade(env, fx, turn.expect, observed, turns);
+    turns.push({
+      ...observed,
+      grades,
+      ms: Math.round(ms * 10) / 10,
+      inputTokens: result?.usage.inputTokens ?? 0,
+      outputTokens: result?.usage.outputTokens ?? 0,
+      model: result?.model,
+    });
+  }
+  const failures = turns.flatMap((t, i) =>
+    t.grades.filter((g) => !g.pass).map((g) => ({ turn: i + 1, grader: g.grader, detail: g.detail ?? "" }))
+  );
+  return {
+    id: c.id,
+    title: c.title,
+    language: c.language,
+    role: sender.userId && !sender.waId ? "username" : sender.role,
+    tags: c.tags,
+    pass: failures.length === 0,
+    failures,
+    turns,
+  };
+}
+
+function grade(
+  env: RunEnv,
+  fx: CaseFixtures,
+  expect: EvalCase["turns"][number]["expect"],
+  turn: ObservedTurn,
+  history: ObservedTurn[],
+): Grade[] {
+  const outputs: SeenOutput[] = [...history, turn].flatMap((t) =>
+    t.toolCalls.map((call) => ({ name: call.name, output: call.output }))
+  );
+  const sender = { role: fx.sender.role, msisdn: fx.sender.msisdn, name: fx.sender.name };
+  // An output the agent never produced (no create_voucher call) cannot be in the reply either.
+  const rendered = renderDeep(expect, fx.vars, outputs, (name) => `{{${name}: no such output}}`);
+  return gradeTurn(rendered, turn, { history, sender, people: env.people });
+}
+
+/** The messages as the webhook would have stored them: one batch, answered in one turn. */
+function batch(sender: CaseFixtures["sender"], texts: string[]) {
+  const now = Date.now();
+  return {
+    messages: texts.map((text, i) => {
+      const id = `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
+      const timestamp = new Date(now + i);
+      const raw = {
+        ...(sender.waId ? { from: sender.waId } : { from_user_id: sender.userId }),
+        id,
+        timestamp: String(Math.floor(timestamp.getTime() / 1000)),
+        type: "text",
+        text: { body: text },
+      };
+      return {
+        waMessageId: id,
+        phoneNumberId: PHONE_NUMBER_ID,
+        sender: {
+          waId: sender.waId ?? undefined,
+          userId: sender.userId ?? undefined,
+          profileName: sender.name,
+          username: sender.username ?? undefined,
+        },
+        type: "text",
+        text,
+        timestamp,
+        raw,
+      };
+    }),
+    statuses: [],
+    errors: [],
+    otherFields: [],
+  };
+}
+
+/** A Graph API that takes every send: the reply is what it was given. */
+function recorder(sent: string[]): GraphClient {
+  const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
+  return {
+    sendText: (_to, body) => (sent.push(body), ok()),
+    markRead: () => ok(),
+  };
+}
