@@ -198,8 +198,9 @@ dbTest("OpenAI answering 500 yields a menu reply after the retries, not silence"
     assert.match(r.w.graph.sent[0]!.body, new RegExp(me.codes[0]!), "the menu listed the vouchers");
     const why = r.w.lines.find((l) => l.event === "agent" && l.level === "error")!;
     assert.match(String(why.msg), /ERROR the model failed \(server\); the menu answers/);
-    const [row] = await sql`select outcome from public.model_calls order by id desc limit 1`;
-    assert.equal(row!.outcome, "server");
+    const [row] = await sql`select m.outcome, m.attempts from public.model_calls m
+      join public.conversations c on c.id = m.conversation_id where c.wa_id = ${me.waId}`;
+    assert.deepEqual([row!.outcome, row!.attempts], ["server", 3]);
   } finally {
     await r.close();
   }

@@ -68,6 +68,9 @@ export class ModelError extends Error {
     this.name = "ModelError";
   }
 
+  /** How many attempts were made before giving up; set by the model that retried. */
+  attempts = 1;
+
   get retryable(): boolean {
     return this.kind === "rate_limit" || this.kind === "server" || this.kind === "network" ||
       this.kind === "timeout";

@@ -40,7 +40,7 @@ export async function callModel(
       model: d.modelName,
       outcome: error.kind,
       latencyMs: d.now() - started,
-      attempts: 1,
+      attempts: error.attempts,
       inputTokens: 0,
       outputTokens: 0,
     });

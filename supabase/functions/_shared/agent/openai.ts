@@ -62,6 +62,7 @@ export function createOpenAIModel(o: OpenAIModelOptions): Model {
           };
         } catch (cause) {
           const error = toModelError(cause);
+          error.attempts = attempt;
           const wait = retryDelay(error, cause, attempt);
           if (!error.retryable || attempt >= maxAttempts || wait === undefined) throw error;
           if (o.now() + wait >= deadline) throw error;

@@ -78,7 +78,7 @@ Deno.test("respond() gives up after three attempts with the last failure's kind"
   await withModel(async ({ ai, model }) => {
     ai.script({ status: 503 }, { status: 502 }, { status: 500 });
     const error = await failure(model.respond(request));
-    assert.deepEqual([error.kind, error.status, error.retryable], ["server", 500, true]);
+    assert.deepEqual([error.kind, error.status, error.retryable, error.attempts], ["server", 500, true, 3]);
     assert.equal(ai.requests.length, 3);
   });
 });
