@@ -4,7 +4,7 @@
  * when a turn is replayed, and the menu answering whenever the model cannot.
  */
 import assert from "node:assert/strict";
-import { call, calls, type FakeOpenAI, say, startFakeOpenAI } from "./fakes/openai.ts";
+import { call, calls, type FakeOpenAI, say, startFakeOpenAI, think } from "./fakes/openai.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, insertCustomer, testSql } from "./_helpers.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -68,7 +68,7 @@ dbTest(
     const r = await rig();
     try {
       const me = await customer([{ amount: 5000, status: "issued" }, { amount: 2000, status: "redeemed" }]);
-      r.ai.script(calls(call("list_vouchers", { msisdn: null, status: null })));
+      r.ai.script(calls(think(), call("list_vouchers", { msisdn: null, status: null })));
       r.ai.respondWith(listReply);
       assert.equal((await r.w.post(text(me.waId, "what vouchers do I have?"))).status, 200);
 
@@ -89,6 +89,7 @@ dbTest(
         role: "user",
         content: "what vouchers do I have?",
       });
+      assert.equal(second.input.at(-3).type, "reasoning", "the model's reasoning comes back within the turn");
       assert.equal(toolOutputs(second)[0].customer.msisdn, me.msisdn, "the output the model saw is real");
 
       const [audit] = await sql`

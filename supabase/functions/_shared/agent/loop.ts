@@ -94,6 +94,7 @@ export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnR
       const handoff = toolCalls.some((t) => t.handoff);
       return { text, handoff, toolCalls, usage, modelCalls: call, model, latencyMs: d.now() - started };
     }
+    input.push(...response.output.filter((o) => o.type === "reasoning"));
     for (const fc of calls) {
       // The key is the turn's first message, the tool and how many calls to it came before: a
       // replayed turn maps its calls to the same keys, so a voucher is never issued twice.

@@ -100,6 +100,18 @@ Deno.test("runAgentTurn() answers parallel calls by call_id, then returns the re
   assert.equal(rpcs.filter((r) => r === "agent_record_model_call").length, 2, "each model call recorded");
 });
 
+Deno.test("runAgentTurn() gives the model its reasoning back within the turn, before the calls it made", async () => {
+  const thought: OutputItem = { type: "reasoning", id: "rs_1", encrypted_content: "gAAAAAxyz", summary: [] };
+  const model = scripted([[thought, handoff("a")], [{ type: "message", text: "Done." }]]);
+  await runAgentTurn(deps(model), turn);
+  assert.deepEqual(model.requests[1]!.input.slice(-3).map((i) => i.type), [
+    "reasoning",
+    "function_call",
+    "function_call_output",
+  ]);
+  assert.deepEqual(model.requests[1]!.input.at(-3), thought);
+});
+
 Deno.test("runAgentTurn() stops a model that never stops calling tools", async () => {
   const model = scripted(Array.from({ length: MAX_MODEL_CALLS_PER_TURN }, (_, i) => [handoff(`c${i}`)]));
   await assert.rejects(

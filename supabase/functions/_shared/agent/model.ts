@@ -4,16 +4,30 @@
  * are that API's wire items, reduced to what the agent uses.
  */
 
+/**
+ * A reasoning model's thinking, encrypted (store: false keeps nothing on OpenAI's side). It is given
+ * back with the function call outputs of the same turn, so the model keeps its chain of thought
+ * across its tool calls; it is not kept between turns.
+ */
+export interface ReasoningItem {
+  type: "reasoning";
+  id: string;
+  encrypted_content: string;
+  summary: { type: "summary_text"; text: string }[];
+}
+
 /** What goes to the model: messages, and earlier function calls with their outputs. */
 export type InputItem =
   | { type: "message"; role: "user" | "assistant" | "developer"; content: string }
   | { type: "function_call"; call_id: string; name: string; arguments: string }
-  | { type: "function_call_output"; call_id: string; output: string };
+  | { type: "function_call_output"; call_id: string; output: string }
+  | ReasoningItem;
 
-/** What comes back: text for the user, or calls for tools to run. */
+/** What comes back: text for the user, calls for tools to run, and the reasoning behind them. */
 export type OutputItem =
   | { type: "message"; text: string }
-  | { type: "function_call"; call_id: string; name: string; arguments: string };
+  | { type: "function_call"; call_id: string; name: string; arguments: string }
+  | ReasoningItem;
 
 /** A function tool as the Responses API declares it (strict JSON schema). */
 export interface ToolSpec {

@@ -49,6 +49,7 @@ export function createOpenAIModel(o: OpenAIModelOptions): Model {
             tool_choice: "auto",
             parallel_tool_calls: true,
             store: false,
+            include: ["reasoning.encrypted_content"],
           }, { timeout: Math.ceil(Math.min(attemptTimeout, remaining)) });
           return {
             model: response.model,
@@ -86,8 +87,14 @@ function outputItems(output: OpenAI.Responses.ResponseOutputItem[]): OutputItem[
     } else if (item.type === "message") {
       const text = item.content.map((c) => (c.type === "output_text" ? c.text : "")).join("");
       if (text.trim()) items.push({ type: "message", text });
+    } else if (item.type === "reasoning" && item.encrypted_content) {
+      items.push({
+        type: "reasoning",
+        id: item.id,
+        encrypted_content: item.encrypted_content,
+        summary: item.summary,
+      });
     }
-    // Reasoning items are not kept: with store: false they carry nothing the next call needs.
   }
   return items;
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { call, calls, say, startFakeOpenAI } from "../../tests/fakes/openai.ts";
+import { call, calls, say, startFakeOpenAI, think } from "../../tests/fakes/openai.ts";
 import { ModelError } from "./model.ts";
 import { createOpenAIModel } from "./openai.ts";
+
+const reasoning = think();
 
 const request = {
   instructions: "Be brief.",
@@ -46,14 +48,19 @@ async function failure(promise: Promise<unknown>): Promise<ModelError> {
   return error;
 }
 
-Deno.test("respond() sends the turn with store: false and returns text, calls and usage", async () => {
+Deno.test("respond() sends the turn with store: false and returns reasoning, text, calls and usage", async () => {
   await withModel(async ({ ai, model }) => {
     ai.script({
-      output: [{ type: "message", text: "Hi!" }, call("list_vouchers", { msisdn: null }, "call_1")],
+      output: [
+        reasoning,
+        { type: "message", text: "Hi!" },
+        call("list_vouchers", { msisdn: null }, "call_1"),
+      ],
       usage: { input_tokens: 40, output_tokens: 7 },
     });
     const res = await model.respond(request);
     assert.deepEqual(res.output, [
+      reasoning,
       { type: "message", text: "Hi!" },
       { type: "function_call", call_id: "call_1", name: "list_vouchers", arguments: '{"msisdn":null}' },
     ]);
@@ -61,6 +68,7 @@ Deno.test("respond() sends the turn with store: false and returns text, calls an
     assert.equal(res.attempts, 1);
     const body = ai.requests[0]!.body;
     assert.deepEqual([body.model, body.store, body.instructions], ["gpt-test", false, "Be brief."]);
+    assert.deepEqual(body.include, ["reasoning.encrypted_content"], "reasoning comes back to be given back");
   });
 });
 

@@ -55,7 +55,12 @@ export function call(name: string, args: Record<string, unknown>, callId?: strin
   };
 }
 
-/** A response made of these function calls. */
+/** A reasoning item as a reasoning model returns it with store: false (its content is opaque). */
+export function think(): OutputItem {
+  return { type: "reasoning", id: `rs_${hex(24)}`, encrypted_content: `gAAAAA${hex(32)}`, summary: [] };
+}
+
+/** A response made of these function calls (and reasoning items, when given). */
 export function calls(...items: OutputItem[]): FakeOpenAIStep {
   return { output: items };
 }
@@ -151,9 +156,13 @@ function completed(step: Extract<FakeOpenAIStep, { output: unknown }>, body: Bod
         role: "assistant",
         content: [{ type: "output_text", text: item.text, annotations: [], logprobs: [] }],
       }
+      : item.type === "reasoning"
+      ? item
       : { ...item, id: `fc_${hex(24)}`, status: "completed" }
   );
-  const written = step.output.map((item) => item.type === "message" ? item.text : item.arguments).join("");
+  const written = step.output.map((item) =>
+    item.type === "message" ? item.text : item.type === "function_call" ? item.arguments : ""
+  ).join("");
   const { input_tokens, output_tokens } = step.usage ?? {
     input_tokens: Math.max(1, Math.ceil(JSON.stringify(body).length / 4)),
     output_tokens: Math.max(1, Math.ceil(written.length / 4)),

@@ -280,6 +280,17 @@ Deno.test("function call outputs must follow their calls, and calls must have ou
     takeViolation(fake, /No tool output found/);
   }));
 
+Deno.test("a reasoning item comes back only with its encrypted content, as store: false requires", () =>
+  withFake(async (fake, client) => {
+    const reasoning = { type: "reasoning", id: "rs_1", encrypted_content: "gAAAAAxyz", summary: [] };
+    fake.script(say("ok"));
+    await client.responses.create(request({ input: [...hello, reasoning] }));
+    const { encrypted_content: _, ...byIdOnly } = reasoning;
+    const error = await failure(client.responses.create(request({ input: [...hello, byIdOnly] })));
+    assert.match(error.message, /Item with id 'rs_1' not found/);
+    takeViolation(fake, /not persisted/);
+  }));
+
 Deno.test("a bad model, input or message item is a violation and a 400", () =>
   withFake(async (fake, client) => {
     const cases: [Record<string, unknown>, RegExp][] = [

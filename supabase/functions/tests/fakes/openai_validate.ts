@@ -104,6 +104,14 @@ function inputProblem(input: unknown[]): Problem | undefined {
         return problem(`No tool call found for function call output with call_id ${call_id}.`, "input");
       }
       answered.add(call_id);
+    } else if (type === "reasoning") {
+      // With store: false only the encrypted content can stand in for the item; an id alone is not found.
+      if (typeof item.id !== "string" || typeof item.encrypted_content !== "string") {
+        return problem(
+          `Item with id '${item.id}' not found. Items are not persisted when \`store\` is set to false.`,
+          "input",
+        );
+      }
     } else return bad(`has type ${JSON.stringify(type)}, which the fake does not accept`);
   }
   const unanswered = [...called].find((id) => !answered.has(id));
