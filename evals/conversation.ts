@@ -94,9 +94,10 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         respond,
         slowDown: () => "",
         sleep: () => Promise.resolve(),
+        now: () => performance.now(),
       },
       conversationId,
-      worker,
+      { worker },
     );
     const ms = performance.now() - started;
     if (!result && !error) error = "the turn was not answered (the conversation is with staff, or throttled)";

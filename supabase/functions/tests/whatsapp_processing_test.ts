@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { processConversation, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
+import {
+  processConversation,
+  processConversations,
+  type ProcessorDeps,
+} from "../_shared/whatsapp/process.ts";
+import { INVOCATION_BUDGET_MS } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
@@ -26,6 +31,7 @@ function processorDeps(w: Webhook, respond: ProcessorDeps["respond"]): Processor
     respond,
     slowDown: slowDownNote,
     sleep: () => Promise.resolve(),
+    now: () => performance.now(),
   };
 }
 
@@ -284,11 +290,51 @@ dbTest(
         answered.push(...turn.messages.map((m) => m.body ?? ""));
         return Promise.resolve({ text: "Hi there", handoff: false });
       });
-      await processConversation(deps, id, worker);
+      await processConversation(deps, id, { worker });
       assert.deepEqual(answered, ["hello"]);
       assert.deepEqual((await rowsOf(waId)).map((r) => r.status), ["answered", "sent"]);
       const [released] = await sql`select claimed_by from public.conversations where id = ${id}`;
       assert.equal(released!.claimed_by, null);
+    } finally {
+      await w.close();
+    }
+  },
+);
+
+dbTest(
+  "an invocation starts no new turn past its time budget; the next one answers what is left",
+  async () => {
+    const w = await startWebhook();
+    try {
+      const first = uniqueWaId();
+      const second = uniqueWaId();
+      const off = await startWebhook({ WHATSAPP_INTEGRATION_ENABLED: "false" });
+      await off.post(text(first, "hello"));
+      await off.post(text(second, "hello"));
+      await off.close();
+      const ids =
+        await sql`select id from public.conversations where wa_id in (${first}, ${second}) order by wa_id = ${second}`;
+      let clock = 0;
+      const deps = {
+        ...processorDeps(w, () => {
+          clock += INVOCATION_BUDGET_MS; // a slow agent turn uses the whole budget
+          return Promise.resolve({ text: "Hi", handoff: false });
+        }),
+        now: () => clock,
+      };
+      await processConversations(deps, ids.map((r) => r.id));
+      assert.deepEqual((await rowsOf(first)).map((r) => r.status), ["answered", "sent"]);
+      assert.deepEqual(
+        (await rowsOf(second)).map((r) => r.status),
+        ["received"],
+        "left for the next invocation",
+      );
+      assert.ok(
+        w.lines.some((l) => l.msg === "out of time: the conversation is left to the next invocation"),
+      );
+
+      await processConversations(deps, [ids[1]!.id]);
+      assert.deepEqual((await rowsOf(second)).map((r) => r.status), ["answered", "sent"]);
     } finally {
       await w.close();
     }

@@ -56,6 +56,7 @@ export function createHandler(deps: Deps) {
     }),
     slowDown: slowDownNote,
     sleep: deps.sleep,
+    now: deps.now,
   });
 
   return serveFunction("whatsapp-webhook", deps, async (req, { log }) => {

@@ -15,3 +15,7 @@ export const RETRY_BASE_MS = 400;
 export const BACKOFF_MS = 60_000;
 /** Conversations with stuck work picked up by each invocation after its own. */
 export const PICKUP_BATCH = 10;
+/** New turns start only this long into an invocation's background work: an edge function is stopped
+ * at 150 s of wall clock (free plan), and an agent turn may take 45 s. Work left over is picked up
+ * by the next invocation, as after a crash. */
+export const INVOCATION_BUDGET_MS = 60_000;

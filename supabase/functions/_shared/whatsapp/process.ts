@@ -11,6 +11,7 @@ import {
   BACKOFF_MS,
   CLAIM_LEASE_SECONDS,
   INLINE_SEND_RETRIES,
+  INVOCATION_BUDGET_MS,
   MAX_SEND_ATTEMPTS,
   MAX_TURNS_PER_CLAIM,
   PICKUP_BATCH,
@@ -49,6 +50,8 @@ export interface ProcessorDeps {
   /** Notes sent when a sender is over the per-minute budget, by language. */
   slowDown: (language: string | null) => string;
   sleep: (ms: number) => Promise<void>;
+  /** Monotonic milliseconds. */
+  now: () => number;
 }
 
 interface Claim {
@@ -73,10 +76,17 @@ export async function processConversations(
   conversationIds: readonly string[],
 ): Promise<void> {
   const done = new Set<string>();
+  const stopAt = d.now() + INVOCATION_BUDGET_MS;
   const run = async (id: string) => {
     done.add(id);
+    if (done.size > 1 && d.now() >= stopAt) {
+      d.log.info("whatsapp", "out of time: the conversation is left to the next invocation", {
+        conversation_id: id,
+      });
+      return;
+    }
     try {
-      await processConversation(d, id);
+      await processConversation(d, id, { stopAt });
     } catch (error) {
       // The claim lapses and the cron job or the next invocation takes the work up again.
       d.log.error("whatsapp", "ERROR processing a conversation failed; it will be picked up again", {
@@ -97,15 +107,15 @@ export async function processConversations(
 /**
  * Claims one conversation and works until nothing is due, or returns at once if another worker has it.
  * `worker` may name a claim the caller already holds (the evals claim a conversation before they store
- * a message in it, so that no other worker answers it).
+ * a message in it, so that no other worker answers it). No turn after the first starts past `stopAt`.
  */
 export async function processConversation(
   d: ProcessorDeps,
   conversationId: string,
-  worker: string = crypto.randomUUID(),
+  { worker = crypto.randomUUID(), stopAt = Infinity }: { worker?: string; stopAt?: number } = {},
 ): Promise<void> {
   const ids = { p_conversation_id: conversationId, p_worker: worker };
-  for (let turn = 0; turn < MAX_TURNS_PER_CLAIM; turn++) {
+  for (let turn = 0; turn < MAX_TURNS_PER_CLAIM && (turn === 0 || d.now() < stopAt); turn++) {
     const claim = await d.db.rpc("whatsapp_claim_turn", {
       ...ids,
       p_lease_seconds: CLAIM_LEASE_SECONDS,
