@@ -199,6 +199,13 @@ dbTest("OpenAI answering 500 yields a menu reply after the retries, not silence"
     assert.match(r.w.graph.sent[0]!.body, new RegExp(me.codes[0]!), "the menu listed the vouchers");
     const why = r.w.lines.find((l) => l.event === "agent" && l.level === "error")!;
     assert.match(String(why.msg), /ERROR the model failed \(server\); the menu answers/);
+    assert.deepEqual(why.error, {
+      name: "ModelError",
+      message: "The model answered 500 (server_error)",
+      status: 500,
+      attempts: 3,
+    });
+    assert.ok(!r.w.raw().includes("The server had an error"), "OpenAI's own error text stays out of the log");
     const [row] = await sql`select m.outcome, m.attempts from public.model_calls m
       join public.conversations c on c.id = m.conversation_id where c.wa_id = ${me.waId}`;
     assert.deepEqual([row!.outcome, row!.attempts], ["server", 3]);

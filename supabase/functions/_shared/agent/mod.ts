@@ -71,7 +71,10 @@ export function agentResponder(d: AgentResponderDeps): Responder {
         : "the agent failed";
       d.log.error("agent", `ERROR ${reason}; the menu answers`, {
         conversation_id: turn.conversationId,
-        error,
+        // OpenAI's own error text may quote the request (the customer's words): only its kind is logged.
+        error: error instanceof ModelError
+          ? { name: error.name, message: error.message, status: error.status, attempts: error.attempts }
+          : error,
       });
       return await d.menu(turn);
     }
