@@ -15,9 +15,7 @@ export function toPrometheus(m: Metrics): string {
     for (const [labels, value] of samples) out.push(`${name}${formatLabels({ ...labels })} ${value}`);
   };
   const per = (pick: (f: FunctionMetrics) => number) =>
-    m.functions.map((
-      f,
-    ): [Record<string, string>, number] => [{ function: f.function, window: m.window }, pick(f)]);
+    m.functions.map((f): Sample => [{ function: f.function, window: m.window }, pick(f)]);
   metric("voucher_requests", "Invocations in the window, per function.", per((f) => f.requests));
   metric(
     "voucher_request_rate_per_second",
@@ -51,26 +49,25 @@ export function toPrometheus(m: Metrics): string {
   ]]);
   metric("voucher_db_connections_max", "The database's max_connections.", [[{}, m.database.max_connections]]);
   const w = m.whatsapp;
-  const windowed = (value: number): [Record<string, string>, number][] => [[{ window: m.window }, value]];
   metric(
     "voucher_whatsapp_inbound_messages",
     "WhatsApp messages received in the window.",
-    windowed(w.inbound),
+    [windowed(m, {}, w.inbound)],
   );
   metric(
     "voucher_whatsapp_replies_sent",
     "Replies the Graph API accepted in the window.",
-    windowed(w.replies_sent),
+    [windowed(m, {}, w.replies_sent)],
   );
   metric(
     "voucher_whatsapp_delivery_rate",
     "Replies delivered or read over replies sent.",
-    windowed(w.delivery_rate),
+    [windowed(m, {}, w.delivery_rate)],
   );
   metric(
     "voucher_whatsapp_failures",
     "Replies failed in the window, by Meta error code.",
-    Object.entries(w.failures_by_code).map(([code, n]) => [{ window: m.window, code }, n]),
+    Object.entries(w.failures_by_code).map(([code, n]) => windowed(m, { code }, n)),
   );
   metric(
     "voucher_whatsapp_oldest_unprocessed_seconds",
@@ -97,26 +94,22 @@ export function toPrometheus(m: Metrics): string {
 /** The agent's metrics: OpenAI calls by outcome, latency, tokens and the quota alarm; calls per tool. */
 function agentMetrics(m: Metrics, metric: Emit): void {
   const { openai, tools } = m.agent;
-  const windowed = (labels: Record<string, string>, value: number): Sample => [
-    { window: m.window, ...labels },
-    value,
-  ];
   metric(
     "voucher_openai_calls",
     "Calls to OpenAI in the window, by outcome: ok or the kind of failure.",
-    Object.entries(openai.outcomes).map(([outcome, n]) => windowed({ outcome }, n)),
+    Object.entries(openai.outcomes).map(([outcome, n]) => windowed(m, { outcome }, n)),
   );
   metric("voucher_openai_errors", "Calls to OpenAI in the window that did not end ok.", [
-    windowed({}, openai.errors),
+    windowed(m, {}, openai.errors),
   ]);
   metric(
     "voucher_openai_latency_ms",
     "OpenAI call latency percentiles in milliseconds over the window, retries included.",
-    QUANTILES.map(([q, quantile]) => windowed({ quantile }, openai.latency_ms[q])),
+    QUANTILES.map(([q, quantile]) => windowed(m, { quantile }, openai.latency_ms[q])),
   );
   metric("voucher_openai_tokens", "Tokens sent to and received from OpenAI in the window.", [
-    windowed({ direction: "input" }, openai.tokens.input),
-    windowed({ direction: "output" }, openai.tokens.output),
+    windowed(m, { direction: "input" }, openai.tokens.input),
+    windowed(m, { direction: "output" }, openai.tokens.output),
   ]);
   metric(
     "voucher_openai_quota_exhausted",
@@ -126,18 +119,23 @@ function agentMetrics(m: Metrics, metric: Emit): void {
   metric(
     "voucher_tool_calls",
     "Tool calls the agent ran in the window, per tool.",
-    tools.map((t) => windowed({ tool: t.tool }, t.calls)),
+    tools.map((t) => windowed(m, { tool: t.tool }, t.calls)),
   );
   metric(
     "voucher_tool_call_success_ratio",
     "Share of a tool's calls in the window that succeeded.",
-    tools.map((t) => windowed({ tool: t.tool }, t.success_rate)),
+    tools.map((t) => windowed(m, { tool: t.tool }, t.success_rate)),
   );
   metric(
     "voucher_tool_call_latency_ms",
     "Tool call latency p95 in milliseconds over the window, per tool.",
-    tools.map((t) => windowed({ tool: t.tool, quantile: "0.95" }, t.latency_ms.p95)),
+    tools.map((t) => windowed(m, { tool: t.tool, quantile: "0.95" }, t.latency_ms.p95)),
   );
+}
+
+/** A sample over the metrics' window, with these labels besides. */
+function windowed(m: Metrics, labels: Record<string, string>, value: number): Sample {
+  return [{ window: m.window, ...labels }, value];
 }
 
 function formatLabels(labels: Record<string, string>): string {
