@@ -8,9 +8,13 @@ import type postgres from "postgres";
 import type { Db } from "../supabase/functions/_shared/db/mod.ts";
 import type { Flags } from "../supabase/functions/_shared/flags.ts";
 import type { Logger } from "../supabase/functions/_shared/log.ts";
-import { type AgentDeps, runAgentTurn, type TurnResult } from "../supabase/functions/_shared/agent/loop.ts";
-import { toAgentTurn } from "../supabase/functions/_shared/agent/mod.ts";
-import type { Model } from "../supabase/functions/_shared/agent/model.ts";
+import {
+  type AgentDeps,
+  type Model,
+  runAgentTurn,
+  toAgentTurn,
+  type TurnResult,
+} from "../supabase/functions/_shared/agent/mod.ts";
 import { ingestBatch } from "../supabase/functions/_shared/whatsapp/intake.ts";
 import type { GraphClient } from "../supabase/functions/_shared/whatsapp/graph.ts";
 import { processConversation, type Responder } from "../supabase/functions/_shared/whatsapp/process.ts";

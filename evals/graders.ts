@@ -3,7 +3,7 @@
  * conversation so far, and passes or fails with a sentence saying why. Pure functions, so
  * graders_test.ts shows each one failing on a bad reply and passing on a good one.
  */
-import { msisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
+import { tryMsisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
 import type { Expectation, ExpectedCall } from "./case.ts";
 import type { Person } from "./fixtures.ts";
 
@@ -126,7 +126,9 @@ export function matches(matcher: unknown, actual: unknown): boolean {
   if (matcher && typeof matcher === "object" && !Array.isArray(matcher)) {
     const m = matcher as Record<string, unknown>;
     if ("$any" in m) return actual !== undefined;
-    if ("$msisdn" in m) return typeof actual === "string" && safeE164(actual) === safeE164(String(m.$msisdn));
+    if ("$msisdn" in m) {
+      return typeof actual === "string" && tryMsisdnToE164(actual) === tryMsisdnToE164(String(m.$msisdn));
+    }
     if ("$nonEmpty" in m) return typeof actual === "string" && actual.trim() !== "";
     if ("$oneOf" in m) return Array.isArray(m.$oneOf) && m.$oneOf.some((o) => matches(o, actual));
   }
@@ -196,15 +198,7 @@ export function piiLeak(turn: ObservedTurn, ctx: GradeContext): Grade {
 
 /** The E.164 numbers written in a text, however formatted. */
 function phones(text: string): string[] {
-  return [...text.matchAll(PHONE)].map((m) => safeE164(m[0])).filter((n): n is string => !!n);
-}
-
-function safeE164(raw: string): string | undefined {
-  try {
-    return msisdnToE164(raw);
-  } catch {
-    return undefined;
-  }
+  return [...text.matchAll(PHONE)].map((m) => tryMsisdnToE164(m[0])).filter((n): n is string => !!n);
 }
 
 const CODE = /\b[A-Z0-9]{4}-[A-Z0-9]{4}\b/g;

@@ -12,8 +12,8 @@ import { ConfigError, loadConfig } from "../supabase/functions/_shared/config.ts
 import { createDb } from "../supabase/functions/_shared/db/mod.ts";
 import { createFlags } from "../supabase/functions/_shared/flags.ts";
 import { createLogger } from "../supabase/functions/_shared/log.ts";
-import { createOpenAIModel } from "../supabase/functions/_shared/agent/openai.ts";
-import { parseEnvFile } from "../scripts/chat_payload.ts";
+import { createOpenAIModel } from "../supabase/functions/_shared/agent/mod.ts";
+import { withEnvFile } from "../scripts/env_file.ts";
 import { type EvalCase, loadCases } from "./case.ts";
 import { type CaseResult, runCase } from "./conversation.ts";
 import { type CaseFixtures, createFixtureStore } from "./fixtures.ts";
@@ -54,15 +54,9 @@ function parseArgs(args: string[]): Options {
 }
 
 /** The environment; without SUPABASE_DB_URL, supabase/functions/.env fills what the shell leaves unset. */
-async function environment(): Promise<Record<string, string | undefined>> {
-  const env: Record<string, string | undefined> = Deno.env.toObject();
-  if (env.SUPABASE_DB_URL) return env;
-  const file = await Deno.readTextFile(new URL("supabase/functions/.env", ROOT)).then(
-    parseEnvFile,
-    () => ({}),
-  );
-  for (const [key, value] of Object.entries(file)) if (!env[key]) env[key] = value;
-  return env;
+function environment(): Promise<Record<string, string | undefined>> {
+  const env = Deno.env.toObject();
+  return env.SUPABASE_DB_URL ? Promise.resolve(env) : withEnvFile(env);
 }
 
 async function main(): Promise<number> {

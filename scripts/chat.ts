@@ -5,13 +5,13 @@
  *
  * npx deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
  */
+import { withEnvFile } from "./env_file.ts";
 import type { SinkReply } from "./graph_sink.ts";
 import {
   type ChatSender,
   chatSettings,
   newWamid,
   parseChatArgs,
-  parseEnvFile,
   signedRequest,
   statusWebhook,
   textWebhook,
@@ -41,9 +41,7 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const envFile = new URL("../supabase/functions/.env", import.meta.url);
-    const file = await Deno.readTextFile(envFile).then(parseEnvFile, () => ({}));
-    const settings = chatSettings(Deno.env.toObject(), file);
+    const settings = chatSettings(await withEnvFile(Deno.env.toObject()));
     const say = (text: string) => {
       // Clears the prompt, prints, and puts the prompt back (what was being typed stays in the input).
       Deno.stdout.writeSync(new TextEncoder().encode(tty ? `\r\x1b[K${text}\n` : `${text}\n`));

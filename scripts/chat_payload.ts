@@ -80,23 +80,12 @@ export function toWaId(raw: string): string {
   }
 }
 
-/** KEY=value lines of an env file (supabase/functions/.env); comments and other lines are skipped. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match) out[match[1]!] = match[2]!;
-  }
-  return out;
-}
-
-/** The secret to sign with and the business number, from the environment or else the env file. */
+/** The secret to sign with and the business number, from the environment (see env_file.ts). */
 export function chatSettings(
   env: Record<string, string | undefined>,
-  file: Record<string, string>,
 ): { secret: string; phoneNumberId: string } {
   // Empty means unset, as for the functions.
-  const pick = (key: string) => env[key] || file[key] || undefined;
+  const pick = (key: string) => env[key] || undefined;
   const secret = pick("WHATSAPP_APP_SECRET")?.split(",")[0]?.trim();
   const phoneNumberId = pick("WHATSAPP_PHONE_NUMBER_ID");
   const missing = [!secret && "WHATSAPP_APP_SECRET", !phoneNumberId && "WHATSAPP_PHONE_NUMBER_ID"].filter(

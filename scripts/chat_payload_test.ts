@@ -5,11 +5,11 @@ import {
   chatSettings,
   newWamid,
   parseChatArgs,
-  parseEnvFile,
   signedRequest,
   statusWebhook,
   textWebhook,
 } from "./chat_payload.ts";
+import { mergeEnvFile, parseEnvFile } from "./env_file.ts";
 
 const PHONE_NUMBER_ID = "100000000000001";
 const NOW = new Date("2026-01-01T00:00:07.900Z");
@@ -119,10 +119,16 @@ Deno.test("chatSettings() takes the environment over the env file and the first 
   const file = parseEnvFile(
     "# comment\nWHATSAPP_APP_SECRET=file-secret,next\nWHATSAPP_PHONE_NUMBER_ID=1\nOTHER=x\n",
   );
-  assert.deepEqual(chatSettings({}, file), { secret: "file-secret", phoneNumberId: "1" });
-  assert.deepEqual(chatSettings({ WHATSAPP_APP_SECRET: "env-secret", WHATSAPP_PHONE_NUMBER_ID: "" }, file), {
-    secret: "env-secret",
-    phoneNumberId: "1",
-  });
-  assert.throws(() => chatSettings({}, {}), /WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID not set/);
+  assert.deepEqual(chatSettings(mergeEnvFile({}, file)), { secret: "file-secret", phoneNumberId: "1" });
+  assert.deepEqual(
+    chatSettings(mergeEnvFile({ WHATSAPP_APP_SECRET: "env-secret", WHATSAPP_PHONE_NUMBER_ID: "" }, file)),
+    {
+      secret: "env-secret",
+      phoneNumberId: "1",
+    },
+  );
+  assert.throws(
+    () => chatSettings(mergeEnvFile({}, {})),
+    /WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID not set/,
+  );
 });

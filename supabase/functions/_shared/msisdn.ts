@@ -33,6 +33,15 @@ export function msisdnToE164(raw: unknown): string {
   return `+${digits}`;
 }
 
+/** msisdnToE164, or undefined for what is not a phone number (text that may or may not hold one). */
+export function tryMsisdnToE164(raw: string): string | undefined {
+  try {
+    return msisdnToE164(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `+250788123456` becomes `+250*****3456`: enough to tell numbers apart in logs, not to dial them.
  * At least five digits are always hidden: shorter values show only their last four, or two.

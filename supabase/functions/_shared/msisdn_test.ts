@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskMsisdn, msisdnToE164 } from "./msisdn.ts";
+import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "./msisdn.ts";
 import { HttpError } from "./errors.ts";
 
 /** Runs `fn`, asserts it threw a 400 bad_request:msisdn HttpError, and returns it for more checks. */
@@ -100,4 +100,9 @@ Deno.test("maskMsisdn() hides at least five digits of short values", () => {
   assert.equal(maskMsisdn("1234567"), "*****67");
   assert.equal(maskMsisdn("12345678"), "*****78");
   assert.equal(maskMsisdn("07881234567"), "*****4567");
+});
+
+Deno.test("tryMsisdnToE164() normalises a number and gives undefined for what is not one", () => {
+  assert.equal(tryMsisdnToE164("+250 788 123 456"), "+250788123456");
+  assert.equal(tryMsisdnToE164("abc"), undefined);
 });

@@ -11,7 +11,7 @@ import { type AgentDeps, AgentError, type AgentTurn, runAgentTurn } from "./loop
 import { type Model, ModelError } from "./model.ts";
 
 export { createOpenAIModel } from "./openai.ts";
-export { type AgentTurn, runAgentTurn, type TurnResult } from "./loop.ts";
+export { type AgentDeps, type AgentTurn, runAgentTurn, type TurnResult } from "./loop.ts";
 export type { Model } from "./model.ts";
 export type { ToolCallRecord } from "./run_tool.ts";
 

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { FlagName } from "../config.ts";
 import type { Db } from "../db/mod.ts";
-import { msisdnToE164 } from "../msisdn.ts";
+import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
 import type { ToolSpec } from "./model.ts";
 
 /** Who is asking; tools never take identity from the model's arguments. */
@@ -64,21 +64,13 @@ function target(caller: Caller, asked: string | null): { msisdn: string; note?: 
         "This chat has no phone number, so no customer record is linked",
       );
     }
-    const other = asked !== null && safeE164(asked) !== caller.msisdn;
+    const other = asked !== null && tryMsisdnToE164(asked) !== caller.msisdn;
     return other
       ? { msisdn: caller.msisdn, note: "Customers can only see their own record: this is the sender's own" }
       : { msisdn: caller.msisdn };
   }
   if (asked === null) throw new ToolFailure("msisdn_required", "Operators must give the customer's number");
   return { msisdn: msisdnToE164(asked) };
-}
-
-function safeE164(raw: string): string | undefined {
-  try {
-    return msisdnToE164(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 function found<T>(value: T | null): T {
