@@ -223,15 +223,20 @@ export type Database = {
           direction: string
           error_code: number | null
           error_title: string | null
+          expires_at: string | null
           failed_at: string | null
           id: string
           in_reply_to: string | null
           next_attempt_at: string | null
           payload: NonNullable<Json>
+          purpose: string
           read_at: string | null
           sent_at: string | null
           seq: number
           status: string
+          template: Json | null
+          to_user_id: string | null
+          to_wa_id: string | null
           type: string
           updated_at: string
           wa_message_id: string | null
@@ -246,15 +251,20 @@ export type Database = {
           direction: string
           error_code?: number | null
           error_title?: string | null
+          expires_at?: string | null
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
+          purpose?: string
           read_at?: string | null
           sent_at?: string | null
           seq?: number
           status: string
+          template?: Json | null
+          to_user_id?: string | null
+          to_wa_id?: string | null
           type: string
           updated_at?: string
           wa_message_id?: string | null
@@ -269,15 +279,20 @@ export type Database = {
           direction?: string
           error_code?: number | null
           error_title?: string | null
+          expires_at?: string | null
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
+          purpose?: string
           read_at?: string | null
           sent_at?: string | null
           seq?: number
           status?: string
+          template?: Json | null
+          to_user_id?: string | null
+          to_wa_id?: string | null
           type?: string
           updated_at?: string
           wa_message_id?: string | null
@@ -692,6 +707,10 @@ export type Database = {
           p_username?: string
           p_wa_id: string
         }
+        Returns: string
+      }
+      whatsapp_enqueue_notification: {
+        Args: { p_body: string; p_purpose: string; p_wa_id: string }
         Returns: string
       }
       whatsapp_finish_turn: {

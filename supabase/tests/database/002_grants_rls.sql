@@ -14,7 +14,8 @@ select functions_are('public', array[
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
-  'prune_agent_telemetry', 'health_alarms'], 'public has exactly the known functions');
+  'prune_agent_telemetry', 'health_alarms',
+  'whatsapp_enqueue_notification'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

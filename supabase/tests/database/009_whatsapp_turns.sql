@@ -54,8 +54,8 @@ insert into results select 'c1', public.whatsapp_claim_turn('00000000-0000-4000-
   '00000000-0000-4000-8000-00000000a001');
 select is((select j from results where name = 'c1'), '{"claimed": true, "state": "bot", "throttle": "none",
   "messages": [
-    {"id": "00000000-0000-4000-8000-000000009012", "type": "text", "body": "first", "wa_message_id": "wamid.912"},
-    {"id": "00000000-0000-4000-8000-000000009011", "type": "text", "body": "second", "wa_message_id": "wamid.911"}],
+    {"id": "00000000-0000-4000-8000-000000009012", "type": "text", "body": "first", "attempts": 1, "wa_message_id": "wamid.912"},
+    {"id": "00000000-0000-4000-8000-000000009011", "type": "text", "body": "second", "attempts": 1, "wa_message_id": "wamid.911"}],
   "sender": {"wa_id": "250788200002", "user_id": null, "msisdn": "+250788200002", "role": "customer", "language": "en"}}'::jsonb,
   'a claim takes the waiting messages in WhatsApp time order, with the customer and their language');
 select is(row((pg_temp.conv('901')).claimed_by, (pg_temp.conv('901')).claimed_until)::text,

@@ -34,7 +34,8 @@ export interface Sender {
 export interface Turn {
   conversationId: string;
   sender: Sender;
-  messages: { id: string; type: string; body: string | null; wa_message_id: string }[];
+  /** `attempts`: how many turns have taken the message, this one included (earlier ones failed). */
+  messages: { id: string; type: string; body: string | null; wa_message_id: string; attempts?: number }[];
 }
 
 /** Produces the reply to a turn (the menu now, the agent later). */
