@@ -8,8 +8,17 @@ export const FLAG_NAMES = [
   "WHATSAPP_INTEGRATION_ENABLED",
   "VOUCHER_CREATION_ENABLED",
   "VOUCHER_REDEMPTION_ENABLED",
+  "VOUCHER_VOID_ENABLED",
 ] as const;
 export type FlagName = typeof FLAG_NAMES[number];
+
+/** Switches that guard money: when their value is unknown (a cold isolate whose flag read failed, a
+ * row missing from the table) they are off. The SQL effect functions check them too (require_flag). */
+export const PRIVILEGED_FLAGS: readonly FlagName[] = [
+  "VOUCHER_CREATION_ENABLED",
+  "VOUCHER_REDEMPTION_ENABLED",
+  "VOUCHER_VOID_ENABLED",
+];
 
 export const DEFAULT_GRAPH_URL = "https://graph.facebook.com/v23.0";
 export const DEFAULT_OPENAI_MODEL = "gpt-5-mini";

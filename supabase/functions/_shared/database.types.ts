@@ -217,6 +217,7 @@ export type Database = {
         Row: {
           attempts: number
           body: string | null
+          caller_role: string | null
           conversation_id: string
           created_at: string
           delivered_at: string | null
@@ -245,6 +246,7 @@ export type Database = {
         Insert: {
           attempts?: number
           body?: string | null
+          caller_role?: string | null
           conversation_id: string
           created_at?: string
           delivered_at?: string | null
@@ -273,6 +275,7 @@ export type Database = {
         Update: {
           attempts?: number
           body?: string | null
+          caller_role?: string | null
           conversation_id?: string
           created_at?: string
           delivered_at?: string | null
@@ -386,6 +389,92 @@ export type Database = {
         }
         Relationships: []
       }
+      pending_actions: {
+        Row: {
+          approval_code: string | null
+          approve_message_id: string | null
+          approved_by: string | null
+          args: NonNullable<Json>
+          confirm_message_id: string | null
+          confirmation_code: string
+          conversation_id: string | null
+          created_at: string
+          decided_at: string | null
+          error_code: string | null
+          expires_at: string
+          id: string
+          intent: string
+          kind: string
+          operator_id: string
+          result: Json | null
+          status: string
+          updated_at: string
+          voucher_action_json: Json | null
+        }
+        Insert: {
+          approval_code?: string | null
+          approve_message_id?: string | null
+          approved_by?: string | null
+          args: NonNullable<Json>
+          confirm_message_id?: string | null
+          confirmation_code: string
+          conversation_id?: string | null
+          created_at?: string
+          decided_at?: string | null
+          error_code?: string | null
+          expires_at: string
+          id?: string
+          intent: string
+          kind: string
+          operator_id: string
+          result?: Json | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          approval_code?: string | null
+          approve_message_id?: string | null
+          approved_by?: string | null
+          args?: NonNullable<Json>
+          confirm_message_id?: string | null
+          confirmation_code?: string
+          conversation_id?: string | null
+          created_at?: string
+          decided_at?: string | null
+          error_code?: string | null
+          expires_at?: string
+          id?: string
+          intent?: string
+          kind?: string
+          operator_id?: string
+          result?: Json | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "pending_actions_approved_by_fkey"
+            columns: ["approved_by"]
+            isOneToOne: false
+            referencedRelation: "operators"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "pending_actions_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "pending_actions_operator_id_fkey"
+            columns: ["operator_id"]
+            isOneToOne: false
+            referencedRelation: "operators"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       request_log: {
         Row: {
           created_at: string
@@ -482,6 +571,7 @@ export type Database = {
       vouchers: {
         Row: {
           amount_rwf: number
+          approved_by: string | null
           code: string
           created_at: string
           customer_id: string
@@ -499,6 +589,7 @@ export type Database = {
         }
         Insert: {
           amount_rwf: number
+          approved_by?: string | null
           code: string
           created_at?: string
           customer_id: string
@@ -515,6 +606,7 @@ export type Database = {
         }
         Update: {
           amount_rwf?: number
+          approved_by?: string | null
           code?: string
           created_at?: string
           customer_id?: string
@@ -530,6 +622,13 @@ export type Database = {
           voided_by?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "vouchers_approved_by_fkey"
+            columns: ["approved_by"]
+            isOneToOne: false
+            referencedRelation: "operators"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "vouchers_customer_id_fkey"
             columns: ["customer_id"]
@@ -618,12 +717,37 @@ export type Database = {
       }
       agent_stats: { Args: { p_window_seconds: number }; Returns: Json }
       agent_transcript: {
-        Args: { p_conversation_id: string; p_limit?: number }
+        Args: {
+          p_caller_role?: string
+          p_conversation_id: string
+          p_limit?: number
+        }
+        Returns: Json
+      }
+      approve_voucher_action: {
+        Args: {
+          p_approval_code: string
+          p_message_id?: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
+      cancel_voucher_action: {
+        Args: { p_confirmation_code: string; p_operator_msisdn: string }
+        Returns: Json
+      }
+      confirm_voucher_action: {
+        Args: {
+          p_confirmation_code: string
+          p_message_id?: string
+          p_operator_msisdn: string
+        }
         Returns: Json
       }
       create_voucher: {
         Args: {
           p_amount_rwf: number
+          p_approver_msisdn?: string
           p_customer_msisdn: string
           p_idempotency_key: string
           p_operator_msisdn: string
@@ -631,6 +755,14 @@ export type Database = {
         Returns: Json
       }
       delivery_rank: { Args: { p_status: string }; Returns: number }
+      expire_voucher_actions: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      find_voucher_action: {
+        Args: { p_args: Json; p_kind: string; p_operator_msisdn: string }
+        Returns: Json
+      }
       generate_voucher_code: {
         Args: Record<PropertyKey, never>
         Returns: string
@@ -638,6 +770,7 @@ export type Database = {
       get_feature_flags: { Args: Record<PropertyKey, never>; Returns: Json }
       health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
+      kigali_day_start: { Args: Record<PropertyKey, never>; Returns: string }
       list_vouchers: {
         Args: {
           p_limit?: number
@@ -661,6 +794,19 @@ export type Database = {
         Args: { p_msisdn: string; p_recent_limit?: number }
         Returns: Json
       }
+      operator_issued_today: {
+        Args: { p_operator_id: string }
+        Returns: number
+      }
+      propose_voucher_action: {
+        Args: {
+          p_args: Json
+          p_conversation_id?: string
+          p_kind: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
       prune_agent_telemetry: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -680,9 +826,57 @@ export type Database = {
       }
       request_metrics: { Args: { p_window_seconds: number }; Returns: Json }
       require_active_operator: { Args: { p_msisdn: string }; Returns: string }
+      require_flag: { Args: { p_name: string }; Returns: undefined }
+      require_operator_limits: {
+        Args: { p_amount_rwf?: number; p_operator_id: string }
+        Returns: undefined
+      }
+      run_voucher_action: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_approver_msisdn?: string
+        }
+        Returns: {
+          approval_code: string | null
+          approve_message_id: string | null
+          approved_by: string | null
+          args: NonNullable<Json>
+          confirm_message_id: string | null
+          confirmation_code: string
+          conversation_id: string | null
+          created_at: string
+          decided_at: string | null
+          error_code: string | null
+          expires_at: string
+          id: string
+          intent: string
+          kind: string
+          operator_id: string
+          result: Json | null
+          status: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "pending_actions"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
+      }
+      voucher_action_json: {
+        Args: { a: Database["public"]["Tables"]["pending_actions"]["Row"] }
+        Returns: Json
+      }
+      voucher_receipt: {
+        Args: {
+          p_event: string
+          p_voucher: Database["public"]["Tables"]["vouchers"]["Row"]
+        }
+        Returns: undefined
       }
       voucher_to_json: {
         Args: { v: Database["public"]["Tables"]["vouchers"]["Row"] }
@@ -750,6 +944,14 @@ export type Database = {
       whatsapp_release: {
         Args: { p_conversation_id: string; p_force?: boolean; p_worker: string }
         Returns: boolean
+      }
+      whatsapp_renew_claim: {
+        Args: {
+          p_conversation_id: string
+          p_lease_seconds: number
+          p_worker: string
+        }
+        Returns: string
       }
       whatsapp_requeue_stuck: {
         Args: Record<PropertyKey, never>

@@ -3,13 +3,17 @@ import { FLAG_NAMES, type FlagName } from "./config.ts";
 import type { Db } from "./db/mod.ts";
 import type { Logger } from "./log.ts";
 
-/** Used when the table cannot be read and nothing was cached: the table's own initial values. */
+/**
+ * Used when the table cannot be read and nothing was cached, or a row is missing: the table's initial
+ * values for the service's switches, and off for the privileged ones (PRIVILEGED_FLAGS fail closed).
+ */
 export const FLAG_DEFAULTS: Record<FlagName, boolean> = {
   AI_RESPONSES_ENABLED: true,
   AI_REALTIME_ENABLED: false,
   WHATSAPP_INTEGRATION_ENABLED: true,
-  VOUCHER_CREATION_ENABLED: true,
-  VOUCHER_REDEMPTION_ENABLED: true,
+  VOUCHER_CREATION_ENABLED: false,
+  VOUCHER_REDEMPTION_ENABLED: false,
+  VOUCHER_VOID_ENABLED: false,
 };
 
 export type FlagSource = "environment" | "database" | "default";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PRIVILEGED_FLAGS } from "./config.ts";
 import { createFlags, FLAG_CACHE_MS, FLAG_DEFAULTS, type FlagStates } from "./flags.ts";
 import type { Db, RpcOptions } from "./db/mod.ts";
 import { createLogger } from "./log.ts";
@@ -46,6 +47,7 @@ const TABLE = {
   WHATSAPP_INTEGRATION_ENABLED: false,
   VOUCHER_CREATION_ENABLED: true,
   VOUCHER_REDEMPTION_ENABLED: false,
+  VOUCHER_VOID_ENABLED: true,
 };
 
 function sources(states: FlagStates): Record<string, string> {
@@ -61,6 +63,7 @@ Deno.test("createFlags() uses the feature_flags table values with source 'databa
     WHATSAPP_INTEGRATION_ENABLED: { enabled: false, source: "database" },
     VOUCHER_CREATION_ENABLED: { enabled: true, source: "database" },
     VOUCHER_REDEMPTION_ENABLED: { enabled: false, source: "database" },
+    VOUCHER_VOID_ENABLED: { enabled: true, source: "database" },
   });
   assert.equal(calls.length, 1);
   assert.equal(calls[0]?.fn, "get_feature_flags");
@@ -95,6 +98,21 @@ Deno.test("createFlags() falls back to defaults for flags missing from the table
     enabled: FLAG_DEFAULTS.VOUCHER_REDEMPTION_ENABLED,
     source: "default",
   });
+});
+
+Deno.test("createFlags() keeps every privileged switch off on a cold isolate whose flag read fails", async () => {
+  const { flags } = setup(() => Promise.reject(new Error("connection refused")));
+  const states = await flags.all();
+  for (const name of PRIVILEGED_FLAGS) {
+    assert.deepEqual(states[name], { enabled: false, source: "default" }, name);
+  }
+  assert.equal(states.AI_RESPONSES_ENABLED.enabled, true, "the service's own switches keep their defaults");
+});
+
+Deno.test("createFlags() treats a privileged switch missing from the table as off", async () => {
+  const { flags } = setup(() => Promise.resolve({ VOUCHER_CREATION_ENABLED: true }));
+  assert.equal(await flags.isEnabled("VOUCHER_CREATION_ENABLED"), true);
+  assert.equal(await flags.isEnabled("VOUCHER_VOID_ENABLED"), false);
 });
 
 Deno.test("createFlags() reads the table once for several calls within the ttl", async () => {

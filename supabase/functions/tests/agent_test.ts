@@ -155,38 +155,72 @@ dbTest("a customer cannot create a voucher, whatever the model is talked into", 
   }
 });
 
-dbTest("an operator creates a voucher, and the same turn replayed does not create a second", async () => {
-  const r = await rig();
-  try {
-    const staff = await operator();
-    const target = await customer();
-    const script = () => {
-      r.ai.script(calls(call("create_voucher", { msisdn: target.msisdn.slice(4), amount_rwf: 7500 })));
-      r.ai.respondWith((body) => say(`Created *${toolOutputs(body)[0].code}* for 7,500 RWF.`));
-    };
-    script();
-    const payload = text(staff.waId, `create a voucher of 7500 for ${target.msisdn}`);
-    await r.w.post(payload);
-    const [voucher] = await sql`select v.code, v.amount_rwf::int as amount, v.idempotency_key
-      from public.vouchers v join public.customers c on c.id = v.customer_id where c.msisdn = ${target.msisdn}`;
-    assert.equal(voucher!.amount, 7500);
-    assert.match(voucher!.idempotency_key, /^agent:[0-9a-f-]{36}:create_voucher:0$/);
-    assert.ok(r.w.graph.sent[0]!.body.includes(voucher!.code));
+dbTest(
+  "an operator's create is proposed, confirmed by YES <code> in a later message, and issued once",
+  async () => {
+    const r = await rig();
+    try {
+      const staff = await operator();
+      const target = await customer();
+      const script = () => {
+        r.ai.script(calls(call("create_voucher", { msisdn: target.msisdn.slice(4), amount_rwf: 7500 })));
+        r.ai.respondWith((body) => say(`Reply YES ${toolOutputs(body)[0].confirmation_code} to issue it.`));
+      };
+      script();
+      const payload = text(staff.waId, `create a voucher of 7500 for ${target.msisdn}`);
+      await r.w.post(payload);
+      const issued = () =>
+        sql`select v.code, v.amount_rwf::int as amount, v.idempotency_key
+        from public.vouchers v join public.customers c on c.id = v.customer_id where c.msisdn = ${target.msisdn}`;
+      assert.equal((await issued()).length, 0, "the model's call only proposes");
+      const [action] = await sql`select id, confirmation_code, status from public.pending_actions
+      where args ->> 'customer_msisdn' = ${target.msisdn}`;
+      assert.equal(action!.status, "pending");
+      assert.ok(
+        r.w.graph.sent[0]!.body.includes(action!.confirmation_code),
+        "the operator is given the code",
+      );
 
-    // A worker died after the tool ran: the cron job put the message back, Meta redelivers.
-    await sql`update public.messages m set status = 'received' from public.conversations c
+      // A worker died after the tool ran: the cron job put the message back, Meta redelivers.
+      await sql`update public.messages m set status = 'received' from public.conversations c
       where c.id = m.conversation_id and c.wa_id = ${staff.waId} and m.direction = 'inbound'`;
-    script();
-    await r.w.post(payload);
-    const vouchers = await sql`select v.code from public.vouchers v
-      join public.customers c on c.id = v.customer_id where c.msisdn = ${target.msisdn}`;
-    assert.equal(vouchers.length, 1, "one voucher, however often the turn runs");
-    const replayed = toolOutputs(r.ai.requests.at(-1)!.body).at(-1);
-    assert.deepEqual([replayed.code, replayed.created], [voucher!.code, false]);
-  } finally {
-    await r.close();
-  }
-});
+      script();
+      await r.w.post(payload);
+      const replayed = toolOutputs(r.ai.requests.at(-1)!.body).at(-1);
+      assert.deepEqual([replayed.action_id, replayed.confirmation_code, replayed.repeated], [
+        action!.id,
+        action!.confirmation_code,
+        true,
+      ], "the replayed turn proposes the same action");
+
+      const requestsBefore = r.ai.requests.length;
+      const yes = text(staff.waId, `YES ${action!.confirmation_code}`);
+      await r.w.post(yes);
+      assert.equal(
+        r.ai.requests.length,
+        requestsBefore,
+        "the confirmation is handled in code, not by the model",
+      );
+      const [voucher] = await issued();
+      assert.equal(voucher!.amount, 7500);
+      assert.equal(voucher!.idempotency_key, `action:${action!.id}`);
+      const reply = r.w.graph.sent.findLast((m) => m.to === staff.waId)!;
+      assert.match(reply.body, new RegExp(`^Done: voucher \\*${voucher!.code}\\* issued`));
+
+      // The confirming turn replayed (a crash after the effect committed): the same answer, no second voucher.
+      await sql`update public.messages m set status = 'received' from public.conversations c
+      where c.id = m.conversation_id and c.wa_id = ${staff.waId} and m.direction = 'inbound' and m.body like 'YES%'`;
+      await r.w.post(yes);
+      assert.equal((await issued()).length, 1, "one voucher, however often the turn runs");
+      assert.match(r.w.graph.sent.findLast((m) => m.to === staff.waId)!.body, new RegExp(`${voucher!.code}`));
+      const receipts = r.w.graph.sent.filter((m) => m.to === target.waId);
+      assert.equal(receipts.length, 1, "the customer gets one receipt");
+      assert.match(receipts[0]!.body, new RegExp(`${voucher!.code}.*7,500 RWF`));
+    } finally {
+      await r.close();
+    }
+  },
+);
 
 dbTest("OpenAI answering 500 yields a menu reply after the retries, not silence", async () => {
   const r = await rig();

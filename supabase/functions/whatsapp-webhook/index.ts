@@ -17,6 +17,7 @@ import { parseWebhook } from "../_shared/whatsapp/payload.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
 import { menuResponder, slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
+import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
 
 /** Builds the webhook handler; WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET guard it. */
 export function createHandler(deps: Deps) {
@@ -44,16 +45,20 @@ export function createHandler(deps: Deps) {
     graph,
     flags: deps.flags,
     log,
-    respond: agentResponder({
-      db: deps.db,
-      flags: deps.flags,
-      log,
-      model,
-      modelName,
-      now: deps.now,
-      today: () => new Date(),
-      menu,
-    }),
+    // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn.
+    respond: withConfirmations(
+      { db: deps.db, log },
+      agentResponder({
+        db: deps.db,
+        flags: deps.flags,
+        log,
+        model,
+        modelName,
+        now: deps.now,
+        today: () => new Date(),
+        menu,
+      }),
+    ),
     slowDown: slowDownNote,
     sleep: deps.sleep,
     now: deps.now,

@@ -1,13 +1,13 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(109);
+select plan(111);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events',
-    'tool_calls', 'model_calls', 'eval_runs'],
-  'public has exactly the six voucher tables, the four WhatsApp tables and the three agent tables');
+    'tool_calls', 'model_calls', 'eval_runs', 'pending_actions'],
+  'public has exactly the six voucher tables, the four WhatsApp tables, the three agent tables and pending_actions');
 
 -- RLS enabled and a comment on every table (13 + 13 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
@@ -48,8 +48,9 @@ select col_is_unique('public', 'vouchers', array['idempotency_key'], 'vouchers.i
 -- Indexes, with their exact definitions (column order, DESC, INCLUDE, partial predicates).
 select indexes_are('public', 'vouchers', array[
   'vouchers_pkey', 'vouchers_code_key', 'vouchers_idempotency_key_key', 'vouchers_customer_created_idx',
-  'vouchers_status_created_idx', 'vouchers_issued_by_idx', 'vouchers_redeemed_by_idx', 'vouchers_voided_by_idx'],
-  'vouchers has exactly its eight indexes');
+  'vouchers_status_created_idx', 'vouchers_issued_by_idx', 'vouchers_redeemed_by_idx', 'vouchers_voided_by_idx',
+  'vouchers_issued_by_created_idx', 'vouchers_redeemed_by_at_idx', 'vouchers_voided_by_at_idx'],
+  'vouchers has exactly its eleven indexes');
 select indexes_are('public', 'request_log', array['request_log_pkey', 'request_log_created_idx'],
   'request_log has exactly its two indexes');
 select is(pg_get_indexdef(to_regclass('public.vouchers_customer_created_idx')),
@@ -69,7 +70,8 @@ select is(pg_get_indexdef(to_regclass('public.request_log_created_idx')),
 select is(
   array(select t.tgrelid::regclass::text from pg_catalog.pg_trigger t
         where t.tgname like '%\_set\_updated\_at' and not t.tgisinternal order by 1),
-  array['app_settings', 'conversations', 'customers', 'feature_flags', 'messages', 'operators', 'vouchers'],
+  array['app_settings', 'conversations', 'customers', 'feature_flags', 'messages', 'operators', 'pending_actions',
+    'vouchers'],
   'every table with updated_at has a set_updated_at trigger');
 insert into public.customers (id, msisdn, name, updated_at)
 values ('00000000-0000-4000-8000-000000000001', '+250788000001', 'Aline', '2000-01-01');

@@ -15,7 +15,11 @@ select functions_are('public', array[
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
   'prune_agent_telemetry', 'health_alarms',
-  'whatsapp_enqueue_notification'], 'public has exactly the known functions');
+  'whatsapp_enqueue_notification',
+  'require_flag', 'kigali_day_start', 'operator_issued_today', 'require_operator_limits', 'voucher_receipt',
+  'voucher_action_json', 'propose_voucher_action', 'run_voucher_action', 'confirm_voucher_action',
+  'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
+  'whatsapp_renew_claim', 'messages_set_caller_role'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -48,7 +52,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'message_status_events',
-    'messages', 'model_calls', 'operators', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
+    'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
   array(select c.relname::text from pg_catalog.pg_class c
@@ -69,9 +73,9 @@ select is(
   array(select p.proname::text from pg_catalog.pg_proc p, aclexplode(p.proacl) a
         where p.pronamespace = 'public'::regnamespace and a.grantee = 0 order by 1),
   '{}'::text[], 'PUBLIC has no grant on any public function');
-select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text'], 'anon', '{}'::text[],
+select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text', 'text'], 'anon', '{}'::text[],
   'anon cannot execute create_voucher');
-select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text'], 'service_role',
+select function_privs_are('public', 'create_voucher', array['text', 'text', 'bigint', 'text', 'text'], 'service_role',
   array['EXECUTE'], 'service_role can execute create_voucher');
 select is(
   array(select p.proname::text from pg_catalog.pg_proc p

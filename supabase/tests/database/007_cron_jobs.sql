@@ -6,12 +6,13 @@ select plan(22);
 select has_extension('pg_cron', 'pg_cron is installed');
 select is(
   array(select concat_ws(' | ', jobname, schedule, command) from cron.job order by jobname),
-  array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+  array['expire-voucher-actions | * * * * * | select public.expire_voucher_actions()',
+    'prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],
-  'the five jobs exist with their schedules (UTC) and commands');
+  'the jobs exist with their schedules (UTC) and commands');
 select is((select count(*)::integer from cron.job where jobname = 'prune-request-log'), 1,
   'prune-request-log is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'vacuum-analyze-hot-tables'), 1,
@@ -22,7 +23,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-whatsap
   'prune-whatsapp-events is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'prune-agent-telemetry'), 1,
   'prune-agent-telemetry is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 5, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 6, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -70,7 +71,8 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 reset client_min_messages;
 select is(
   (select array_agg(concat_ws(' | ', jobname, schedule, command) order by jobname) from cron.job),
-  array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+  array['expire-voucher-actions | * * * * * | select public.expire_voucher_actions()',
+    'prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',

@@ -26,3 +26,12 @@ export const TRANSCRIPT_MESSAGES = 20;
 export const TRANSCRIPT_MAX_CHARS = 12_000;
 /** Characters of one tool output sent to the model; longer outputs are cut and say so. */
 export const TOOL_OUTPUT_MAX_CHARS = 4_000;
+
+/** An effect tool (create, redeem, void) runs only with this much of the turn left: its own call
+ * (EFFECT_TIMEOUT_MS, 5 s) and the look-up that resolves a timeout (5 s more). */
+export const EFFECT_RESERVE_MS = 10_000;
+
+/** A turn whose messages were already taken this many times (every earlier turn failed) does not go
+ * to the model: the menu answers. Past MAX_TURN_ATTEMPTS + 1 a fixed apology does, with no database
+ * read, so a turn that keeps failing ends instead of calling OpenAI every minute for an hour. */
+export const MAX_TURN_ATTEMPTS = 3;

@@ -9,7 +9,7 @@ import type { Logger } from "../log.ts";
 import { MAX_MODEL_CALLS_PER_TURN, MAX_TOOL_CALLS_PER_TURN, TURN_BUDGET_MS } from "./constants.ts";
 import { buildInstructions } from "./instructions.ts";
 import { loadMemory, messageText, toolOutputText } from "./memory.ts";
-import type { InputItem, Model, ModelUsage } from "./model.ts";
+import { type InputItem, type Model, ModelError, type ModelUsage } from "./model.ts";
 import { callModel } from "./model_call.ts";
 import { runToolCall, type ToolCallRecord } from "./run_tool.ts";
 import { type Caller, toolSpecs } from "./tools.ts";
@@ -32,6 +32,8 @@ export interface AgentTurn {
   caller: Caller;
   language: string | null;
   messages: { id: string; type: string; text: string | null }[];
+  /** Extends the conversation's claim before each model call and tool call; throws `claim_lost`. */
+  renewClaim?: () => Promise<void>;
 }
 
 export interface TurnResult {
@@ -44,21 +46,43 @@ export interface TurnResult {
   latencyMs: number;
 }
 
-/** The turn ended without a reply the customer can be given; the menu answers instead. */
+/**
+ * The turn ended without a reply the person can be given. `toolCalls` are the calls it made first:
+ * an effect among them is reported from them, never hidden behind the menu.
+ */
 export class AgentError extends Error {
-  constructor(readonly reason: "turn_limit" | "empty_reply", message: string) {
-    super(message);
+  constructor(
+    readonly reason: "turn_limit" | "empty_reply" | "model_failed",
+    message: string,
+    readonly toolCalls: ToolCallRecord[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.name = "AgentError";
   }
 }
 
-/** Runs one turn to its reply. Throws ModelError (after retries) or AgentError. */
+/** Runs one turn to its reply. Throws AgentError (a ModelError after retries is its cause), or
+ * HttpError `claim_lost` when another worker took the conversation over. */
 export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnResult> {
+  const toolCalls: ToolCallRecord[] = [];
+  try {
+    return await runTurn(d, turn, toolCalls);
+  } catch (error) {
+    if (error instanceof AgentError) throw new AgentError(error.reason, error.message, toolCalls);
+    if (error instanceof ModelError) {
+      throw new AgentError("model_failed", error.message, toolCalls, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function runTurn(d: AgentDeps, turn: AgentTurn, toolCalls: ToolCallRecord[]): Promise<TurnResult> {
   const started = d.now();
   const first = turn.messages[0];
   if (!first) throw new AgentError("empty_reply", "A turn needs at least one message");
   const input: InputItem[] = [
-    ...(turn.conversationId ? await loadMemory(d.db, turn.conversationId) : []),
+    ...(turn.conversationId ? await loadMemory(d.db, turn.conversationId, turn.caller.role) : []),
     ...turn.messages.map((m): InputItem => ({
       type: "message",
       role: "user",
@@ -75,14 +99,16 @@ export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnR
     caller: turn.caller,
     conversationId: turn.conversationId,
     messageId: turn.messages.at(-1)!.id,
+    deadline: started + TURN_BUDGET_MS,
+    renewClaim: turn.renewClaim,
   };
-  const toolCalls: ToolCallRecord[] = [];
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0 };
   let model = d.modelName;
 
   for (let call = 1; call <= MAX_MODEL_CALLS_PER_TURN; call++) {
     const left = TURN_BUDGET_MS - (d.now() - started);
     if (left <= 0) throw new AgentError("turn_limit", `No reply within ${TURN_BUDGET_MS} ms`);
+    await turn.renewClaim?.();
     const response = await callModel(d, { ...request, timeoutMs: left }, turn.conversationId);
     model = response.model;
     usage.inputTokens += response.usage.inputTokens;
@@ -96,11 +122,7 @@ export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnR
     }
     input.push(...response.output.filter((o) => o.type === "reasoning"));
     for (const fc of calls) {
-      // The key is the turn's first message, the tool and how many calls to it came before: a
-      // replayed turn maps its calls to the same keys, so a voucher is never issued twice.
-      const ordinal = toolCalls.filter((t) => t.name === fc.name).length;
-      const key = `agent:${first.id}:${fc.name}:${ordinal}`;
-      const record = await runToolCall(toolContext, fc, key, toolCalls.length >= MAX_TOOL_CALLS_PER_TURN);
+      const record = await runToolCall(toolContext, fc, toolCalls.length >= MAX_TOOL_CALLS_PER_TURN);
       toolCalls.push(record);
       input.push(fc, {
         type: "function_call_output",

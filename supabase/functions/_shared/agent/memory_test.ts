@@ -6,8 +6,13 @@ import { loadMemory, toolOutputText } from "./memory.ts";
 function transcriptDb(items: unknown[]): Db {
   return {
     transport: "sql",
-    rpc: (fn: string) => {
+    rpc: (fn: string, args: unknown) => {
       assert.equal(fn, "agent_transcript");
+      assert.equal(
+        (args as { p_caller_role?: string }).p_caller_role,
+        "customer",
+        "memory keeps to the role",
+      );
       return Promise.resolve(items as never);
     },
     close: () => Promise.resolve(),
@@ -29,6 +34,7 @@ Deno.test("loadMemory() turns the transcript into messages and call/output pairs
       { kind: "user", type: "image", text: null },
     ]),
     "c1",
+    "customer",
   );
   assert.deepEqual(items, [
     { type: "message", role: "user", content: "my vouchers" },
@@ -49,6 +55,7 @@ Deno.test("loadMemory() drops the oldest items past the size bound, never half a
       { kind: "assistant", type: "text", text: "last" },
     ]),
     "c1",
+    "customer",
   );
   assert.equal(items[0]?.type, "function_call", "the oldest message went, the call kept its output");
   assert.equal(items[1]?.type, "function_call_output");

@@ -9,6 +9,10 @@ import type { Logger } from "../log.ts";
 import type { Responder, Turn } from "../whatsapp/process.ts";
 import { type AgentDeps, AgentError, type AgentTurn, runAgentTurn } from "./loop.ts";
 import { type Model, ModelError } from "./model.ts";
+import { MAX_TURN_ATTEMPTS } from "./constants.ts";
+import { HttpError } from "../errors.ts";
+import { actionText, type VoucherAction } from "../vouchers/actions.ts";
+import type { ToolCallRecord } from "./run_tool.ts";
 
 export { createOpenAIModel } from "./openai.ts";
 export { type AgentDeps, type AgentTurn, runAgentTurn, type TurnResult } from "./loop.ts";
@@ -35,13 +39,24 @@ export function toAgentTurn(turn: Turn): AgentTurn {
     caller: { role: turn.sender.role, msisdn: turn.sender.msisdn },
     language: turn.sender.language,
     messages: turn.messages.map((m) => ({ id: m.id, type: m.type, text: m.body })),
+    renewClaim: turn.renewClaim,
   };
 }
 
 /** The responder the webhook uses: the agent, with the menu behind it. */
 export function agentResponder(d: AgentResponderDeps): Responder {
   return async (turn) => {
-    const skip = !d.model
+    const attempts = Math.max(...turn.messages.map((m) => m.attempts ?? 1));
+    if (attempts > MAX_TURN_ATTEMPTS + 1) {
+      d.log.error("agent", `ERROR the turn failed ${attempts - 1} times; a fixed apology answers`, {
+        conversation_id: turn.conversationId,
+        attempts,
+      });
+      return { text: apology(turn.sender.language), handoff: false };
+    }
+    const skip = attempts > MAX_TURN_ATTEMPTS
+      ? `the turn failed ${attempts - 1} times`
+      : !d.model
       ? "OPENAI_API_KEY is not set"
       : !(await d.flags.isEnabled("AI_RESPONSES_ENABLED"))
       ? "AI_RESPONSES_ENABLED is off"
@@ -64,19 +79,46 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       });
       return { text: result.text, handoff: result.handoff };
     } catch (error) {
-      const reason = error instanceof ModelError
-        ? `the model failed (${error.kind})`
+      // Another worker has the conversation: it answers; this one stops without a reply.
+      if (error instanceof HttpError && error.code === "claim_lost") throw error;
+      const cause = error instanceof AgentError ? error.cause : error;
+      const reason = cause instanceof ModelError
+        ? `the model failed (${cause.kind})`
         : error instanceof AgentError
         ? `the agent gave no reply (${error.reason})`
         : "the agent failed";
-      d.log.error("agent", `ERROR ${reason}; the menu answers`, {
+      const done = error instanceof AgentError ? effectSummary(error.toolCalls) : undefined;
+      d.log.error("agent", `ERROR ${reason}; ${done ? "what it did is reported" : "the menu answers"}`, {
         conversation_id: turn.conversationId,
         // OpenAI's own error text may quote the request (the customer's words): only its kind is logged.
-        error: error instanceof ModelError
-          ? { name: error.name, message: error.message, status: error.status, attempts: error.attempts }
+        error: cause instanceof ModelError
+          ? { name: cause.name, message: cause.message, status: cause.status, attempts: cause.attempts }
           : error,
       });
-      return await d.menu(turn);
+      return done ? { text: done, handoff: false } : await d.menu(turn);
     }
   };
+}
+
+/**
+ * What a turn that failed had already done, from its audited calls: each action it proposed, with
+ * the code to confirm it. Undefined when it did nothing that needs reporting.
+ */
+export function effectSummary(calls: readonly ToolCallRecord[]): string | undefined {
+  const lines = calls.filter((c) => c.effect && c.success).map((c) => actionText(c.output as VoucherAction));
+  if (lines.length === 0) return undefined;
+  return ["The assistant stopped before it could finish. This much is recorded:", ...new Set(lines)].join(
+    "\n\n",
+  );
+}
+
+const APOLOGY: Record<string, string> = {
+  en: "Sorry, we cannot answer this message right now. Please write again later.",
+  fr: "Désolés, nous ne pouvons pas répondre à ce message pour le moment. Merci de réécrire plus tard.",
+  rw: "Mutwihanganire, ntidushobora gusubiza ubu butumwa ubu. Mwongere mwandike nyuma.",
+};
+
+/** The fixed answer to a turn that keeps failing: no database, no model. */
+function apology(language: string | null): string {
+  return APOLOGY[language ?? "en"] ?? APOLOGY.en!;
 }

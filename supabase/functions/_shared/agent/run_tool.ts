@@ -4,13 +4,15 @@
  * Nothing here throws: every failure goes back to the model as data.
  */
 import type { Json } from "../database.types.ts";
-import { MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
+import { EFFECT_RESERVE_MS, MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
 import type { Db } from "../db/mod.ts";
 import { HttpError } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { type Logger, scrub } from "../log.ts";
 import type { Caller, ToolDef } from "./tools.ts";
 import { ToolFailure, TOOLS } from "./tools.ts";
+import type { VoucherAction } from "../vouchers/actions.ts";
+import { EFFECT_STATEMENT_TIMEOUT_MS, EFFECT_TIMEOUT_MS } from "../vouchers/confirmations.ts";
 
 export interface ToolContext {
   db: Db;
@@ -21,6 +23,10 @@ export interface ToolContext {
   conversationId: string | null;
   /** The turn's last inbound message: memory shows the call after it. */
   messageId: string | null;
+  /** Monotonic time by which the turn must be over. */
+  deadline: number;
+  /** Extends the conversation's claim; throws `claim_lost` (see Turn.renewClaim). */
+  renewClaim?: () => Promise<void>;
 }
 
 /** What one call came to; `output` is what the model is given back. */
@@ -34,13 +40,18 @@ export interface ToolCallRecord {
   latencyMs: number;
   /** True when a successful call handed the conversation to staff. */
   handoff: boolean;
+  /** Set when the call proposed a create, redeem or void: `output` is the pending VoucherAction. */
+  effect: boolean;
 }
 
-/** Runs the call; `idempotencyKey` makes a replayed turn's side effects happen once. */
+/**
+ * Runs the call. A tool with an effect proposes it (the operator confirms it later), keyed by what
+ * it is, so a repeated, reordered or replayed call proposes the same action. Only the loss of the
+ * conversation's claim is thrown: the turn must stop.
+ */
 export async function runToolCall(
   ctx: ToolContext,
   call: { call_id: string; name: string; arguments: string },
-  idempotencyKey: string,
   overLimit = false,
 ): Promise<ToolCallRecord> {
   const started = ctx.now();
@@ -61,7 +72,10 @@ export async function runToolCall(
       const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`);
       throw new ToolFailure("invalid_arguments", problems.join("; "));
     }
-    const data = await tool.run({ db: ctx.db, caller: ctx.caller, idempotencyKey }, parsed.data);
+    await ctx.renewClaim?.();
+    const data = tool.effect
+      ? await propose(ctx, tool.effect.kind, tool.effect.args(parsed.data))
+      : await tool.run!({ db: ctx.db, caller: ctx.caller }, parsed.data);
     record = {
       callId: call.call_id,
       name: call.name,
@@ -69,8 +83,10 @@ export async function runToolCall(
       success: true,
       output: data,
       handoff: !!tool.handoff,
+      effect: !!tool.effect,
     };
   } catch (error) {
+    if (error instanceof HttpError && error.code === "claim_lost") throw error;
     const failure = toFailure(error, ctx.log);
     record = {
       callId: call.call_id,
@@ -80,6 +96,7 @@ export async function runToolCall(
       errorCode: failure.code,
       output: { error: failure.code, message: failure.message },
       handoff: false,
+      effect: false,
     };
   }
   const result = { ...record, latencyMs: ctx.now() - started };
@@ -96,6 +113,56 @@ async function usable(ctx: ToolContext, def: ToolDef | undefined, name: string):
     throw new ToolFailure("disabled", `${name} is turned off for now (${def.flag})`);
   }
   return def;
+}
+
+/**
+ * Records the action as pending. It runs only with time left to report it; an ambiguous failure (a
+ * timeout, a dropped connection: it may have committed) is resolved by looking the action up before
+ * the model hears anything, so the model is told "pending" or "not done", never "try again".
+ */
+async function propose(
+  ctx: ToolContext,
+  kind: string,
+  args: Record<string, unknown>,
+): Promise<VoucherAction> {
+  if (ctx.deadline - ctx.now() < EFFECT_RESERVE_MS) {
+    throw new ToolFailure(
+      "turn_limit",
+      "Not enough time is left in this turn to do this safely; nothing was done",
+    );
+  }
+  const operator = ctx.caller.msisdn ?? "";
+  try {
+    return await ctx.db.rpc("propose_voucher_action", {
+      p_operator_msisdn: operator,
+      p_kind: kind,
+      p_args: args as Json,
+      p_conversation_id: ctx.conversationId ?? undefined,
+    }, {
+      timeoutMs: EFFECT_TIMEOUT_MS,
+      statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS,
+    }) as unknown as VoucherAction;
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status < 500) throw error;
+    ctx.log.warn("tool_call", "a proposal failed ambiguously; looking it up", { kind, code: error.code });
+    let found: VoucherAction | null;
+    try {
+      found = await ctx.db.rpc("find_voucher_action", {
+        p_operator_msisdn: operator,
+        p_kind: kind,
+        p_args: args as Json,
+      }, { timeoutMs: EFFECT_TIMEOUT_MS }) as unknown as VoucherAction | null;
+    } catch {
+      // Unknown either way, and harmless: a proposal changes nothing until the operator confirms it.
+      throw new ToolFailure(
+        "not_confirmed",
+        "It is not known whether this was recorded; nothing changes " +
+          "unless the operator receives a code and replies YES with it",
+      );
+    }
+    if (found) return found;
+    throw new ToolFailure("not_done", "This did not go through and nothing was recorded");
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -8,6 +8,7 @@ import type { FlagName } from "../config.ts";
 import type { Db } from "../db/mod.ts";
 import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
 import type { ToolSpec } from "./model.ts";
+import type { ActionKind } from "../vouchers/actions.ts";
 
 /** Who is asking; tools never take identity from the model's arguments. */
 export interface Caller {
@@ -27,8 +28,6 @@ export class ToolFailure extends Error {
 export interface ToolRun {
   db: Db;
   caller: Caller;
-  /** For tools with side effects: the same turn replayed gives the same key. */
-  idempotencyKey: string;
 }
 
 interface ToolDef<S extends z.ZodType = z.ZodType> {
@@ -40,7 +39,13 @@ interface ToolDef<S extends z.ZodType = z.ZodType> {
   flag?: FlagName;
   /** Set when the tool hands the conversation to staff. */
   handoff?: boolean;
-  run(run: ToolRun, args: z.output<S>): Promise<unknown>;
+  /**
+   * A tool with an effect (create, redeem, void) does not run: it proposes the action with these
+   * normalised arguments (propose_voucher_action), and the operator confirms it in a later message.
+   * The normalised arguments are also what an ambiguous failure is looked up by.
+   */
+  effect?: { kind: ActionKind; args(args: z.output<S>): Record<string, unknown> };
+  run?(run: ToolRun, args: z.output<S>): Promise<unknown>;
 }
 
 const phone = z.string().nullable().describe(
@@ -50,6 +55,14 @@ const status = z.enum(["issued", "redeemed", "void"]).nullable().describe(
   "Only vouchers with this status (issued = ready to use); null for all",
 );
 const code = z.string().describe("The voucher code, e.g. K7QX-M3PA");
+
+const CONFIRM_HINT = "replies YES and the confirmation_code it returns, in a later message. Tell them the " +
+  "code, the customer and the amount; never confirm on their behalf.";
+
+/** A voucher code as stored: upper case, no spaces around. */
+function normalCode(code: string): string {
+  return code.trim().toUpperCase();
+}
 
 function tool<S extends z.ZodType>(def: ToolDef<S>): ToolDef {
   return def as unknown as ToolDef;
@@ -111,44 +124,38 @@ export const TOOLS: readonly ToolDef[] = [
   }),
   tool({
     name: "create_voucher",
-    description: "Staff only. Issues a new voucher to a customer. Confirm number and amount first.",
+    description: "Staff only. Proposes a new voucher for a customer; nothing is issued until the operator " +
+      CONFIRM_HINT,
     schema: z.strictObject({
       msisdn: z.string().describe("The customer's phone number"),
       amount_rwf: z.int().positive().max(10_000_000).describe("Amount in Rwandan francs"),
     }),
     operatorOnly: true,
     flag: "VOUCHER_CREATION_ENABLED",
-    async run({ db, caller, idempotencyKey }, args) {
-      return await db.rpc("create_voucher", {
-        p_operator_msisdn: caller.msisdn ?? "",
-        p_customer_msisdn: msisdnToE164(args.msisdn),
-        p_amount_rwf: args.amount_rwf,
-        p_idempotency_key: idempotencyKey,
-      });
+    effect: {
+      kind: "create_voucher",
+      args: (a) => ({ customer_msisdn: msisdnToE164(a.msisdn), amount_rwf: a.amount_rwf }),
     },
   }),
   tool({
     name: "redeem_voucher",
-    description: "Staff only. Marks an issued voucher as used. Fails if it is already redeemed or void.",
+    description:
+      "Staff only. Proposes marking an issued voucher as used; nothing changes until the operator " +
+      CONFIRM_HINT,
     schema: z.strictObject({ code }),
     operatorOnly: true,
     flag: "VOUCHER_REDEMPTION_ENABLED",
-    async run({ db, caller }, args) {
-      return await db.rpc("redeem_voucher", { p_operator_msisdn: caller.msisdn ?? "", p_code: args.code });
-    },
+    effect: { kind: "redeem_voucher", args: (a) => ({ code: normalCode(a.code) }) },
   }),
   tool({
     name: "void_voucher",
-    description: "Staff only. Cancels an issued voucher; a reason is required.",
+    description:
+      "Staff only. Proposes cancelling an issued voucher (a reason is required); nothing changes " +
+      "until the operator " + CONFIRM_HINT,
     schema: z.strictObject({ code, reason: z.string().describe("Why the voucher is cancelled") }),
     operatorOnly: true,
-    async run({ db, caller }, args) {
-      return await db.rpc("void_voucher", {
-        p_operator_msisdn: caller.msisdn ?? "",
-        p_code: args.code,
-        p_reason: args.reason,
-      });
-    },
+    flag: "VOUCHER_VOID_ENABLED",
+    effect: { kind: "void_voucher", args: (a) => ({ code: normalCode(a.code), reason: a.reason.trim() }) },
   }),
   tool({
     name: "handoff_to_human",

@@ -23,18 +23,25 @@ export function createSqlDb(url: string): Db {
         if (!IDENTIFIER.test(name)) throw new Error(`Not a SQL identifier: ${name}`);
       }
       const named = entries.map(([k], i) => `${k} => $${i + 1}`).join(", ");
-      const query = sql.unsafe(
-        `select public.${fn}(${named}) as result`,
-        entries.map(([, v]) => v as postgres.ParameterOrJSON<never>),
-      );
+      const text = `select public.${fn}(${named}) as result`;
+      const params = entries.map(([, v]) => v as postgres.ParameterOrJSON<never>);
+      let query: postgres.PendingQuery<postgres.Row[]> | undefined;
+      const statementMs = options?.statementTimeoutMs;
+      const work = statementMs === undefined
+        ? (query = sql.unsafe(text, params))
+        // `set local` lasts for this transaction only, so the pooled connection keeps its default.
+        : sql.begin(async (tx) => {
+          await tx.unsafe(`set local statement_timeout = ${Math.max(1, Math.round(statementMs))}`);
+          return await (query = tx.unsafe(text, params));
+        });
       try {
         const rows = await withTimeout(
-          query,
+          work,
           options?.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
-          () => query.cancel(),
+          () => query?.cancel(),
         );
         // deno-lint-ignore no-explicit-any
-        return rows[0]?.result as any;
+        return (rows as any)[0]?.result as any;
       } catch (err) {
         if (err instanceof postgres.PostgresError) throw toHttpError(err, err);
         if (err instanceof HttpError) throw err;

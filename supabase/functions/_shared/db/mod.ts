@@ -17,6 +17,13 @@ export type RpcResult<N extends RpcName> = Functions[N]["Returns"];
 export interface RpcOptions {
   /** Gives up after this long with a 503 `database_timeout`. */
   timeoutMs?: number;
+  /**
+   * The server cancels (rolls back) the call after this long. Set shorter than `timeoutMs` for
+   * effects, so that a client timeout almost always means "not done"; the caller still resolves the
+   * rare ambiguous case by looking the effect up. The rest transport relies on PostgREST's own
+   * per-role statement_timeout instead.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** Calls SQL functions in the public schema. */

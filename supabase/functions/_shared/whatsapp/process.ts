@@ -36,6 +36,9 @@ export interface Turn {
   sender: Sender;
   /** `attempts`: how many turns have taken the message, this one included (earlier ones failed). */
   messages: { id: string; type: string; body: string | null; wa_message_id: string; attempts?: number }[];
+  /** Extends this worker's claim; throws HttpError 409 `claim_lost` when another worker has it, so a
+   * turn calls it before every model call and every effect and stops if it lost the conversation. */
+  renewClaim?: () => Promise<void>;
 }
 
 /** Produces the reply to a turn (the menu now, the agent later). */
@@ -124,7 +127,9 @@ export async function processConversation(
     if (!claim.claimed) return;
     const sender = claim.sender!;
     if (claim.messages?.length) {
-      await answerTurn(d, worker, { conversationId, sender, messages: claim.messages }, claim);
+      const renewClaim = async () =>
+        void await d.db.rpc("whatsapp_renew_claim", { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
+      await answerTurn(d, worker, { conversationId, sender, messages: claim.messages, renewClaim }, claim);
     }
     const outbox = await sendOutbox(d, conversationId, worker);
     if (await d.db.rpc("whatsapp_release", { ...ids, p_force: outbox === "halted" })) return;

@@ -1,0 +1,110 @@
+/**
+ * Operators' confirmations, handled in code before the agent or the menu sees the turn: "YES 4821"
+ * carries out the pending create/redeem/void with that code, "NO 4821" drops it, "APPROVE 123456"
+ * approves a voucher above the threshold. The effect and its receipt happen in one SQL call, and the
+ * reply is built from what that call returned, so a committed effect is always reported.
+ */
+import type { Db } from "../db/mod.ts";
+import { HttpError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { Responder, Turn } from "../whatsapp/process.ts";
+import { actionText, type VoucherAction } from "./actions.ts";
+
+/** An effect gets this long on the server, then rolls back; the client waits a little longer. */
+export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
+export const EFFECT_TIMEOUT_MS = 5_000;
+
+export interface Confirmation {
+  verb: "confirm" | "cancel" | "approve";
+  code: string;
+}
+
+const CONFIRM = /^(?:yes|y|ok|confirm|oui|confirmer|yego|emeza)\s*[:#-]?\s*(\d{4})$/;
+const CANCEL = /^(?:no|n|cancel|non|annuler|oya|hagarika)\s*[:#-]?\s*(\d{4})$/;
+const APPROVE = /^(?:approve|approuver|approve code)\s*[:#-]?\s*(\d{6})$/;
+
+/** The confirmation a whole message is, or null: "Yes 4821", "OUI 4821.", "approve 123456". */
+export function parseConfirmation(text: string | null | undefined): Confirmation | null {
+  const t = (text ?? "").trim().toLowerCase().replace(/[.!\s]+$/, "").replace(/\s+/g, " ");
+  const match = (re: RegExp) => re.exec(t)?.[1];
+  const approve = match(APPROVE);
+  if (approve) return { verb: "approve", code: approve };
+  const confirm = match(CONFIRM);
+  if (confirm) return { verb: "confirm", code: confirm };
+  const cancel = match(CANCEL);
+  return cancel ? { verb: "cancel", code: cancel } : null;
+}
+
+/**
+ * Runs an operator's confirmations, then passes the rest of the turn (if any) to `next`. Customers'
+ * turns go straight to `next`: only an active operator's number can confirm (checked in SQL).
+ */
+export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): Responder {
+  return async (turn) => {
+    const msisdn = turn.sender.msisdn;
+    if (turn.sender.role !== "operator" || !msisdn) return await next(turn);
+    const parsed = turn.messages.map((m) => ({ m, c: parseConfirmation(m.body) }));
+    if (!parsed.some((p) => p.c)) return await next(turn);
+    const texts: string[] = [];
+    for (const { m, c } of parsed) if (c) texts.push(await carryOut(d, msisdn, c, m.id, turn));
+    const rest = parsed.filter((p) => !p.c).map((p) => p.m);
+    let handoff = false;
+    if (rest.length > 0) {
+      const reply = await next({ ...turn, messages: rest });
+      texts.push(reply.text);
+      handoff = reply.handoff;
+    }
+    return { text: texts.join("\n\n"), handoff };
+  };
+}
+
+async function carryOut(
+  d: { db: Db; log: Logger },
+  msisdn: string,
+  c: Confirmation,
+  messageId: string,
+  turn: Turn,
+): Promise<string> {
+  const call = () =>
+    c.verb === "cancel"
+      ? d.db.rpc("cancel_voucher_action", { p_operator_msisdn: msisdn, p_confirmation_code: c.code })
+      : d.db.rpc(
+        c.verb === "confirm" ? "confirm_voucher_action" : "approve_voucher_action",
+        c.verb === "confirm"
+          ? { p_operator_msisdn: msisdn, p_confirmation_code: c.code, p_message_id: messageId }
+          : { p_operator_msisdn: msisdn, p_approval_code: c.code, p_message_id: messageId },
+        { timeoutMs: EFFECT_TIMEOUT_MS, statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS },
+      );
+  await turn.renewClaim?.();
+  let action: VoucherAction;
+  try {
+    action = await call() as unknown as VoucherAction;
+  } catch (error) {
+    if (error instanceof HttpError && error.status < 500) return refusal(c, error);
+    // Ambiguous (a timeout, a dropped connection): the call is keyed by this message, so calling
+    // again answers with what the first call did if it committed, and does it once if it did not.
+    d.log.warn("vouchers", `the ${c.verb} call failed; resolving it by its key`, { error });
+    await turn.renewClaim?.();
+    try {
+      action = await call() as unknown as VoucherAction;
+    } catch (again) {
+      if (again instanceof HttpError && again.status < 500) return refusal(c, again);
+      throw again;
+    }
+  }
+  d.log.info("vouchers", `${c.verb} ${action.kind}: ${action.status}`, {
+    action_id: action.action_id,
+    status: action.status,
+    replayed: action.replayed,
+    conversation_id: turn.conversationId,
+  });
+  return actionText(action);
+}
+
+function refusal(c: Confirmation, error: HttpError): string {
+  const what = c.verb === "approve" ? "approval" : "confirmation";
+  if (error.code.endsWith("_not_found")) {
+    return `Nothing is waiting for the ${what} code ${c.code}. It may have expired or been used already.`;
+  }
+  return `Not done: ${error.message}.`;
+}
