@@ -26,7 +26,7 @@ export interface Flags {
 }
 
 export const FLAG_CACHE_MS = 5_000;
-const FLAG_READ_TIMEOUT_MS = 1_500;
+export const FLAG_READ_TIMEOUT_MS = 1_500;
 
 /** Reads flags through `db`, at most once per `ttlMs`; a failed read keeps the last good values. */
 export function createFlags(options: {

@@ -5,8 +5,8 @@ export const MAX_MODEL_CALLS_PER_TURN = 5;
 /** Tool calls in one turn, across round trips; calls past it get a `tool_limit` error as data. */
 export const MAX_TOOL_CALLS_PER_TURN = 8;
 
-/** The whole turn, every model and tool call included. It must end well inside the conversation's
- * claim (CLAIM_LEASE_SECONDS, 60 s), or another worker could take the turn up while it runs. */
+/** The whole turn, every model and tool call included. The conversation's claim is renewed during the
+ * turn (see CLAIM_LEASE_SECONDS for the stretches between renewals). */
 export const TURN_BUDGET_MS = 45_000;
 
 /** One attempt at the model; a WhatsApp user waits for the answer. */

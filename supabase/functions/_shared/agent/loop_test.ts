@@ -1,47 +1,10 @@
 import assert from "node:assert/strict";
-import type { Db } from "../db/mod.ts";
-import type { Flags } from "../flags.ts";
 import { createLogger } from "../log.ts";
 import { MAX_MODEL_CALLS_PER_TURN, MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
 import { type AgentDeps, AgentError, runAgentTurn } from "./loop.ts";
-import type { Model, ModelRequest, OutputItem } from "./model.ts";
+import type { Model, OutputItem } from "./model.ts";
+import { bookkeepingDb, flags, scripted } from "./_test_fixtures.ts";
 
-/** A scripted model: replays `steps`, records requests, fails loudly past the script. */
-function scripted(steps: OutputItem[][]): Model & { requests: ModelRequest[] } {
-  const requests: ModelRequest[] = [];
-  return {
-    requests,
-    respond(request) {
-      requests.push(structuredClone(request));
-      const output = steps.shift();
-      if (!output) throw new Error("model called more often than scripted");
-      return Promise.resolve({
-        model: "scripted",
-        output,
-        usage: { inputTokens: 10, outputTokens: 2 },
-        latencyMs: 1,
-        attempts: 1,
-      });
-    },
-  };
-}
-
-/** A database that answers the loop's bookkeeping and records what it was asked. */
-function bookkeepingDb(calls: string[]): Db {
-  return {
-    transport: "sql",
-    rpc: (fn: string) => {
-      calls.push(fn);
-      return Promise.resolve((fn === "agent_transcript" ? [] : null) as never);
-    },
-    close: () => Promise.resolve(),
-  };
-}
-
-const flags: Flags = {
-  all: () => Promise.reject(new Error("unused")),
-  isEnabled: () => Promise.resolve(true),
-};
 const handoff = (id: string): OutputItem => ({
   type: "function_call",
   call_id: id,

@@ -95,7 +95,9 @@ export function agentResponder(d: AgentResponderDeps): Responder {
           ? { name: cause.name, message: cause.message, status: cause.status, attempts: cause.attempts }
           : error,
       });
-      return done ? { text: done, handoff: false } : await d.menu(turn);
+      if (done) return { text: done, handoff: false };
+      await turn.renewClaim?.();
+      return await d.menu(turn);
     }
   };
 }

@@ -2,7 +2,19 @@
 
 /** Meta's webhook bodies are small; anything larger is refused before it is read. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
-/** How long a worker holds a conversation before another may take it over. */
+/**
+ * How long a worker holds a conversation before another may take it over. A turn renews the claim
+ * (Turn.renewClaim) before every model call, every tool call, every confirmation and the menu
+ * fallback, so the lease covers the longest stretch between two renewals, not the whole turn.
+ * The stretches, with every timeout on them (lease_test.ts adds them up from the constants):
+ *   claim → mark-read (Graph 10 s) + flags (1.5 s) + memory (DB 10 s) → renewal          21.5 s
+ *   renewal → model call with retries (MODEL_CALL_BUDGET_MS 40 s) → finish_turn (DB 10 s)   50 s
+ *   renewal → a tool: proposal (5 s) + its look-up (5 s) + the audit (DB 10 s) → renewal     20 s
+ *   renewal → menu: two look-ups (DB 2 × 10 s) + finish_turn (DB 10 s)                      30 s
+ * The whole turn, every timeout on its path added once (mark-read 10 + flags 1.5 + memory 10 +
+ * TURN_BUDGET_MS 45 + menu 20 + finish 10), is 96.5 s: longer than the lease, which is why the
+ * claim is renewed rather than sized to the sum.
+ */
 export const CLAIM_LEASE_SECONDS = 60;
 /** Turns one worker answers for one conversation before handing it back (new messages keep coming). */
 export const MAX_TURNS_PER_CLAIM = 10;
