@@ -794,6 +794,7 @@ export type Database = {
         Args: { p_msisdn: string; p_recent_limit?: number }
         Returns: Json
       }
+      operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_issued_today: {
         Args: { p_operator_id: string }
         Returns: number

@@ -24,6 +24,21 @@ export interface Metrics {
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number };
   whatsapp: WhatsappMetrics;
   agent: AgentMetrics;
+  operators: OperatorMetrics;
+}
+
+/** Operators' effects over the window (operator_activity): large or rapid activity shows here. */
+export interface OperatorMetrics {
+  created: number;
+  created_rwf: number;
+  redeemed: number;
+  voided: number;
+  /** Refusals by the daily cap or the hourly limit: a phone used beyond its owner's habits. */
+  limit_refusals: number;
+  /** Proposals waiting for a confirmation or an approval, whatever the window. */
+  actions_waiting: number;
+  /** Active operators past operator_alarm_cap_share of their daily cap today. */
+  operators_near_cap: number;
 }
 
 /** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
@@ -106,15 +121,16 @@ export function parseWindow(value: string | null): WindowName {
   return name as WindowName;
 }
 
-/** Reads the window's request, WhatsApp and agent statistics and the database's connection counts. */
+/** Reads the window's request, WhatsApp, agent and operator statistics and the database's connection counts. */
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
-  const [raw, wa, agent] = await Promise.all([
+  const [raw, wa, agent, operators] = await Promise.all([
     db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
     db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
       Omit<WhatsappMetrics, "delivery_rate">
     >,
     db.rpc("agent_stats", { p_window_seconds: seconds }) as unknown as Promise<RawAgentStats>,
+    db.rpc("operator_activity", { p_window_seconds: seconds }) as unknown as Promise<OperatorMetrics>,
   ]);
   const memory = Deno.memoryUsage();
   return {
@@ -141,6 +157,7 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       outbox_waiting: wa.outbox_waiting,
     },
     agent: agentMetrics(agent),
+    operators,
     memory: {
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,

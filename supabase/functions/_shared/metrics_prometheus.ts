@@ -88,6 +88,32 @@ export function toPrometheus(m: Metrics): string {
     [{ kind: "heap_total" }, m.memory.heap_total_bytes],
     [{ kind: "external" }, m.memory.external_bytes],
   ]);
+  const o = m.operators;
+  metric(
+    "voucher_operator_effects",
+    "Vouchers operators created, redeemed and voided in the window.",
+    [
+      windowed(m, { kind: "created" }, o.created),
+      windowed(m, { kind: "redeemed" }, o.redeemed),
+      windowed(m, { kind: "voided" }, o.voided),
+    ],
+  );
+  metric("voucher_operator_created_rwf", "RWF of the vouchers operators created in the window.", [
+    windowed(m, {}, o.created_rwf),
+  ]);
+  metric(
+    "voucher_operator_limit_refusals",
+    "Effects refused by an operator's daily cap or hourly limit in the window.",
+    [windowed(m, {}, o.limit_refusals)],
+  );
+  metric("voucher_operator_actions_waiting", "Proposed effects waiting for a confirmation or an approval.", [[
+    {},
+    o.actions_waiting,
+  ]]);
+  metric("voucher_operators_near_cap", "Active operators near their daily issuing cap today.", [[
+    {},
+    o.operators_near_cap,
+  ]]);
   return out.join("\n") + "\n";
 }
 

@@ -31,6 +31,15 @@ function sampleMetrics(overrides: Partial<Metrics> = {}): Metrics {
     ],
     database: { connections_in_use: 4, max_connections: 100 },
     memory: { rss_bytes: 1000, heap_used_bytes: 200, heap_total_bytes: 300, external_bytes: 50 },
+    operators: {
+      created: 4,
+      created_rwf: 210000,
+      redeemed: 2,
+      voided: 1,
+      limit_refusals: 3,
+      actions_waiting: 1,
+      operators_near_cap: 1,
+    },
     whatsapp: {
       inbound: 12,
       replies_sent: 8,
@@ -74,6 +83,11 @@ Deno.test("toPrometheus() writes # HELP and # TYPE <name> gauge exactly once per
     "voucher_openai_latency_ms",
     "voucher_openai_quota_exhausted",
     "voucher_openai_tokens",
+    "voucher_operator_actions_waiting",
+    "voucher_operator_created_rwf",
+    "voucher_operator_effects",
+    "voucher_operator_limit_refusals",
+    "voucher_operators_near_cap",
     "voucher_request_client_errors",
     "voucher_request_error_rate",
     "voucher_request_errors",
@@ -197,4 +211,18 @@ Deno.test("toPrometheus() still declares the agent metrics when the agent was id
   assert.match(text, /^# TYPE voucher_tool_calls gauge$/m);
   assert.doesNotMatch(text, /^voucher_tool_calls\{/m);
   assert.match(text, /^voucher_openai_quota_exhausted 0$/m);
+});
+
+Deno.test("toPrometheus() exposes operators' effects by kind, RWF issued, limit refusals and who is near the cap", () => {
+  const lines = toPrometheus(sampleMetrics()).split("\n");
+  for (
+    const sample of [
+      'voucher_operator_effects{window="5m",kind="created"} 4',
+      'voucher_operator_effects{window="5m",kind="voided"} 1',
+      'voucher_operator_created_rwf{window="5m"} 210000',
+      'voucher_operator_limit_refusals{window="5m"} 3',
+      "voucher_operator_actions_waiting 1",
+      "voucher_operators_near_cap 1",
+    ]
+  ) assert.ok(lines.includes(sample), sample);
 });

@@ -33,6 +33,17 @@ const AGENT = {
   quota_error: { since: "2026-11-26T11:50:00Z", at: "2026-11-26T11:58:00Z", model: "gpt-4.1-mini" },
 };
 
+/** operator_activity as the database returns it. */
+const OPERATORS = {
+  created: 3,
+  created_rwf: 25000,
+  redeemed: 1,
+  voided: 0,
+  limit_refusals: 2,
+  actions_waiting: 1,
+  operators_near_cap: 0,
+};
+
 /** agent_stats of a window with no model or tool calls, as the database returns it. */
 const AGENT_IDLE = {
   model_calls: {
@@ -55,7 +66,11 @@ const AGENT_IDLE = {
  */
 function fakeDb(raw: unknown, wa: unknown = WA, agent: unknown = AGENT) {
   const calls: { fn: string; args: unknown }[] = [];
-  const answers: Record<string, unknown> = { whatsapp_stats: wa, agent_stats: agent };
+  const answers: Record<string, unknown> = {
+    whatsapp_stats: wa,
+    agent_stats: agent,
+    operator_activity: OPERATORS,
+  };
   const db = {
     transport: "sql",
     rpc: (fn: string, args: unknown) => {
@@ -109,7 +124,7 @@ Deno.test("parseWindow() rejects anything else with 400 bad_request:window listi
   }
 });
 
-Deno.test("collectMetrics() asks request_metrics, whatsapp_stats and agent_stats for the window's seconds", async () => {
+Deno.test("collectMetrics() asks request_metrics, whatsapp_stats, agent_stats and operator_activity for the window's seconds", async () => {
   const { db, calls } = fakeDb(RAW);
   await collectMetrics(db, "1h", NOW);
   await collectMetrics(db, "24h", NOW);
@@ -117,13 +132,15 @@ Deno.test("collectMetrics() asks request_metrics, whatsapp_stats and agent_stats
     { fn: "request_metrics", args: { p_window_seconds: 3_600 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 3_600 } },
     { fn: "agent_stats", args: { p_window_seconds: 3_600 } },
+    { fn: "operator_activity", args: { p_window_seconds: 3_600 } },
     { fn: "request_metrics", args: { p_window_seconds: 86_400 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 86_400 } },
     { fn: "agent_stats", args: { p_window_seconds: 86_400 } },
+    { fn: "operator_activity", args: { p_window_seconds: 86_400 } },
   ]);
 });
 
-Deno.test("collectMetrics() runs the three queries at once, not one after another", async () => {
+Deno.test("collectMetrics() runs the four queries at once, not one after another", async () => {
   const started: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
@@ -132,7 +149,13 @@ Deno.test("collectMetrics() runs the three queries at once, not one after anothe
     rpc: async (fn: string) => {
       started.push(fn);
       await gate;
-      return fn === "whatsapp_stats" ? WA : fn === "agent_stats" ? AGENT : RAW;
+      return fn === "whatsapp_stats"
+        ? WA
+        : fn === "agent_stats"
+        ? AGENT
+        : fn === "operator_activity"
+        ? OPERATORS
+        : RAW;
     },
     close: () => Promise.resolve(),
   } as unknown as Db;
@@ -140,7 +163,7 @@ Deno.test("collectMetrics() runs the three queries at once, not one after anothe
   await Promise.resolve();
   assert.deepEqual(
     started,
-    ["request_metrics", "whatsapp_stats", "agent_stats"],
+    ["request_metrics", "whatsapp_stats", "agent_stats", "operator_activity"],
     "all started before any answered",
   );
   release();
@@ -239,4 +262,9 @@ Deno.test("collectMetrics() reports this isolate's memory as positive byte count
   }
   assert.ok(memory.rss_bytes > 0);
   assert.ok(memory.heap_total_bytes >= memory.heap_used_bytes);
+});
+
+Deno.test("collectMetrics() reports operators' effects and limit refusals as operator_activity gives them", async () => {
+  const { db } = fakeDb(RAW);
+  assert.deepEqual((await collectMetrics(db, "1h", NOW)).operators, OPERATORS);
 });

@@ -8,6 +8,7 @@ import { requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
+import type { OperatorMetrics } from "../_shared/metrics.ts";
 
 /** Short enough that a dead database gives a 503 within a few seconds. */
 export const HEALTH_DB_TIMEOUT_MS = 2_000;
@@ -16,15 +17,20 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 export function createHandler(deps: Deps) {
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags, alarms] = await Promise.all([
+    const [database, flags, alarms, operators] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
       readAlarms(deps, log),
+      readOperatorActivity(deps, log),
     ]);
     const { openai, whatsapp } = deps.config;
     const tokenError = alarms?.whatsapp_auth_error ?? null;
     const quotaError = alarms?.openai_quota_error ?? null;
-    const degraded = tokenError !== null || quotaError !== null;
+    // Large or rapid operator activity (a limit refused someone in the last hour, or an operator is
+    // near their daily cap) is how a stolen phone shows: counts only, no names or numbers.
+    const operatorAlarm = operators !== null &&
+      (operators.limit_refusals > 0 || operators.operators_near_cap > 0);
+    const degraded = tokenError !== null || quotaError !== null || operatorAlarm;
     const body = {
       status: database.ok ? (degraded ? "degraded" : "ok") : "unavailable",
       version: VERSION,
@@ -43,6 +49,12 @@ export function createHandler(deps: Deps) {
           ),
           // Set when the Graph API refused the access token (code 190); cleared by the next send.
           token_error: tokenError,
+        },
+        operators: operators === null ? null : {
+          alarm: operatorAlarm,
+          limit_refusals_last_hour: operators.limit_refusals,
+          near_daily_cap: operators.operators_near_cap,
+          actions_waiting: operators.actions_waiting,
         },
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
@@ -77,6 +89,18 @@ async function readAlarms(deps: Deps, log: Logger): Promise<Alarms | null> {
     return await deps.db.rpc("health_alarms", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS }) as unknown as Alarms;
   } catch (error) {
     log.warn("health", "Cannot read the alarms", { error }); // an outage is the database check's error
+    return null;
+  }
+}
+
+/** operator_activity over the last hour; null when it cannot be read (the database check says why). */
+async function readOperatorActivity(deps: Deps, log: Logger): Promise<OperatorMetrics | null> {
+  try {
+    return await deps.db.rpc("operator_activity", { p_window_seconds: 3_600 }, {
+      timeoutMs: HEALTH_DB_TIMEOUT_MS,
+    }) as unknown as OperatorMetrics;
+  } catch (error) {
+    log.warn("health", "Cannot read operator activity", { error });
     return null;
   }
 }

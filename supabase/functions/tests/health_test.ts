@@ -153,3 +153,38 @@ dbTest("health answers 405 to POST", async () => {
   const res = await createHandler(t.deps)(request("/health", { method: "POST" }));
   assert.equal(res.status, 405);
 });
+
+dbTest(
+  "health says degraded while an operator is near the daily cap or a limit refused one, counts only",
+  async () => {
+    const t = await testDeps();
+    const health = async () => await (await createHandler(t.deps)(request("/health"))).json();
+    assert.deepEqual((await health()).checks.operators, {
+      alarm: false,
+      limit_refusals_last_hour: 0,
+      near_daily_cap: 0,
+      actions_waiting: 0,
+    });
+    const [op] = await sql`insert into public.operators (msisdn, name) values ('+250788990001', 'Busy Teller')
+    returning id`;
+    await sql`insert into public.customers (msisdn, name) values ('+250788990002', 'Client')`;
+    await sql`insert into public.vouchers (code, customer_id, amount_rwf, issued_by)
+    select 'HLTH-CAP2', c.id, 850000, ${op!.id} from public.customers c where c.msisdn = '+250788990002'`;
+    try {
+      const body = await health();
+      assert.equal(body.status, "degraded");
+      assert.deepEqual(body.checks.operators, {
+        alarm: true,
+        limit_refusals_last_hour: 0,
+        near_daily_cap: 1,
+        actions_waiting: 0,
+      });
+      assert.ok(!JSON.stringify(body).includes("Busy Teller"), "no names");
+      assert.ok(!JSON.stringify(body).includes("250788990001"), "no numbers");
+    } finally {
+      await sql`delete from public.vouchers where code = 'HLTH-CAP2'`;
+      await sql`delete from public.operators where msisdn = '+250788990001'`;
+    }
+    assert.equal((await health()).status, "ok");
+  },
+);

@@ -19,7 +19,7 @@ select functions_are('public', array[
   'require_flag', 'kigali_day_start', 'operator_issued_today', 'require_operator_limits', 'voucher_receipt',
   'voucher_action_json', 'propose_voucher_action', 'run_voucher_action', 'confirm_voucher_action',
   'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
-  'whatsapp_renew_claim', 'messages_set_caller_role'], 'public has exactly the known functions');
+  'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

@@ -3,7 +3,7 @@
 -- effect (once, even when the call is replayed).
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(27);
+select plan(29);
 
 \ir _helpers.psql
 
@@ -94,6 +94,14 @@ select is(pg_temp.error_of(format($$select public.redeem_voucher('+250788250002'
   'no error', 'another operator is not limited by it');
 select is(pg_temp.error_of($$select public.void_voucher('+250788250003', 'AAAA-AAAA', 'x')$$),
   'PT403 operator_required', 'an inactive operator is refused before anything else');
+
+-- Activity for metrics and health ------------------------------------------------------------
+update public.app_settings set value = '100000' where key = 'operator_daily_cap_rwf';
+select is(public.operator_activity(3600) ->> 'operators_near_cap', '1',
+  'an operator past 80% of the daily cap today is counted');
+insert into public.tool_calls (call_id, tool, caller_role, success, error_code, latency_ms)
+values ('c', 'create_voucher', 'operator', false, 'daily_cap_exceeded', 1);
+select is(public.operator_activity(3600) ->> 'limit_refusals', '1', 'so is a limit refusal in the window');
 
 select * from finish();
 rollback;
