@@ -15,7 +15,9 @@ select functions_are('public', array[
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
   'prune_agent_telemetry', 'health_alarms',
-  'whatsapp_enqueue_notification'], 'public has exactly the known functions');
+  'whatsapp_enqueue_notification',
+  'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
+  'whatsapp_return_to_bot', 'handoff_stats'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -47,7 +49,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'message_status_events',
+  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'message_status_events',
     'messages', 'model_calls', 'operators', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
