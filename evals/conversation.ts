@@ -97,6 +97,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         log: env.log,
         respond,
         slowDown: () => "",
+        humanNote: () => "",
         sleep: () => Promise.resolve(),
         now: () => performance.now(),
       },
