@@ -24,6 +24,18 @@ export interface Metrics {
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number };
   whatsapp: WhatsappMetrics;
   agent: AgentMetrics;
+  handoffs: HandoffMetrics;
+}
+
+/** Conversations handed to staff (handoff_stats): open now, and started and returned in the window. */
+export interface HandoffMetrics {
+  /** In human state now, whatever the window. */
+  open: number;
+  oldest_open_seconds: number;
+  started: number;
+  returned: number;
+  /** Started in the window with no staff alert queued (no active operator, no staff number). */
+  unalerted: number;
 }
 
 /** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
@@ -109,12 +121,13 @@ export function parseWindow(value: string | null): WindowName {
 /** Reads the window's request, WhatsApp and agent statistics and the database's connection counts. */
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
-  const [raw, wa, agent] = await Promise.all([
+  const [raw, wa, agent, handoffs] = await Promise.all([
     db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
     db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
       Omit<WhatsappMetrics, "delivery_rate">
     >,
     db.rpc("agent_stats", { p_window_seconds: seconds }) as unknown as Promise<RawAgentStats>,
+    readHandoffStats(db, seconds),
   ]);
   const memory = Deno.memoryUsage();
   return {
@@ -141,6 +154,13 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       outbox_waiting: wa.outbox_waiting,
     },
     agent: agentMetrics(agent),
+    handoffs: {
+      open: handoffs.open,
+      oldest_open_seconds: handoffs.oldest_open_seconds,
+      started: handoffs.started,
+      returned: handoffs.returned,
+      unalerted: handoffs.unalerted,
+    },
     memory: {
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,
@@ -148,6 +168,22 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       external_bytes: memory.external,
     },
   };
+}
+
+/** handoff_stats as the database returns it: the metrics and health's alarm threshold (0: no alarm). */
+export type HandoffStats = HandoffMetrics & { alarm_open: number };
+
+/** One read of handoff_stats over the window; health and metrics share it. */
+export async function readHandoffStats(
+  db: Db,
+  windowSeconds: number,
+  options?: { timeoutMs?: number },
+): Promise<HandoffStats> {
+  return await db.rpc(
+    "handoff_stats",
+    { p_window_seconds: windowSeconds },
+    options,
+  ) as unknown as HandoffStats;
 }
 
 /** agent_stats with the error rate derived and percentiles rounded, 0 when nothing was called. */

@@ -49,13 +49,26 @@ const AGENT_IDLE = {
   quota_error: null,
 };
 
+const HANDOFFS = {
+  open: 2,
+  oldest_open_seconds: 5400,
+  started: 3,
+  returned: 1,
+  unalerted: 1,
+  alarm_open: 10,
+};
+
 /**
  * A fake Db answering request_metrics with `raw`, whatsapp_stats with `wa` and agent_stats with
  * `agent`, recording the calls.
  */
 function fakeDb(raw: unknown, wa: unknown = WA, agent: unknown = AGENT) {
   const calls: { fn: string; args: unknown }[] = [];
-  const answers: Record<string, unknown> = { whatsapp_stats: wa, agent_stats: agent };
+  const answers: Record<string, unknown> = {
+    whatsapp_stats: wa,
+    agent_stats: agent,
+    handoff_stats: HANDOFFS,
+  };
   const db = {
     transport: "sql",
     rpc: (fn: string, args: unknown) => {
@@ -109,7 +122,7 @@ Deno.test("parseWindow() rejects anything else with 400 bad_request:window listi
   }
 });
 
-Deno.test("collectMetrics() asks request_metrics, whatsapp_stats and agent_stats for the window's seconds", async () => {
+Deno.test("collectMetrics() asks request_metrics, whatsapp_stats, agent_stats and handoff_stats for the window's seconds", async () => {
   const { db, calls } = fakeDb(RAW);
   await collectMetrics(db, "1h", NOW);
   await collectMetrics(db, "24h", NOW);
@@ -117,13 +130,26 @@ Deno.test("collectMetrics() asks request_metrics, whatsapp_stats and agent_stats
     { fn: "request_metrics", args: { p_window_seconds: 3_600 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 3_600 } },
     { fn: "agent_stats", args: { p_window_seconds: 3_600 } },
+    { fn: "handoff_stats", args: { p_window_seconds: 3_600 } },
     { fn: "request_metrics", args: { p_window_seconds: 86_400 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 86_400 } },
     { fn: "agent_stats", args: { p_window_seconds: 86_400 } },
+    { fn: "handoff_stats", args: { p_window_seconds: 86_400 } },
   ]);
 });
 
-Deno.test("collectMetrics() runs the three queries at once, not one after another", async () => {
+Deno.test("collectMetrics() reports handoffs: open now, the oldest's age, started, returned, unalerted", async () => {
+  const { db } = fakeDb(RAW);
+  assert.deepEqual((await collectMetrics(db, "5m", NOW)).handoffs, {
+    open: 2,
+    oldest_open_seconds: 5400,
+    started: 3,
+    returned: 1,
+    unalerted: 1,
+  });
+});
+
+Deno.test("collectMetrics() runs the four queries at once, not one after another", async () => {
   const started: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
@@ -132,7 +158,13 @@ Deno.test("collectMetrics() runs the three queries at once, not one after anothe
     rpc: async (fn: string) => {
       started.push(fn);
       await gate;
-      return fn === "whatsapp_stats" ? WA : fn === "agent_stats" ? AGENT : RAW;
+      return fn === "whatsapp_stats"
+        ? WA
+        : fn === "agent_stats"
+        ? AGENT
+        : fn === "handoff_stats"
+        ? HANDOFFS
+        : RAW;
     },
     close: () => Promise.resolve(),
   } as unknown as Db;
@@ -140,7 +172,7 @@ Deno.test("collectMetrics() runs the three queries at once, not one after anothe
   await Promise.resolve();
   assert.deepEqual(
     started,
-    ["request_metrics", "whatsapp_stats", "agent_stats"],
+    ["request_metrics", "whatsapp_stats", "agent_stats", "handoff_stats"],
     "all started before any answered",
   );
   release();

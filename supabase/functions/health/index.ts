@@ -1,11 +1,13 @@
 /**
  * health: public dependency checks, 200 when the database answers and 503 when it does not. An alarm
- * (WhatsApp token refused, OpenAI quota exhausted) is a degradation: status "degraded", still 200.
+ * (WhatsApp token refused, OpenAI quota exhausted, more conversations waiting for staff than
+ * app_settings.handoff_alarm_open) is a degradation: status "degraded", still 200.
  */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";
+import { readHandoffStats } from "../_shared/metrics.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
 
@@ -16,15 +18,16 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 export function createHandler(deps: Deps) {
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags, alarms] = await Promise.all([
+    const [database, flags, alarms, handoffs] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
       readAlarms(deps, log),
+      checkHandoffs(deps, log),
     ]);
     const { openai, whatsapp } = deps.config;
     const tokenError = alarms?.whatsapp_auth_error ?? null;
     const quotaError = alarms?.openai_quota_error ?? null;
-    const degraded = tokenError !== null || quotaError !== null;
+    const degraded = tokenError !== null || quotaError !== null || handoffs?.alarm === true;
     const body = {
       status: database.ok ? (degraded ? "degraded" : "ok") : "unavailable",
       version: VERSION,
@@ -44,6 +47,8 @@ export function createHandler(deps: Deps) {
           // Set when the Graph API refused the access token (code 190); cleared by the next send.
           token_error: tokenError,
         },
+        // Counts only: conversations waiting for staff, never who.
+        handoffs,
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
     };
@@ -77,6 +82,21 @@ async function readAlarms(deps: Deps, log: Logger): Promise<Alarms | null> {
     return await deps.db.rpc("health_alarms", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS }) as unknown as Alarms;
   } catch (error) {
     log.warn("health", "Cannot read the alarms", { error }); // an outage is the database check's error
+    return null;
+  }
+}
+
+/** Conversations with staff now: how many, the oldest's age, and whether that is past the alarm. */
+async function checkHandoffs(deps: Deps, log: Logger) {
+  try {
+    const h = await readHandoffStats(deps.db, 3_600, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
+    return {
+      open: h.open,
+      oldest_open_seconds: h.oldest_open_seconds,
+      alarm: h.alarm_open > 0 && h.open > h.alarm_open,
+    };
+  } catch (error) {
+    log.warn("health", "Cannot read the handoffs", { error }); // an outage is the database check's error
     return null;
   }
 }
