@@ -93,10 +93,11 @@ begin
   who := case when conv.wa_id is not null then public.mask_msisdn('+' || conv.wa_id) else 'a username account' end
     || case when exists (select 1 from public.operators o where o.msisdn = '+' || conv.wa_id and o.active)
       then ' (operator)' else ' (customer)' end;
-  body := concat_ws(E'\n',
+  -- One line: Meta refuses template parameters with newlines, tabs or runs of spaces.
+  body := concat_ws(' ',
     '*Handoff*: ' || who || ' needs a person.',
-    'Reason: ' || coalesce(p_reason, 'asked for a person'),
-    case when hours > 0 then format('Back to the bot in %s hours, or now with:', hours) else 'Back to the bot with:' end,
+    'Reason: ' || rtrim(coalesce(nullif(regexp_replace(btrim(p_reason), '\s+', ' ', 'g'), ''), 'asked for a person'), '.') || '.',
+    case when hours > 0 then format('Back to the bot in %s hours, or now with', hours) else 'Back to the bot with' end,
     format('select public.whatsapp_return_to_bot(%L)', conv.id));
   for recipient in
     select distinct n from (
@@ -275,8 +276,8 @@ begin
     update public.conversations c set human_note_at = now() where c.id = p_conversation_id;
   elsif p_handoff and conv.state = 'bot' then
     -- The reason comes from the model: numbers in it are masked like the sender's before staff see it.
-    reason := coalesce(nullif(btrim(regexp_replace(left(p_handoff_reason, 200), '\+?[0-9][0-9 ().-]{5,}[0-9]', '***', 'g')), ''),
-      'asked for a person');
+    reason := coalesce(nullif(btrim(regexp_replace(regexp_replace(left(p_handoff_reason, 200),
+      '\+?[0-9][0-9 ().-]{5,}[0-9]', '***', 'g'), '\s+', ' ', 'g')), ''), 'asked for a person');
     update public.conversations c set state = 'human', state_reason = reason where c.id = p_conversation_id;
     alert_count := public.whatsapp_alert_staff(p_conversation_id, reason);
     update public.handoffs h set alerts = alert_count

@@ -3,7 +3,7 @@
 -- the bot after handoff_return_hours or at once by staff, the history and the statistics.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(43);
+select plan(45);
 
 \ir _helpers.psql
 
@@ -89,8 +89,12 @@ select ok((select bool_and(m.body like '%a username account (customer)%' and m.b
 -- The configured staff number instead --------------------------------------------------------
 update public.app_settings set value = '"+250 788 249 999, 250788240001"' where key = 'handoff_staff_number';
 select is(pg_temp.claim('2') ->> 'state', 'bot', 'another customer writes');
-select is(pg_temp.finish('2', array['ok'], true, 'wants a refund'), 1, 'and is handed off');
+select is(pg_temp.finish('2', array['ok'], true, E'wants\n\ta refund.'), 1, 'and is handed off');
 select is(pg_temp.alerts('2'), array['250788240001', '250788249999'], 'the alerts go to the staff numbers only');
+select is((pg_temp.conv('2')).state_reason, 'wants a refund.', 'a reason is kept on one line');
+select ok((select bool_and(m.body not like E'%\n%' and m.body not like E'%\t%' and m.body not like '%..%')
+  from public.messages m where m.purpose = 'staff_alert'),
+  'every alert is one line (Meta refuses newlines in template parameters)');
 update public.app_settings set value = '"nonsense"' where key = 'handoff_staff_number';
 select is(public.whatsapp_alert_staff(pg_temp.id('2'), 'again'), 0,
   'an invalid staff number queues nothing rather than failing the handoff');
