@@ -4,6 +4,7 @@
  * give or take courtesies around it: a word such as "umuntu" inside an ordinary sentence ("Umuntu
  * yampaye voucher ejo") is not a request, and handing those to staff silences the bot for hours.
  */
+import { phrase } from "./_text.ts";
 
 /** "I want", "je voudrais", "ndashaka"...; English ones may be followed by "to". */
 const LEADS = [
@@ -114,16 +115,6 @@ const REQUEST = new RegExp(
 /** Whether this one line (a message, or a line of one) is, as a whole, a request for a person. */
 export function isHumanRequest(line: string): boolean {
   return REQUEST.test(phrase(line));
-}
-
-/** Lower case without accents, emoji or punctuation (apostrophes inside words kept), spaces collapsed. */
-export function phrase(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
-    .replace(/[\u2018\u2019`]/g, "'")
-    .replace(/[^\p{L}\p{N}']+/gu, " ")
-    .replace(/(?<!\p{L})'+|'+(?!\p{L})/gu, " ")
-    .replace(/ +/g, " ")
-    .trim();
 }
 
 function escape(text: string): string {

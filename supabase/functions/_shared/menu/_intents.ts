@@ -1,6 +1,7 @@
 /** Keyword rules: the language and intent of a turn's text, and the number an operator asks about. */
 import type { Intent, Language } from "./_types.ts";
 import { isHumanRequest } from "./_human.ts";
+import { normalise } from "./_text.ts";
 
 type Keyed = "greeting" | "help" | "vouchers";
 
@@ -152,11 +153,6 @@ export function readTurn(raw: string, role: "customer" | "operator", preferred: 
   return best.number === undefined
     ? { intent: best.intent, language }
     : { intent: best.intent, language, number: best.number };
-}
-
-/** Lower case, without accents, with typographic apostrophes made plain. */
-export function normalise(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[\u2018\u2019`]/g, "'");
 }
 
 /** The number in "lookup <words> 0788 123 456 please", or the trimmed rest when it holds no digits. */

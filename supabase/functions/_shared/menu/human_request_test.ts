@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { isHumanRequest, phrase } from "./_human.ts";
+import { isHumanRequest } from "./_human.ts";
+import { phrase } from "./_text.ts";
 import { TEXTS } from "./_texts.ts";
 import { ask } from "./_test_fixtures.ts";
 
