@@ -73,7 +73,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     env.scripted?.load(turn.script, fx.vars);
     let result: TurnResult | undefined;
     let error: string | undefined;
-    const sent: string[] = [];
+    const sent: { id?: string; body: string }[] = [];
     const respond: Responder = async (t) => {
       try {
         const deps: AgentDeps = { ...env, now: () => performance.now(), today: () => new Date() };
@@ -97,6 +97,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         log: env.log,
         respond,
         slowDown: () => "",
+        humanNote: () => "",
         sleep: () => Promise.resolve(),
         now: () => performance.now(),
       },
@@ -104,12 +105,19 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
       { worker },
     );
     const ms = performance.now() - started;
+    // The turn's reply only: an operator's conversation also carries staff alerts other cases queued.
+    const sentIds = sent.flatMap((m) => (m.id ? [m.id] : []));
+    const notices = new Set(
+      (await env
+        .sql`select id from public.messages where id = any(${sentIds}::uuid[]) and purpose <> 'reply'`)
+        .map((r) => r.id as string),
+    );
     if (!result && !error) error = "the turn was not answered (the conversation is with staff, or throttled)";
     const scriptProblem = env.scripted?.finish();
     if (scriptProblem) error = error ? `${error}; ${scriptProblem}` : scriptProblem;
     const observed: ObservedTurn = {
       user,
-      reply: sent.join("\n"),
+      reply: sent.filter((m) => !m.id || !notices.has(m.id)).map((m) => m.body).join("\n"),
       handoff: result?.handoff ?? false,
       toolCalls: (result?.toolCalls ?? []).map((t) => ({
         name: t.name,
@@ -197,10 +205,11 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
 }
 
 /** A Graph API that takes every send: the reply is what it was given. */
-function recorder(sent: string[]): GraphClient {
+/** A Graph API that accepts everything and keeps each text with its outbox id (the callback data). */
+function recorder(sent: { id?: string; body: string }[]): GraphClient {
   const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
   return {
-    sendText: (_to, body) => (sent.push(body), ok()),
+    sendText: (_to, body, id) => (sent.push(id ? { id, body } : { body }), ok()),
     markRead: () => ok(),
   };
 }

@@ -35,10 +35,12 @@ export type Database = {
           claimed_by: string | null
           claimed_until: string | null
           created_at: string
+          human_note_at: string | null
           id: string
           last_inbound_at: string | null
           profile_name: string | null
           state: string
+          state_changed_at: string
           state_reason: string | null
           throttled_until: string | null
           updated_at: string
@@ -50,10 +52,12 @@ export type Database = {
           claimed_by?: string | null
           claimed_until?: string | null
           created_at?: string
+          human_note_at?: string | null
           id?: string
           last_inbound_at?: string | null
           profile_name?: string | null
           state?: string
+          state_changed_at?: string
           state_reason?: string | null
           throttled_until?: string | null
           updated_at?: string
@@ -65,10 +69,12 @@ export type Database = {
           claimed_by?: string | null
           claimed_until?: string | null
           created_at?: string
+          human_note_at?: string | null
           id?: string
           last_inbound_at?: string | null
           profile_name?: string | null
           state?: string
+          state_changed_at?: string
           state_reason?: string | null
           throttled_until?: string | null
           updated_at?: string
@@ -179,6 +185,44 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      handoffs: {
+        Row: {
+          alerts: number
+          conversation_id: string
+          id: string
+          reason: string
+          return_reason: string | null
+          returned_at: string | null
+          started_at: string
+        }
+        Insert: {
+          alerts?: number
+          conversation_id: string
+          id?: string
+          reason: string
+          return_reason?: string | null
+          returned_at?: string | null
+          started_at?: string
+        }
+        Update: {
+          alerts?: number
+          conversation_id?: string
+          id?: string
+          reason?: string
+          return_reason?: string | null
+          returned_at?: string | null
+          started_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "handoffs_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       message_status_events: {
         Row: {
@@ -768,6 +812,7 @@ export type Database = {
         Returns: string
       }
       get_feature_flags: { Args: Record<PropertyKey, never>; Returns: Json }
+      handoff_stats: { Args: { p_window_seconds: number }; Returns: Json }
       health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
       kigali_day_start: { Args: Record<PropertyKey, never>; Returns: string }
@@ -794,6 +839,7 @@ export type Database = {
         Args: { p_msisdn: string; p_recent_limit?: number }
         Returns: Json
       }
+      mask_msisdn: { Args: { p_value: string }; Returns: string }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_issued_today: {
         Args: { p_operator_id: string }
@@ -883,6 +929,10 @@ export type Database = {
         Args: { v: Database["public"]["Tables"]["vouchers"]["Row"] }
         Returns: Json
       }
+      whatsapp_alert_staff: {
+        Args: { p_conversation_id: string; p_reason: string }
+        Returns: number
+      }
       whatsapp_apply_status_events: {
         Args: { p_message_id: string }
         Returns: undefined
@@ -912,6 +962,7 @@ export type Database = {
         Args: {
           p_conversation_id: string
           p_handoff?: boolean
+          p_handoff_reason?: string
           p_message_ids: string[]
           p_outcome: string
           p_replies: string[]
@@ -964,10 +1015,12 @@ export type Database = {
           claimed_by: string | null
           claimed_until: string | null
           created_at: string
+          human_note_at: string | null
           id: string
           last_inbound_at: string | null
           profile_name: string | null
           state: string
+          state_changed_at: string
           state_reason: string | null
           throttled_until: string | null
           updated_at: string
@@ -981,6 +1034,14 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      whatsapp_return_expired_handoffs: {
+        Args: { p_conversation_id?: string }
+        Returns: number
+      }
+      whatsapp_return_to_bot: {
+        Args: { p_conversation_id: string }
+        Returns: boolean
       }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
       whatsapp_setting: {

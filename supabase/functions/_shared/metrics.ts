@@ -25,6 +25,7 @@ export interface Metrics {
   whatsapp: WhatsappMetrics;
   agent: AgentMetrics;
   operators: OperatorMetrics;
+  handoffs: HandoffMetrics;
 }
 
 /** Operators' effects over the window (operator_activity): large or rapid activity shows here. */
@@ -39,6 +40,17 @@ export interface OperatorMetrics {
   actions_waiting: number;
   /** Active operators past operator_alarm_cap_share of their daily cap today. */
   operators_near_cap: number;
+}
+
+/** Conversations handed to staff (handoff_stats): open now, and started and returned in the window. */
+export interface HandoffMetrics {
+  /** In human state now, whatever the window. */
+  open: number;
+  oldest_open_seconds: number;
+  started: number;
+  returned: number;
+  /** Started in the window with no staff alert queued (no active operator, no staff number). */
+  unalerted: number;
 }
 
 /** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
@@ -124,13 +136,14 @@ export function parseWindow(value: string | null): WindowName {
 /** Reads the window's request, WhatsApp, agent and operator statistics and the database's connection counts. */
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
-  const [raw, wa, agent, operators] = await Promise.all([
+  const [raw, wa, agent, operators, handoffs] = await Promise.all([
     db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
     db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
       Omit<WhatsappMetrics, "delivery_rate">
     >,
     db.rpc("agent_stats", { p_window_seconds: seconds }) as unknown as Promise<RawAgentStats>,
     db.rpc("operator_activity", { p_window_seconds: seconds }) as unknown as Promise<OperatorMetrics>,
+    readHandoffStats(db, seconds),
   ]);
   const memory = Deno.memoryUsage();
   return {
@@ -158,6 +171,13 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
     },
     agent: agentMetrics(agent),
     operators,
+    handoffs: {
+      open: handoffs.open,
+      oldest_open_seconds: handoffs.oldest_open_seconds,
+      started: handoffs.started,
+      returned: handoffs.returned,
+      unalerted: handoffs.unalerted,
+    },
     memory: {
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,
@@ -165,6 +185,22 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       external_bytes: memory.external,
     },
   };
+}
+
+/** handoff_stats as the database returns it: the metrics and health's alarm threshold (0: no alarm). */
+export type HandoffStats = HandoffMetrics & { alarm_open: number };
+
+/** One read of handoff_stats over the window; health and metrics share it. */
+export async function readHandoffStats(
+  db: Db,
+  windowSeconds: number,
+  options?: { timeoutMs?: number },
+): Promise<HandoffStats> {
+  return await db.rpc(
+    "handoff_stats",
+    { p_window_seconds: windowSeconds },
+    options,
+  ) as unknown as HandoffStats;
 }
 
 /** agent_stats with the error rate derived and percentiles rounded, 0 when nothing was called. */

@@ -82,6 +82,21 @@ export function toPrometheus(m: Metrics): string {
     w.outbox_waiting,
   ]]);
   agentMetrics(m, metric);
+  const h = m.handoffs;
+  metric("voucher_handoffs_open", "Conversations with staff (human state) now.", [[{}, h.open]]);
+  metric("voucher_handoff_oldest_open_seconds", "Age of the oldest conversation with staff.", [[
+    {},
+    h.oldest_open_seconds,
+  ]]);
+  metric("voucher_handoffs_started", "Conversations handed to staff in the window.", [
+    windowed(m, {}, h.started),
+  ]);
+  metric("voucher_handoffs_returned", "Conversations returned to the bot in the window.", [
+    windowed(m, {}, h.returned),
+  ]);
+  metric("voucher_handoffs_unalerted", "Handoffs in the window that alerted no staff.", [
+    windowed(m, {}, h.unalerted),
+  ]);
   metric("voucher_isolate_memory_bytes", "Memory of the isolate serving this request.", [
     [{ kind: "rss" }, m.memory.rss_bytes],
     [{ kind: "heap_used" }, m.memory.heap_used_bytes],

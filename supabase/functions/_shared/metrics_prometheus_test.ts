@@ -64,6 +64,7 @@ function sampleMetrics(overrides: Partial<Metrics> = {}): Metrics {
         { tool: "redeem_voucher", calls: 1, succeeded: 1, success_rate: 1, latency_ms: { p95: 9 } },
       ],
     },
+    handoffs: { open: 2, oldest_open_seconds: 5400, started: 3, returned: 1, unalerted: 0 },
     ...overrides,
   };
 }
@@ -77,6 +78,11 @@ Deno.test("toPrometheus() writes # HELP and # TYPE <name> gauge exactly once per
   assert.deepEqual([...sampleNames].sort(), [
     "voucher_db_connections_in_use",
     "voucher_db_connections_max",
+    "voucher_handoff_oldest_open_seconds",
+    "voucher_handoffs_open",
+    "voucher_handoffs_returned",
+    "voucher_handoffs_started",
+    "voucher_handoffs_unalerted",
     "voucher_isolate_memory_bytes",
     "voucher_openai_calls",
     "voucher_openai_errors",
@@ -225,4 +231,17 @@ Deno.test("toPrometheus() exposes operators' effects by kind, RWF issued, limit 
       "voucher_operators_near_cap 1",
     ]
   ) assert.ok(lines.includes(sample), sample);
+});
+
+Deno.test("toPrometheus() writes the handoffs: open and oldest now, started, returned and unalerted in the window", () => {
+  const lines = toPrometheus(sampleMetrics()).split("\n");
+  for (
+    const expected of [
+      "voucher_handoffs_open 2",
+      "voucher_handoff_oldest_open_seconds 5400",
+      'voucher_handoffs_started{window="5m"} 3',
+      'voucher_handoffs_returned{window="5m"} 1',
+      'voucher_handoffs_unalerted{window="5m"} 0',
+    ]
+  ) assert.ok(lines.includes(expected), expected);
 });

@@ -60,6 +60,15 @@ const AGENT_IDLE = {
   quota_error: null,
 };
 
+const HANDOFFS = {
+  open: 2,
+  oldest_open_seconds: 5400,
+  started: 3,
+  returned: 1,
+  unalerted: 1,
+  alarm_open: 10,
+};
+
 /**
  * A fake Db answering request_metrics with `raw`, whatsapp_stats with `wa` and agent_stats with
  * `agent`, recording the calls.
@@ -70,6 +79,7 @@ function fakeDb(raw: unknown, wa: unknown = WA, agent: unknown = AGENT) {
     whatsapp_stats: wa,
     agent_stats: agent,
     operator_activity: OPERATORS,
+    handoff_stats: HANDOFFS,
   };
   const db = {
     transport: "sql",
@@ -124,7 +134,7 @@ Deno.test("parseWindow() rejects anything else with 400 bad_request:window listi
   }
 });
 
-Deno.test("collectMetrics() asks request_metrics, whatsapp_stats, agent_stats and operator_activity for the window's seconds", async () => {
+Deno.test("collectMetrics() asks request_metrics, whatsapp_stats, agent_stats, operator_activity and handoff_stats for the window's seconds", async () => {
   const { db, calls } = fakeDb(RAW);
   await collectMetrics(db, "1h", NOW);
   await collectMetrics(db, "24h", NOW);
@@ -133,11 +143,24 @@ Deno.test("collectMetrics() asks request_metrics, whatsapp_stats, agent_stats an
     { fn: "whatsapp_stats", args: { p_window_seconds: 3_600 } },
     { fn: "agent_stats", args: { p_window_seconds: 3_600 } },
     { fn: "operator_activity", args: { p_window_seconds: 3_600 } },
+    { fn: "handoff_stats", args: { p_window_seconds: 3_600 } },
     { fn: "request_metrics", args: { p_window_seconds: 86_400 } },
     { fn: "whatsapp_stats", args: { p_window_seconds: 86_400 } },
     { fn: "agent_stats", args: { p_window_seconds: 86_400 } },
     { fn: "operator_activity", args: { p_window_seconds: 86_400 } },
+    { fn: "handoff_stats", args: { p_window_seconds: 86_400 } },
   ]);
+});
+
+Deno.test("collectMetrics() reports handoffs: open now, the oldest's age, started, returned, unalerted", async () => {
+  const { db } = fakeDb(RAW);
+  assert.deepEqual((await collectMetrics(db, "5m", NOW)).handoffs, {
+    open: 2,
+    oldest_open_seconds: 5400,
+    started: 3,
+    returned: 1,
+    unalerted: 1,
+  });
 });
 
 Deno.test("collectMetrics() runs the four queries at once, not one after another", async () => {
@@ -155,6 +178,8 @@ Deno.test("collectMetrics() runs the four queries at once, not one after another
         ? AGENT
         : fn === "operator_activity"
         ? OPERATORS
+        : fn === "handoff_stats"
+        ? HANDOFFS
         : RAW;
     },
     close: () => Promise.resolve(),
@@ -163,7 +188,7 @@ Deno.test("collectMetrics() runs the four queries at once, not one after another
   await Promise.resolve();
   assert.deepEqual(
     started,
-    ["request_metrics", "whatsapp_stats", "agent_stats", "operator_activity"],
+    ["request_metrics", "whatsapp_stats", "agent_stats", "operator_activity", "handoff_stats"],
     "all started before any answered",
   );
   release();

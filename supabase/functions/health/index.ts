@@ -1,11 +1,13 @@
 /**
  * health: public dependency checks, 200 when the database answers and 503 when it does not. An alarm
- * (WhatsApp token refused, OpenAI quota exhausted) is a degradation: status "degraded", still 200.
+ * (WhatsApp token refused, OpenAI quota exhausted, more conversations waiting for staff than
+ * app_settings.handoff_alarm_open) is a degradation: status "degraded", still 200.
  */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";
+import { readHandoffStats } from "../_shared/metrics.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
 import type { OperatorMetrics } from "../_shared/metrics.ts";
@@ -17,11 +19,12 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 export function createHandler(deps: Deps) {
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags, alarms, operators] = await Promise.all([
+    const [database, flags, alarms, operators, handoffs] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
       readAlarms(deps, log),
       readOperatorActivity(deps, log),
+      checkHandoffs(deps, log),
     ]);
     const { openai, whatsapp } = deps.config;
     const tokenError = alarms?.whatsapp_auth_error ?? null;
@@ -30,7 +33,7 @@ export function createHandler(deps: Deps) {
     // near their daily cap) is how a stolen phone shows: counts only, no names or numbers.
     const operatorAlarm = operators !== null &&
       (operators.limit_refusals > 0 || operators.operators_near_cap > 0);
-    const degraded = tokenError !== null || quotaError !== null || operatorAlarm;
+    const degraded = tokenError !== null || quotaError !== null || operatorAlarm || handoffs?.alarm === true;
     const body = {
       status: database.ok ? (degraded ? "degraded" : "ok") : "unavailable",
       version: VERSION,
@@ -56,6 +59,8 @@ export function createHandler(deps: Deps) {
           near_daily_cap: operators.operators_near_cap,
           actions_waiting: operators.actions_waiting,
         },
+        // Counts only: conversations waiting for staff, never who.
+        handoffs,
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
     };
@@ -101,6 +106,21 @@ async function readOperatorActivity(deps: Deps, log: Logger): Promise<OperatorMe
     }) as unknown as OperatorMetrics;
   } catch (error) {
     log.warn("health", "Cannot read operator activity", { error });
+    return null;
+  }
+}
+
+/** Conversations with staff now: how many, the oldest's age, and whether that is past the alarm. */
+async function checkHandoffs(deps: Deps, log: Logger) {
+  try {
+    const h = await readHandoffStats(deps.db, 3_600, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
+    return {
+      open: h.open,
+      oldest_open_seconds: h.oldest_open_seconds,
+      alarm: h.alarm_open > 0 && h.open > h.alarm_open,
+    };
+  } catch (error) {
+    log.warn("health", "Cannot read the handoffs", { error }); // an outage is the database check's error
     return null;
   }
 }

@@ -273,12 +273,13 @@ dbTest("handoff_to_human puts the conversation in human state and tells the cust
   const r = await rig();
   try {
     const me = await customer(sql);
-    r.ai.script(calls(call("handoff_to_human", { reason: "asked for a person" })));
+    r.ai.script(calls(call("handoff_to_human", { reason: "disputes a redemption" })));
     r.ai.respondWith(() => say("A member of our team will answer you here shortly."));
     await r.w.post(text(me.waId, "I want to speak to someone"));
-    assert.match(r.w.graph.sent[0]!.body, /team will answer/);
-    const [conv] = await sql`select state from public.conversations where wa_id = ${me.waId}`;
+    assert.match(r.w.graph.sent.find((m) => m.to === me.waId)!.body, /team will answer/);
+    const [conv] = await sql`select state, state_reason from public.conversations where wa_id = ${me.waId}`;
     assert.equal(conv!.state, "human");
+    assert.equal(conv!.state_reason, "disputes a redemption", "the model's reason reaches staff");
   } finally {
     await r.close();
   }

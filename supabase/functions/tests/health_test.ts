@@ -87,6 +87,32 @@ dbTest("health is degraded, not down, while the WhatsApp token alarm is set", as
   }
 });
 
+dbTest("health counts the conversations waiting for staff, degraded past handoff_alarm_open", async () => {
+  const ids = await sql`
+    insert into public.conversations (wa_id) select '25078899' || lpad(n::text, 4, '0') from generate_series(1, 3) n
+    returning id`;
+  try {
+    const t = await testDeps();
+    const health = async () => (await createHandler(t.deps)(request("/health"))).json();
+    assert.deepEqual((await health()).checks.handoffs, { open: 0, oldest_open_seconds: 0, alarm: false });
+    await sql`update public.conversations set state = 'human' where id in ${sql(ids.map((r) => r.id))}`;
+    await sql`update public.conversations set state_changed_at = now() - interval '1 hour' where id = ${
+      ids[0]!.id
+    }`;
+    const open = await health();
+    assert.equal(open.status, "ok", "informational under the threshold");
+    assert.equal(open.checks.handoffs.open, 3);
+    assert.ok(open.checks.handoffs.oldest_open_seconds >= 3600);
+    assert.doesNotMatch(JSON.stringify(open), /25078899/, "no number in the answer");
+    await sql`update public.app_settings set value = '2' where key = 'handoff_alarm_open'`;
+    const busy = await health();
+    assert.deepEqual([busy.status, busy.checks.handoffs.alarm], ["degraded", true]);
+  } finally {
+    await sql`update public.app_settings set value = '10' where key = 'handoff_alarm_open'`;
+    await sql`delete from public.conversations where id in ${sql(ids.map((r) => r.id))}`;
+  }
+});
+
 dbTest("health shows an environment flag over the table value", async () => {
   const t = await testDeps({ AI_RESPONSES_ENABLED: "false" });
   const body = await (await createHandler(t.deps)(request("/health"))).json();

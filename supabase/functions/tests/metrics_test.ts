@@ -70,6 +70,13 @@ dbTest("metrics reports requests, rate, errors and percentiles per function over
     "outbox_waiting",
     "replies_sent",
   ]);
+  assert.deepEqual(Object.keys(body.handoffs).sort(), [
+    "oldest_open_seconds",
+    "open",
+    "returned",
+    "started",
+    "unalerted",
+  ]);
 });
 
 dbTest(

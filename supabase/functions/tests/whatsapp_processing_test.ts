@@ -6,7 +6,7 @@ import {
 } from "../_shared/whatsapp/process.ts";
 import { INVOCATION_BUDGET_MS } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { slowDownNote } from "../_shared/whatsapp/responder.ts";
+import { humanNote, slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, deadDatabaseUrl, testSql } from "./_helpers.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -30,6 +30,7 @@ function processorDeps(w: Webhook, respond: ProcessorDeps["respond"]): Processor
     log: w.deps.log,
     respond,
     slowDown: slowDownNote,
+    humanNote,
     sleep: () => Promise.resolve(),
     now: () => performance.now(),
   };
@@ -130,7 +131,7 @@ dbTest("Meta's rate limits (130429, 131056) put the reply back with a later try,
 });
 
 dbTest(
-  "asking for a person hands the conversation to staff; the bot stays silent until set back",
+  "asking for a person hands the conversation to staff; the bot only notes it until set back",
   async () => {
     const w = await startWebhook();
     try {
@@ -140,11 +141,13 @@ dbTest(
       assert.equal(conversation!.state, "human");
       assert.equal(w.graph.sent.length, 1, "the customer is told a person will answer");
       await w.post(text(waId, "hello?"));
-      assert.equal(w.graph.sent.length, 1, "no bot reply in human state");
-      assert.equal((await rowsOf(waId)).at(-1)!.status, "skipped");
+      assert.equal(w.graph.sent.at(-1)!.body, humanNote(null), "in human state the bot only notes it");
+      assert.equal((await rowsOf(waId)).filter((r) => r.direction === "inbound").at(-1)!.status, "skipped");
+      await w.post(text(waId, "anyone?"));
+      assert.equal(w.graph.sent.length, 2, "once a day");
       await sql`update public.conversations set state = 'bot' where wa_id = ${waId}`;
       await w.post(text(waId, "help"));
-      assert.equal(w.graph.sent.length, 2, "answered again once staff set it back");
+      assert.equal(w.graph.sent.length, 3, "answered again once staff set it back");
     } finally {
       await w.close();
     }

@@ -15,7 +15,7 @@ import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { ingestBatch } from "../_shared/whatsapp/intake.ts";
 import { parseWebhook } from "../_shared/whatsapp/payload.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
-import { menuResponder, slowDownNote } from "../_shared/whatsapp/responder.ts";
+import { humanNote, menuResponder, slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
 import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
 
@@ -60,6 +60,7 @@ export function createHandler(deps: Deps) {
       }),
     ),
     slowDown: slowDownNote,
+    humanNote,
     sleep: deps.sleep,
     now: deps.now,
   });

@@ -1,15 +1,15 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(111);
+select plan(113);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events',
-    'tool_calls', 'model_calls', 'eval_runs', 'pending_actions'],
-  'public has exactly the six voucher tables, the four WhatsApp tables, the three agent tables and pending_actions');
+    'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'handoffs'],
+  'public has exactly the six voucher tables, the five WhatsApp tables, the three agent tables and pending_actions');
 
--- RLS enabled and a comment on every table (13 + 13 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (14 + 14 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
@@ -175,7 +175,7 @@ select fk_ok('public', 'messages', 'conversation_id', 'public', 'conversations',
   'messages.conversation_id references conversations');
 select fk_ok('public', 'messages', 'in_reply_to', 'public', 'messages', 'id', 'messages.in_reply_to references messages');
 select indexes_are('public', 'conversations', array['conversations_pkey', 'conversations_wa_id_key',
-  'conversations_user_id_key'], 'conversations has exactly its three indexes');
+  'conversations_user_id_key', 'conversations_human_idx'], 'conversations has exactly its four indexes');
 select indexes_are('public', 'messages', array['messages_pkey', 'messages_wa_message_id_key',
   'messages_conversation_created_idx', 'messages_inbound_waiting_idx', 'messages_outbox_idx', 'messages_created_idx',
   'messages_in_reply_to_idx'], 'messages has exactly its seven indexes');

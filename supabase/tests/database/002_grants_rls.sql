@@ -19,7 +19,9 @@ select functions_are('public', array[
   'require_flag', 'kigali_day_start', 'operator_issued_today', 'require_operator_limits', 'voucher_receipt',
   'voucher_action_json', 'propose_voucher_action', 'run_voucher_action', 'confirm_voucher_action',
   'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
-  'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity'], 'public has exactly the known functions');
+  'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
+  'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
+  'whatsapp_return_to_bot', 'handoff_stats'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -51,7 +53,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'message_status_events',
+  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'message_status_events',
     'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(

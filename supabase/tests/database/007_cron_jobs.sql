@@ -1,7 +1,7 @@
--- pg_cron: the five maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
+-- pg_cron: the six maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(22);
+select plan(23);
 
 select has_extension('pg_cron', 'pg_cron is installed');
 select is(
@@ -11,7 +11,8 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
-    'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],
+    'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
+    'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'the jobs exist with their schedules (UTC) and commands');
 select is((select count(*)::integer from cron.job where jobname = 'prune-request-log'), 1,
   'prune-request-log is scheduled exactly once');
@@ -23,7 +24,9 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-whatsap
   'prune-whatsapp-events is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'prune-agent-telemetry'), 1,
   'prune-agent-telemetry is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 6, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job where jobname = 'whatsapp-return-handoffs'), 1,
+  'whatsapp-return-handoffs is scheduled exactly once');
+select is((select count(*)::integer from cron.job), 7, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -67,6 +70,7 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261126200300_whatsapp_maintenance.sql
 \ir ../../migrations/20261127000000_agent.sql
 \ir ../../migrations/20261127000100_health_alarms.sql
+\ir ../../migrations/20261128000400_handoffs.sql
 \o
 reset client_min_messages;
 select is(
@@ -76,7 +80,8 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
-    'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],
+    'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
+    'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'after a migration re-run each job exists once with its schedule and the WhatsApp vacuum command');
 select is((select enabled from public.feature_flags where name = 'AI_RESPONSES_ENABLED'), false,
   'a migration re-run keeps a flag ops switched off');

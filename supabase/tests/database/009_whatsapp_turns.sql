@@ -17,6 +17,8 @@ insert into public.conversations (id, wa_id, user_id, state) values
   ('00000000-0000-4000-8000-000000000905', '250788200005', null, 'bot'),
   ('00000000-0000-4000-8000-000000000906', '250788200006', null, 'bot'),
   ('00000000-0000-4000-8000-000000000907', '250788200007', null, 'bot');
+-- Conversation 904 is with staff and had the day's "a person will answer" note (024 tests the note).
+update public.conversations set human_note_at = now() where id = '00000000-0000-4000-8000-000000000904';
 -- Conversation 901: stored in the other order than WhatsApp sent them.
 insert into public.messages (id, conversation_id, direction, wa_message_id, type, body, status, wa_timestamp, created_at) values
   ('00000000-0000-4000-8000-000000009011', '00000000-0000-4000-8000-000000000901', 'inbound', 'wamid.911', 'text', 'second',
@@ -84,7 +86,7 @@ select is(pg_temp.claim('903', '1') -> 'sender', '{"wa_id": null, "user_id": "RW
 
 -- Human state, expiry -----------------------------------------------------------------------
 select is(pg_temp.claim('904', '1') - 'sender', '{"claimed": true, "state": "human", "throttle": "none", "messages": []}'::jsonb,
-  'in human state a claim takes no message');
+  'in human state, after the day''s note, a claim takes no message');
 select is(pg_temp.statuses('904'), array['wamid.941 skipped'], 'in human state waiting messages are skipped');
 select is(pg_temp.claim('905', '1') -> 'messages' -> 0 ->> 'body', 'fresh', 'only the fresh message is taken');
 select is(pg_temp.statuses('905'), array['wamid.951 expired', 'wamid.952 expired', 'wamid.953 processing'],

@@ -77,7 +77,12 @@ export function agentResponder(d: AgentResponderDeps): Responder {
         latency_ms: Math.round(result.latencyMs),
         handoff: result.handoff,
       });
-      return { text: result.text, handoff: result.handoff };
+      const asked = result.toolCalls.find((t) => t.handoff)?.arguments as { reason?: unknown } | undefined;
+      return {
+        text: result.text,
+        handoff: result.handoff,
+        ...(typeof asked?.reason === "string" ? { handoffReason: asked.reason } : {}),
+      };
     } catch (error) {
       // Another worker has the conversation: it answers; this one stops without a reply.
       if (error instanceof HttpError && error.code === "claim_lost") throw error;

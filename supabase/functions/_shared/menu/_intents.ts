@@ -1,7 +1,9 @@
 /** Keyword rules: the language and intent of a turn's text, and the number an operator asks about. */
 import type { Intent, Language } from "./_types.ts";
+import { isHumanRequest } from "./_human.ts";
+import { normalise } from "./_text.ts";
 
-type Keyed = "greeting" | "help" | "vouchers" | "human";
+type Keyed = "greeting" | "help" | "vouchers";
 
 /** Keywords per intent; a `null` language marks words shared by several languages, which say nothing about it. */
 const INTENT_WORDS: [Keyed, Language | null, string[]][] = [
@@ -16,16 +18,33 @@ const INTENT_WORDS: [Keyed, Language | null, string[]][] = [
   ["vouchers", "fr", ["mes bons", "mes vouchers", "bons", "solde"]],
   ["vouchers", "rw", ["voucher zanjye", "amafaranga"]],
   ["vouchers", null, ["vouchers", "voucher"]],
-  ["human", "en", ["human", "person", "someone", "talk to someone"]],
-  ["human", "fr", ["un conseiller", "conseiller", "une personne", "quelqu'un", "humain"]],
-  ["human", "rw", ["umukozi", "umuntu"]],
-  ["human", null, ["agent"]],
 ];
 
-/** Words that only tell the language. */
+/**
+ * Words that only tell the language. Asking for a person is not a keyword: a line must be a whole
+ * request (see _human.ts), so "umuntu" in an ordinary sentence only says the sentence is Kinyarwanda.
+ */
 const LANGUAGE_WORDS: [Language, string[]][] = [
-  ["en", ["my", "please", "thanks", "thank you", "want", "what", "how", "number", "lookup", "look up"]],
+  ["en", [
+    "my",
+    "please",
+    "thanks",
+    "thank you",
+    "want",
+    "what",
+    "how",
+    "number",
+    "lookup",
+    "look up",
+    "human",
+    "person",
+    "someone",
+  ]],
   ["fr", [
+    "conseiller",
+    "une personne",
+    "quelqu'un",
+    "humain",
     "je",
     "mon",
     "mes",
@@ -49,6 +68,8 @@ const LANGUAGE_WORDS: [Language, string[]][] = [
     "nimero",
     "neza",
     "shakisha",
+    "umukozi",
+    "umuntu",
   ]],
 ];
 
@@ -69,7 +90,9 @@ const RULES: Rule[] = [
 
 /** A line that is only question marks asks for help; a question ending in "?" does not. */
 const QUESTION_MARKS = /^[ \t]*\?+[ \t]*$/gmu;
-/** The customer menu's numbered choices, sent alone on a line. */
+/** Each line of the turn (its messages are joined by newlines). */
+const LINE = /[^\n]+/gu;
+/** The customer menu's numbered choices, sent alone on a line: 2 is "talk to a person". */
 const SHORTCUT = /^[ \t]*([12])[ \t]*[.)]?[ \t]*$/gmu;
 /** An operator's lookup command; the rest of the line should be the number. */
 const LOOKUP =
@@ -110,6 +133,7 @@ export function readTurn(raw: string, role: "customer" | "operator", preferred: 
     }
   }
   for (const m of text.matchAll(QUESTION_MARKS)) seen(m.index + m[0].length, "help");
+  for (const m of text.matchAll(LINE)) if (isHumanRequest(m[0])) seen(m.index + m[0].length, "human");
   for (const m of text.matchAll(SHORTCUT)) seen(m.index + m[0].length, m[1] === "1" ? "vouchers" : "human");
   if (role === "operator") {
     for (const m of text.matchAll(LOOKUP)) seen(m.index + m[0].length, "lookup", numberIn(m[1] ?? ""));
@@ -129,11 +153,6 @@ export function readTurn(raw: string, role: "customer" | "operator", preferred: 
   return best.number === undefined
     ? { intent: best.intent, language }
     : { intent: best.intent, language, number: best.number };
-}
-
-/** Lower case, without accents, with typographic apostrophes made plain. */
-export function normalise(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[\u2018\u2019`]/g, "'");
 }
 
 /** The number in "lookup <words> 0788 123 456 please", or the trimmed rest when it holds no digits. */

@@ -41,8 +41,16 @@ export interface Turn {
   renewClaim?: () => Promise<void>;
 }
 
-/** Produces the reply to a turn (the menu now, the agent later). */
-export type Responder = (turn: Turn) => Promise<{ text: string; handoff: boolean }>;
+/** What a responder answers: the text, and whether (and why) a person should take over. */
+export interface ResponderResult {
+  text: string;
+  handoff: boolean;
+  /** Why a person is needed, in a few words; staff see it in the handoff alert. */
+  handoffReason?: string;
+}
+
+/** Produces the reply to a turn: the agent, or the menu behind it. */
+export type Responder = (turn: Turn) => Promise<ResponderResult>;
 
 export interface ProcessorDeps {
   db: Db;
@@ -53,6 +61,8 @@ export interface ProcessorDeps {
   respond: Responder;
   /** Notes sent when a sender is over the per-minute budget, by language. */
   slowDown: (language: string | null) => string;
+  /** The note a customer writing to a conversation with staff gets once a day, by language. */
+  humanNote: (language: string | null) => string;
   sleep: (ms: number) => Promise<void>;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -145,23 +155,29 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: C
       d.log.warn("whatsapp", "Cannot mark the message read", { code: read.code, title: read.title });
     }
   }
+  // With staff, the claim hands over messages only for the day's note: the bot does not answer them.
+  const withStaff = claim.state === "human";
   let replies: string[] = [];
   let handoff = false;
-  if (claim.throttle === "notify") replies = [d.slowDown(turn.sender.language)];
+  let reason: string | undefined;
+  if (withStaff) replies = [d.humanNote(turn.sender.language)];
+  else if (claim.throttle === "notify") replies = [d.slowDown(turn.sender.language)];
   else if (claim.throttle !== "silent") {
     const reply = await d.respond(turn);
     replies = splitText(reply.text);
     handoff = reply.handoff;
+    reason = reply.handoffReason;
   }
   await d.db.rpc("whatsapp_finish_turn", {
     p_conversation_id: turn.conversationId,
     p_worker: worker,
     p_message_ids: turn.messages.map((m) => m.id),
-    p_outcome: claim.throttle === "silent" ? "skipped" : "answered",
+    p_outcome: withStaff || claim.throttle === "silent" ? "skipped" : "answered",
     p_replies: replies,
     p_handoff: handoff,
+    ...(handoff && reason ? { p_handoff_reason: reason } : {}),
   });
-  d.log.info("whatsapp", "turn answered", {
+  d.log.info("whatsapp", withStaff ? "turn noted for staff" : "turn answered", {
     conversation_id: turn.conversationId,
     messages: turn.messages.length,
     replies: replies.length,

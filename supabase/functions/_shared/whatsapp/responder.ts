@@ -3,6 +3,9 @@ import type { Db } from "../db/mod.ts";
 import { type CustomerSummary, menuReply } from "../menu/mod.ts";
 import type { Responder } from "./process.ts";
 
+/** The reason staff see for a handoff the menu makes: it hands off only on an explicit request. */
+export const MENU_HANDOFF_REASON = "asked for a person (menu)";
+
 /** The menu, with the sender's own record and (operators only) any customer's, from lookup_customer. */
 export function menuResponder(db: Db): Responder {
   const lookup = async (msisdn: string) =>
@@ -16,7 +19,9 @@ export function menuResponder(db: Db): Responder {
       self: () => (sender.msisdn ? lookup(sender.msisdn) : Promise.resolve(null)),
       lookup,
     });
-    return { text: reply.text, handoff: reply.handoff };
+    return reply.handoff
+      ? { text: reply.text, handoff: true, handoffReason: MENU_HANDOFF_REASON }
+      : { text: reply.text, handoff: false };
   };
 }
 
@@ -29,4 +34,15 @@ const SLOW_DOWN: Record<string, string> = {
 /** The one note a sender over the per-minute budget gets, in their language (English otherwise). */
 export function slowDownNote(language: string | null): string {
   return SLOW_DOWN[language ?? "en"] ?? SLOW_DOWN.en!;
+}
+
+const HUMAN_NOTE: Record<string, string> = {
+  en: "Thank you for your message. A person from our team will answer you here as soon as possible.",
+  fr: "Merci pour votre message. Un conseiller de notre équipe vous répondra ici dès que possible.",
+  rw: "Murakoze ku butumwa bwanyu. Umukozi wacu arabasubiza hano vuba bishoboka.",
+};
+
+/** The one note a day a customer writing to a conversation with staff gets, in their language (English otherwise). */
+export function humanNote(language: string | null): string {
+  return HUMAN_NOTE[language ?? "en"] ?? HUMAN_NOTE.en!;
 }
