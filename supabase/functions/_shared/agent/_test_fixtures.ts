@@ -1,6 +1,8 @@
 /** Fakes the agent's unit tests share: a scripted model and a database that records what it is asked. */
 import type { Db } from "../db/mod.ts";
 import type { Flags } from "../flags.ts";
+import { createLogger } from "../log.ts";
+import type { AgentDeps } from "./loop.ts";
 import type { Model, ModelRequest, OutputItem } from "./model.ts";
 
 /** A scripted model: replays `steps`, records requests, fails loudly past the script. */
@@ -46,3 +48,20 @@ export const flags: Flags = {
   all: () => Promise.reject(new Error("unused")),
   isEnabled: () => Promise.resolve(true),
 };
+
+/** The loop's dependencies around `model`, on a bookkeeping database that records the rpcs it is asked. */
+export function agentDeps(
+  model: Model,
+  rpcs: string[] = [],
+  answer?: (fn: string, args: unknown) => unknown,
+): AgentDeps {
+  return {
+    db: bookkeepingDb(rpcs, answer),
+    flags,
+    log: createLogger({ sink: () => {} }),
+    model,
+    modelName: "scripted",
+    now: () => performance.now(),
+    today: () => new Date(0),
+  };
+}

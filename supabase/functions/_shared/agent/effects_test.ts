@@ -8,10 +8,10 @@ import { HttpError } from "../errors.ts";
 import { createLogger } from "../log.ts";
 import type { Turn } from "../whatsapp/process.ts";
 import { EFFECT_RESERVE_MS, MAX_TURN_ATTEMPTS, TURN_BUDGET_MS } from "./constants.ts";
-import { type AgentDeps, AgentError, runAgentTurn } from "./loop.ts";
+import { AgentError, runAgentTurn } from "./loop.ts";
 import { agentResponder, effectSummary } from "./mod.ts";
 import { type Model, ModelError, type OutputItem } from "./model.ts";
-import { bookkeepingDb, flags, scripted } from "./_test_fixtures.ts";
+import { agentDeps as deps, bookkeepingDb, flags, scripted } from "./_test_fixtures.ts";
 
 const operator = { role: "operator" as const, msisdn: "+250788000001" };
 const turn = {
@@ -40,18 +40,6 @@ const PENDING = {
 };
 const claimLost = () =>
   new HttpError(409, "claim_lost", "The conversation is no longer claimed by this worker");
-
-function deps(model: Model, rpcs: string[], answer?: (fn: string, args: unknown) => unknown): AgentDeps {
-  return {
-    db: bookkeepingDb(rpcs, answer),
-    flags,
-    log: createLogger({ sink: () => {} }),
-    model,
-    modelName: "scripted",
-    now: () => performance.now(),
-    today: () => new Date(0),
-  };
-}
 
 const answerPending = (fn: string) =>
   fn === "agent_transcript" ? [] : fn === "propose_voucher_action" ? PENDING : null;

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { createLogger } from "../log.ts";
 import { MAX_MODEL_CALLS_PER_TURN, MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
-import { type AgentDeps, AgentError, runAgentTurn } from "./loop.ts";
-import type { Model, OutputItem } from "./model.ts";
-import { bookkeepingDb, flags, scripted } from "./_test_fixtures.ts";
+import { AgentError, runAgentTurn } from "./loop.ts";
+import type { OutputItem } from "./model.ts";
+import { agentDeps as deps, scripted } from "./_test_fixtures.ts";
 
 const handoff = (id: string): OutputItem => ({
   type: "function_call",
@@ -11,18 +10,6 @@ const handoff = (id: string): OutputItem => ({
   name: "handoff_to_human",
   arguments: '{"reason":"x"}',
 });
-
-function deps(model: Model, rpcs: string[] = []): AgentDeps {
-  return {
-    db: bookkeepingDb(rpcs),
-    flags,
-    log: createLogger({ sink: () => {} }),
-    model,
-    modelName: "scripted",
-    now: () => performance.now(),
-    today: () => new Date(0),
-  };
-}
 
 const turn = {
   conversationId: "c1",
