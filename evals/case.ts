@@ -36,6 +36,23 @@ const expectedCall = z.strictObject({
 });
 export type ExpectedCall = z.output<typeof expectedCall>;
 
+/** A voucher the turn created or changed, as the database has it after the turn (see effects.ts). */
+const expectedEffect = z.strictObject({
+  /** The voucher's status after the turn: issued (created), redeemed or void. */
+  status,
+  code: z.string().optional(),
+  /** The customer's number, however written. */
+  customer: z.string().optional(),
+  amount_rwf: z.int().positive().optional(),
+});
+export type ExpectedEffect = z.output<typeof expectedEffect>;
+
+/** A pending action of the case's operators that the turn created or changed. */
+const expectedAction = z.strictObject({
+  kind: z.enum(["create_voucher", "redeem_voucher", "void_voucher"]),
+  status: z.enum(["pending", "awaiting_approval", "done", "failed", "expired", "cancelled"]),
+});
+
 const expectation = z.strictObject({
   /** In this order; other calls may come between them (see extraTools). */
   tools: z.array(expectedCall).default([]),
@@ -46,6 +63,10 @@ const expectation = z.strictObject({
   mustContainAny: z.array(z.array(z.string()).min(1)).default([]),
   mustNotContain: z.array(z.string()).default([]),
   handoff: z.boolean().default(false),
+  /** Exactly these voucher changes, each with its receipt queued to the customer; none by default. */
+  effects: z.array(expectedEffect).default([]),
+  /** When given: exactly these pending actions were created or changed in the turn. */
+  actions: z.array(expectedAction).optional(),
 });
 export type Expectation = z.output<typeof expectation>;
 
@@ -60,7 +81,8 @@ const turn = z.strictObject({
   /** One message, or a burst answered in one turn. */
   user: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   expect: expectation,
-  script: z.array(step).min(1),
+  /** Empty for a turn answered in code (an operator's "YES 4821"): the model must not be called. */
+  script: z.array(step).default([]),
 });
 
 export const evalCase = z.strictObject({
@@ -99,24 +121,31 @@ function caseProblem(c: EvalCase): string | undefined {
   if (!sender) return `sender ${c.sender} is not a fixture`;
   // After a handoff the conversation belongs to staff: nothing later would reach the agent.
   if (c.turns.slice(0, -1).some((t) => t.expect.handoff)) return "a handoff must be the last turn";
-  if (c.turns.some((t) => !("say" in t.script.at(-1)!))) return "every script must end with `say`";
+  if (c.turns.some((t) => t.script.length > 0 && !("say" in t.script.at(-1)!))) {
+    return "every script must end with `say`";
+  }
   return undefined;
 }
 
 /** Values placeholders resolve to: `me.msisdn`, `me.v1.code`, ... */
 export type Vars = Record<string, string>;
 
-/** A tool output seen so far in the conversation, for `{{out.<tool>.<path>}}`. */
+/**
+ * A tool output seen so far in the conversation, for `{{out.<tool>.<path>}}`; a voucher the
+ * database shows changed has the name `effect`, for `{{effect.<path>}}`.
+ */
 export interface SeenOutput {
   name: string;
   output: unknown;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)\s*\}\}/gi;
+const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)\s*(?:\|\s*(other)\s*)?\}\}/gi;
 
 /**
- * Fills `{{name}}` from vars and `{{out.tool.path}}` from the latest output of that tool; throws on
- * an unknown name, and on a missing output unless `missing` says what to put instead.
+ * Fills `{{name}}` from vars, `{{out.tool.path}}` from the latest output of that tool and
+ * `{{effect.path}}` from the latest voucher change; `{{... | other}}` is a different value of the same
+ * shape (each digit plus one: a wrong confirmation code). Throws on an unknown name, and on a
+ * missing output unless `missing` says what to put instead.
  */
 export function render(
   text: string,
@@ -124,19 +153,24 @@ export function render(
   outputs: readonly SeenOutput[] = [],
   missing?: (placeholder: string) => string,
 ): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    if (name.startsWith("out.")) {
+  return text.replace(PLACEHOLDER, (_, name: string, filter?: string) => {
+    let value: string | undefined;
+    if (name.startsWith("out.") || name.startsWith("effect.")) {
       try {
-        return String(outputValue(name, outputs));
+        value = String(outputValue(name, outputs));
       } catch (error) {
         if (missing) return missing(name);
         throw error;
       }
-    }
-    const value = vars[name];
+    } else value = vars[name];
     if (value === undefined) throw new Error(`Unknown placeholder {{${name}}}`);
-    return value;
+    return filter ? other(value) : value;
   });
+}
+
+/** A different value of the same shape: each digit plus one ("0919" → "1020"). */
+function other(value: string): string {
+  return value.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
 }
 
 /** Renders every string inside a JSON value. */
@@ -157,7 +191,8 @@ export function renderDeep<T>(
 }
 
 function outputValue(name: string, outputs: readonly SeenOutput[]): unknown {
-  const [, tool, ...path] = name.split(".");
+  const parts = name.split(".");
+  const [tool, ...path] = parts[0] === "out" ? parts.slice(1) : parts;
   const seen = outputs.findLast((o) => o.name === tool);
   if (!seen) throw new Error(`{{${name}}}: no ${tool} output in the conversation`);
   let value: unknown = seen.output;

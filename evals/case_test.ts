@@ -22,6 +22,17 @@ Deno.test("render() fills fixture values and the latest output of a tool, and na
   );
 });
 
+Deno.test("render() fills the latest voucher change as {{effect.*}}, and `| other` gives a wrong code", () => {
+  const outputs = [
+    { name: "create_voucher", output: { confirmation_code: "0919" } },
+    { name: "effect", output: { code: "A9JF-AGFV", status: "issued" } },
+  ];
+  assert.equal(render("YES {{out.create_voucher.confirmation_code}}", {}, outputs), "YES 0919");
+  assert.equal(render("YES {{ out.create_voucher.confirmation_code | other }}", {}, outputs), "YES 1020");
+  assert.equal(render("*{{effect.code}}* {{effect.status}}", {}, outputs), "*A9JF-AGFV* issued");
+  assert.throws(() => render("{{effect.code}}", {}, []), /no effect output/);
+});
+
 Deno.test("the golden set: at least 40 cases in four languages, customers and operators, and the attacks", async () => {
   const cases = await loadCases(new URL("cases/", import.meta.url));
   assert.ok(cases.length >= 40, `${cases.length} cases`);

@@ -1,8 +1,9 @@
 /**
  * Runs one golden conversation through the production path, turn by turn: the messages are stored
  * by the intake (whatsapp_ingest), the conversation is processed by processConversation (claim, the
- * agent, whatsapp_finish_turn, the outbox, release), and the reply is what the Graph API would have
- * been given. The next turn's memory is the transcript in Postgres. Then every grader runs.
+ * agent behind withConfirmations as in production, whatsapp_finish_turn, the outbox, release), and
+ * the reply is what the Graph API would have been given. The next turn's memory is the transcript in
+ * Postgres. What the turn changed in the database is read after it. Then every grader runs.
  */
 import type postgres from "postgres";
 import type { Db } from "../supabase/functions/_shared/db/mod.ts";
@@ -19,7 +20,9 @@ import { ingestBatch } from "../supabase/functions/_shared/whatsapp/intake.ts";
 import type { GraphClient } from "../supabase/functions/_shared/whatsapp/graph.ts";
 import { processConversation, type Responder } from "../supabase/functions/_shared/whatsapp/process.ts";
 import { CLAIM_LEASE_SECONDS } from "../supabase/functions/_shared/whatsapp/constants.ts";
+import { withConfirmations } from "../supabase/functions/_shared/vouchers/confirmations.ts";
 import { type EvalCase, renderDeep, type SeenOutput } from "./case.ts";
+import { databaseNow, type EffectScope, observeEffects } from "./effects.ts";
 import type { CaseFixtures, Person } from "./fixtures.ts";
 import { type Grade, gradeTurn, type ObservedTurn } from "./graders.ts";
 import type { ScriptedModel } from "./scripted.ts";
@@ -67,23 +70,41 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     select public.whatsapp_conversation_for(${sender.waId}, ${sender.userId}, ${sender.name},
       ${sender.username}) as id`;
   const conversationId: string = row!.id;
+  const scope = effectScope(c, fx);
   const turns: TurnReport[] = [];
   for (const turn of c.turns) {
-    const user = renderDeep([turn.user].flat(), fx.vars);
+    // "YES {{out.create_voucher.confirmation_code}}" answers what an earlier turn proposed.
+    const user = renderDeep([turn.user].flat(), fx.vars, seenOutputs(turns));
     env.scripted?.load(turn.script, fx.vars);
     let result: TurnResult | undefined;
     let error: string | undefined;
-    const sent: { id?: string; body: string }[] = [];
-    const respond: Responder = async (t) => {
+    let answered = false;
+    const sent: { id: string; body: string }[] = [];
+    const failed = (what: string, cause: unknown) =>
+      `${what} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : cause}`;
+    const agent: Responder = async (t) => {
       try {
         const deps: AgentDeps = { ...env, now: () => performance.now(), today: () => new Date() };
         result = await runAgentTurn(deps, toAgentTurn(t));
         return { text: result.text, handoff: result.handoff };
       } catch (cause) {
-        error = `the agent failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : cause}`;
+        error = failed("the agent", cause);
         return { text: "", handoff: false };
       }
     };
+    // The production composition: an operator's "YES 4821" is carried out in code, without the model.
+    const confirmed = withConfirmations({ db: env.db, log: env.log }, agent);
+    const respond: Responder = async (t) => {
+      try {
+        return await confirmed(t);
+      } catch (cause) {
+        error = failed("the confirmation", cause);
+        return { text: "", handoff: false };
+      } finally {
+        answered = true;
+      }
+    };
+    const since = await databaseNow(env.sql);
     const started = performance.now();
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
@@ -105,19 +126,15 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
       { worker },
     );
     const ms = performance.now() - started;
-    // The turn's reply only: an operator's conversation also carries staff alerts other cases queued.
-    const sentIds = sent.flatMap((m) => (m.id ? [m.id] : []));
-    const notices = new Set(
-      (await env
-        .sql`select id from public.messages where id = any(${sentIds}::uuid[]) and purpose <> 'reply'`)
-        .map((r) => r.id as string),
-    );
-    if (!result && !error) error = "the turn was not answered (the conversation is with staff, or throttled)";
+    if (!answered && !error) {
+      error = "the turn was not answered (the conversation is with staff, or throttled)";
+    }
     const scriptProblem = env.scripted?.finish();
     if (scriptProblem) error = error ? `${error}; ${scriptProblem}` : scriptProblem;
+    const changed = await observeEffects(env.sql, scope, since, user);
     const observed: ObservedTurn = {
       user,
-      reply: sent.filter((m) => !m.id || !notices.has(m.id)).map((m) => m.body).join("\n"),
+      reply: await replies(env.sql, sent),
       handoff: result?.handoff ?? false,
       toolCalls: (result?.toolCalls ?? []).map((t) => ({
         name: t.name,
@@ -126,6 +143,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         errorCode: t.errorCode,
         output: t.output,
       })),
+      ...changed,
       ...(error ? { error } : {}),
     };
     const grades = grade(env, fx, turn.expect, observed, turns);
@@ -160,13 +178,39 @@ function grade(
   turn: ObservedTurn,
   history: ObservedTurn[],
 ): Grade[] {
-  const outputs: SeenOutput[] = [...history, turn].flatMap((t) =>
-    t.toolCalls.map((call) => ({ name: call.name, output: call.output }))
-  );
+  const outputs = seenOutputs([...history, turn]);
   const sender = { role: fx.sender.role, msisdn: fx.sender.msisdn, name: fx.sender.name };
   // An output the agent never produced (no create_voucher call) cannot be in the reply either.
   const rendered = renderDeep(expect, fx.vars, outputs, (name) => `{{${name}: no such output}}`);
   return gradeTurn(rendered, turn, { history, sender, people: env.people });
+}
+
+/** The tool outputs and voucher changes of these turns, for `{{out.<tool>.<path>}}` and `{{effect.<path>}}`. */
+function seenOutputs(turns: readonly ObservedTurn[]): SeenOutput[] {
+  return turns.flatMap((t) => [
+    ...t.toolCalls.map((call) => ({ name: call.name, output: call.output })),
+    ...t.effects.map((output) => ({ name: "effect", output })),
+  ]);
+}
+
+/** The case's customers and operators, whose vouchers and actions the effects grader watches. */
+function effectScope(c: EvalCase, fx: CaseFixtures): EffectScope {
+  const numbers = (kind: string) =>
+    Object.entries(c.fixtures).filter(([, f]) => f.kind === kind).map(([key]) => fx.vars[`${key}.msisdn`]!);
+  return { customers: numbers("customer"), operators: numbers("operator") };
+}
+
+/**
+ * The turn's replies among what was sent: a message the business started for someone else (an
+ * approval request another case's operator queued for every operator) reaches this chat too, but
+ * is not this turn's answer.
+ */
+async function replies(sql: postgres.Sql, sent: { id: string; body: string }[]): Promise<string> {
+  const ids = sent.map((m) => m.id).filter((id) => id !== "");
+  const rows =
+    await sql`select id::text as id from public.messages where id = any(${ids}::uuid[]) and purpose = 'reply'`;
+  const reply = new Set(rows.map((r) => r.id));
+  return sent.filter((m) => reply.has(m.id)).map((m) => m.body).join("\n");
 }
 
 /** The messages as the webhook would have stored them: one batch, answered in one turn. */
@@ -204,12 +248,11 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
   };
 }
 
-/** A Graph API that takes every send: the reply is what it was given. */
-/** A Graph API that accepts everything and keeps each text with its outbox id (the callback data). */
-function recorder(sent: { id?: string; body: string }[]): GraphClient {
+/** A Graph API that takes every send: the reply is what it was given (the outbox row's id with it). */
+function recorder(sent: { id: string; body: string }[]): GraphClient {
   const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
   return {
-    sendText: (_to, body, id) => (sent.push(id ? { id, body } : { body }), ok()),
+    sendText: (_to, body, id) => (sent.push({ id: id ?? "", body }), ok()),
     markRead: () => ok(),
   };
 }

@@ -6,6 +6,9 @@
 import { tryMsisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
 import type { Expectation, ExpectedCall } from "./case.ts";
 import type { Person } from "./fixtures.ts";
+import { effectProblem, type ObservedAction, type ObservedEffect } from "./effects.ts";
+
+export type { ObservedAction, ObservedEffect } from "./effects.ts";
 
 /** One tool call as the agent made it. */
 export interface ObservedCall {
@@ -22,6 +25,9 @@ export interface ObservedTurn {
   reply: string;
   handoff: boolean;
   toolCalls: ObservedCall[];
+  /** What the turn changed in the database (vouchers, pending actions), read after it. */
+  effects: ObservedEffect[];
+  actions: ObservedAction[];
   /** Set when the turn produced no graded reply: the agent failed, or the script went wrong. */
   error?: string;
 }
@@ -40,7 +46,8 @@ export type GraderName =
   | "tool_arguments"
   | "reply_content"
   | "pii_leak"
-  | "unsupported_facts";
+  | "unsupported_facts"
+  | "effects";
 
 export interface Grade {
   grader: GraderName;
@@ -62,7 +69,14 @@ export function gradeTurn(expect: Expectation, turn: ObservedTurn, ctx: GradeCon
     replyContent(expect, turn),
     piiLeak(turn, ctx),
     unsupportedFacts(turn, ctx),
+    effects(expect, turn),
   ];
+}
+
+/** The vouchers the turn changed and the actions it moved on, against `effects` and `actions`. */
+export function effects(expect: Expectation, turn: ObservedTurn): Grade {
+  const detail = effectProblem(expect, turn.effects, turn.actions);
+  return detail ? { grader: "effects", pass: false, detail } : { grader: "effects", pass: true };
 }
 
 /** Pairs expected calls with the calls made, in order; optional ones may be missing. */
@@ -209,10 +223,14 @@ const AMOUNT = new RegExp(
   "giu",
 );
 
-/** Voucher codes and RWF amounts in the reply that no tool output (or the sender) gave in this conversation. */
+/**
+ * Voucher codes and RWF amounts in the reply that no tool output, voucher change in the database
+ * (a confirmation's reply is built from it) or the sender gave in this conversation.
+ */
 export function unsupportedFacts(turn: ObservedTurn, ctx: GradeContext): Grade {
   const turns = [...ctx.history, turn];
-  const outputs = turns.flatMap((t) => t.toolCalls.map((c) => JSON.stringify(c.output ?? null))).join("\n");
+  const outputs = turns.flatMap((t) => [...t.toolCalls.map((c) => c.output ?? null), ...t.effects])
+    .map((o) => JSON.stringify(o)).join("\n");
   const typed = turns.flatMap((t) => t.user).join("\n");
   // Outputs are JSON, where "2,500" is two numbers; what people type may use thousands separators.
   const sums = turns.flatMap((t) => t.toolCalls.flatMap((c) => voucherSums(c.output)));

@@ -140,6 +140,8 @@ export function markdown(r: RunReport): string {
         out.push(`> *tool:* \`${call.name}(${JSON.stringify(call.arguments)})\` → ${result}`);
       }
       out.push(`> **agent:** ${(t.reply || t.error || "(no reply)").replaceAll("\n", " / ")}`);
+      for (const e of t.effects) out.push(`> *effect:* voucher ${e.code} ${e.status}, ${e.amount_rwf} RWF`);
+      for (const a of t.actions) out.push(`> *action:* ${a.kind} ${a.status}`);
     });
   }
   return `${out.join("\n")}\n`;

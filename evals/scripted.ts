@@ -18,7 +18,7 @@ export interface ScriptedModel {
   /** OPENAI_BASE_URL and key of the fake. */
   url: string;
   apiKey: string;
-  /** The steps of the next turn; one turn at a time. */
+  /** The steps of the next turn; one turn at a time. No steps: any model call is a failure. */
   load(steps: Step[], vars: Vars): void;
   /** After the turn: what went wrong with the script (unused steps, extra calls, bad requests), if anything. */
   finish(): string | undefined;
@@ -33,6 +33,9 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
   let used = 0;
   ai.respondWith((body): FakeOpenAIStep => {
     const step = steps[used++];
+    if (steps.length === 0) {
+      throw new Error("the turn has no script (it is answered in code), yet the model was called");
+    }
     if (!step) {
       throw new Error(`the agent called the model ${used} times; the script has ${steps.length} steps`);
     }

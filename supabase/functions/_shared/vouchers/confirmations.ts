@@ -19,8 +19,8 @@ export interface Confirmation {
   code: string;
 }
 
-const CONFIRM = /^(?:yes|y|ok|confirm|oui|confirmer|yego|emeza)\s*[:#-]?\s*(\d{4})$/;
-const CANCEL = /^(?:no|n|cancel|non|annuler|oya|hagarika)\s*[:#-]?\s*(\d{4})$/;
+const CONFIRM = /^(?:yes|y|ok|confirm|oui|confirmer|yego|emeza|ndiyo|ndio)\s*[:#-]?\s*(\d{4})$/;
+const CANCEL = /^(?:no|n|cancel|non|annuler|oya|hagarika|hapana)\s*[:#-]?\s*(\d{4})$/;
 const APPROVE = /^(?:approve|approuver|approve code)\s*[:#-]?\s*(\d{6})$/;
 
 /** The confirmation a whole message is, or null: "Yes 4821", "OUI 4821.", "approve 123456". */

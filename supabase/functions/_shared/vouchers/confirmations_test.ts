@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { createLogger } from "../log.ts";
+import type { Db } from "../db/mod.ts";
+import { HttpError } from "../errors.ts";
+import type { Turn } from "../whatsapp/process.ts";
+import { parseConfirmation, withConfirmations } from "./confirmations.ts";
+
+Deno.test("parseConfirmation() reads a whole message that is a confirmation, in four languages", () => {
+  for (
+    const [text, verb, code] of [
+      ["YES 4821", "confirm", "4821"],
+      ["yes 4821.", "confirm", "4821"],
+      ["  Oui   0007 ", "confirm", "0007"],
+      ["Yego 4821!", "confirm", "4821"],
+      ["ndiyo 4821", "confirm", "4821"],
+      ["ok: 4821", "confirm", "4821"],
+      ["NO 4821", "cancel", "4821"],
+      ["hapana 4821", "cancel", "4821"],
+      ["approve 123456", "approve", "123456"],
+    ] as const
+  ) {
+    assert.deepEqual(parseConfirmation(text), { verb, code }, text);
+  }
+});
+
+Deno.test("parseConfirmation() ignores a confirmation inside a sentence, other lengths, and empty input", () => {
+  for (
+    const text of [
+      "yes 482",
+      "yes 48211",
+      "I said yes 4821",
+      "yes 4821 and create another",
+      "approve 4821",
+      "4821",
+      "",
+      null,
+      undefined,
+    ]
+  ) {
+    assert.equal(parseConfirmation(text), null, String(text));
+  }
+});
+
+function turn(role: "customer" | "operator", bodies: string[]): Turn {
+  return {
+    conversationId: "c1",
+    sender: { wa_id: "250788000001", user_id: null, msisdn: "+250788000001", role, language: "en" },
+    messages: bodies.map((body, i) => ({ id: `m${i}`, type: "text", body, wa_message_id: `w${i}` })),
+  };
+}
+
+function db(answer: (fn: string, args: Record<string, unknown>) => unknown, calls: string[] = []): Db {
+  return {
+    transport: "sql",
+    rpc: (fn: string, args: unknown) => {
+      calls.push(fn);
+      try {
+        return Promise.resolve(answer(fn, args as Record<string, unknown>) as never);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+const log = createLogger({ sink: () => {} });
+const DONE = {
+  action_id: "a1",
+  kind: "redeem_voucher",
+  status: "done",
+  confirmation_code: null,
+  expires_at: "2026-11-27T10:00:00Z",
+  error: null,
+  result: { code: "K7QX-M3PA" },
+  customer_msisdn: "+250788123456",
+  customer_name: "Jean",
+  amount_rwf: 5000,
+  code: "K7QX-M3PA",
+};
+
+Deno.test("withConfirmations() passes customers' turns and turns without a confirmation to the next responder", async () => {
+  const calls: string[] = [];
+  const next = () => Promise.resolve({ text: "NEXT", handoff: false });
+  const respond = withConfirmations({ db: db(() => DONE, calls), log }, next);
+  assert.equal((await respond(turn("customer", ["YES 4821"]))).text, "NEXT");
+  assert.equal((await respond(turn("operator", ["redeem K7QX-M3PA"]))).text, "NEXT");
+  assert.deepEqual(calls, [], "no confirmation was attempted");
+});
+
+Deno.test("withConfirmations() carries out the operator's YES by its message, then answers the rest of the turn", async () => {
+  const calls: string[] = [];
+  const seen: Record<string, unknown>[] = [];
+  const respond = withConfirmations(
+    { db: db((_, args) => (seen.push(args), DONE), calls), log },
+    (t) => Promise.resolve({ text: `NEXT(${t.messages.map((m) => m.body).join("|")})`, handoff: false }),
+  );
+  const reply = await respond(turn("operator", ["YES 4821", "and my balance?"]));
+  assert.deepEqual(calls, ["confirm_voucher_action"]);
+  assert.deepEqual(seen[0], {
+    p_operator_msisdn: "+250788000001",
+    p_confirmation_code: "4821",
+    p_message_id: "m0",
+  });
+  assert.match(reply.text, /^Done: redeemed voucher K7QX-M3PA/);
+  assert.match(reply.text, /NEXT\(and my balance\?\)$/);
+});
+
+Deno.test("withConfirmations() resolves an ambiguous failure by calling again with the same key", async () => {
+  let n = 0;
+  const calls: string[] = [];
+  const respond = withConfirmations({
+    db: db(() => {
+      if (++n === 1) throw new HttpError(503, "database_timeout", "timed out");
+      return { ...DONE, replayed: true };
+    }, calls),
+    log,
+  }, () => Promise.reject(new Error("unused")));
+  assert.match((await respond(turn("operator", ["yes 4821"]))).text, /^Done:/);
+  assert.deepEqual(calls, ["confirm_voucher_action", "confirm_voucher_action"]);
+});
+
+Deno.test("withConfirmations() explains a refusal: an unknown code, a limit", async () => {
+  const respond = (error: HttpError) =>
+    withConfirmations({
+      db: db(() => {
+        throw error;
+      }),
+      log,
+    }, () => Promise.reject(new Error("unused")))(turn("operator", ["YES 1111"]));
+  assert.match(
+    (await respond(new HttpError(404, "confirmation_not_found", "x"))).text,
+    /^Nothing is waiting for the confirmation code 1111/,
+  );
+  assert.equal(
+    (await respond(new HttpError(429, "operator_rate_limited", "Operator limit: 60 voucher changes"))).text,
+    "Not done: Operator limit: 60 voucher changes.",
+  );
+});
