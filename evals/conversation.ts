@@ -193,6 +193,7 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
     statuses: [],
     errors: [],
     otherFields: [],
+    rejected: [],
   };
 }
 
@@ -201,6 +202,7 @@ function recorder(sent: string[]): GraphClient {
   const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
   return {
     sendText: (_to, body) => (sent.push(body), ok()),
+    sendTemplate: (_to, template) => (sent.push(template.parameters.join(" ")), ok()),
     markRead: () => ok(),
   };
 }

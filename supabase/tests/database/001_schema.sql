@@ -1,15 +1,15 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(109);
+select plan(111);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
-    'conversations', 'messages', 'message_status_events', 'whatsapp_events',
+    'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads',
     'tool_calls', 'model_calls', 'eval_runs'],
-  'public has exactly the six voucher tables, the four WhatsApp tables and the three agent tables');
+  'public has exactly the six voucher tables, the five WhatsApp tables and the three agent tables');
 
--- RLS enabled and a comment on every table (13 + 13 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (14 + 14 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'

@@ -6,11 +6,16 @@ export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 export const CLAIM_LEASE_SECONDS = 60;
 /** Turns one worker answers for one conversation before handing it back (new messages keep coming). */
 export const MAX_TURNS_PER_CLAIM = 10;
-/** Graph API attempts for one reply before it is marked failed. */
-export const MAX_SEND_ATTEMPTS = 8;
-/** Immediate retries of a 429/5xx/network failure within one invocation, with exponential backoff. */
+/** Immediate retries of a 429/5xx/network failure within one invocation, with exponential backoff.
+ * A send that keeps failing is retried later until whatsapp_retry_window_seconds (app_settings, 1800)
+ * after its row was made, re-driven from the database (pg_cron + pg_net), then marked failed. */
 export const INLINE_SEND_RETRIES = 3;
 export const RETRY_BASE_MS = 400;
+/** The longest wait slept inline, far inside the claim lease; a longer one (a Retry-After, say) is
+ * recorded as the row's next attempt and left to the re-drive. */
+export const MAX_INLINE_SLEEP_MS = 5_000;
+/** The longest wait between two attempts, whatever Retry-After says. */
+export const MAX_RETRY_DELAY_MS = 60_000;
 /** Wait before the next try after Meta's rate limits (130429, 131056) or a refused token (190). */
 export const BACKOFF_MS = 60_000;
 /** Conversations with stuck work picked up by each invocation after its own. */
