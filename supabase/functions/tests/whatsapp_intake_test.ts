@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { statusUpdate, textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { signBody } from "../_shared/whatsapp/signature.ts";
+import { createHandler } from "../whatsapp-webhook/index.ts";
 import { dbTest, deadDatabaseUrl, request, testSql } from "./_helpers.ts";
 import { APP_SECRET, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
@@ -215,3 +216,42 @@ dbTest("database down: 503, so Meta redelivers, and nothing of the body is store
   assert.equal(counted!.count, 0);
   assert.equal((await inboundOf(waId)).length, 0);
 });
+
+dbTest(
+  "an ingest that fails for another reason than an outage still answers 200: the body is kept",
+  async () => {
+    const w = await startWebhook();
+    try {
+      const db = w.deps.db;
+      const broken = createHandler({
+        ...w.deps,
+        db: {
+          ...db,
+          rpc: ((fn, args, options) =>
+            fn === "whatsapp_ingest"
+              ? Promise.reject(new Error("a bug in the ingest"))
+              : db.rpc(fn, args, options)) as typeof db.rpc,
+        },
+      });
+      const raw = JSON.stringify(
+        webhookPayload({ messages: [textMessage({ from: uniqueWaId(), timestamp: now() })] }),
+      );
+      const headers = {
+        "content-type": "application/json",
+        "x-hub-signature-256": await signBody(raw, APP_SECRET),
+      };
+      const res = await broken(request("/whatsapp-webhook", { method: "POST", body: raw, headers }));
+      await w.settle();
+      assert.equal(res.status, 200, "a redelivery would fail the same way");
+      const [row] = await sql`select outcome from public.webhook_payloads where sha256 = ${await sha256(
+        raw,
+      )}`;
+      assert.equal(row?.outcome, "received", "the body waits in webhook_payloads");
+      assert.ok(
+        w.lines.some((l) => l.level === "error" && String(l.msg).startsWith("ERROR webhook body stored")),
+      );
+    } finally {
+      await w.close();
+    }
+  },
+);

@@ -100,7 +100,19 @@ export function createHandler(deps: Deps) {
       });
       return jsonResponse({ ok: true, stored: 0, duplicates: 0, ignored: read.reason });
     }
-    const stored = await ingestBatch(deps.db, read.batch, log, payloadId);
+    let stored;
+    try {
+      stored = await ingestBatch(deps.db, read.batch, log, payloadId);
+    } catch (error) {
+      // The database went away: Meta redelivers, and the elements are stored once (idempotent).
+      if (error instanceof HttpError && error.status === 503) throw error;
+      // Anything else would fail every redelivery too; the body is kept (outcome "received").
+      log.error("whatsapp", "ERROR webhook body stored, its elements not: see webhook_payloads", {
+        payload_id: payloadId,
+        error,
+      });
+      return jsonResponse({ ok: true, stored: 0, duplicates: 0, refused: 0, payload_id: payloadId });
+    }
     await answer(log, stored.conversation_ids);
     return jsonResponse({
       ok: true,

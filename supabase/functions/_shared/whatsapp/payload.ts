@@ -3,10 +3,9 @@
  * throws: an element it cannot read is kept in `rejected` with its JSON path, and its siblings are read.
  */
 import { z } from "zod";
+import { check, each, isObject, list, type Path, pathString, reject } from "./_read.ts";
 import { sanitizeJson } from "./sanitize.ts";
-import type { InboundMessage, MetaError, Rejected, StatusUpdate, WaUser, WebhookBatch } from "./types.ts";
-
-type Path = readonly PropertyKey[];
+import type { InboundMessage, MetaError, StatusUpdate, WaUser, WebhookBatch } from "./types.ts";
 
 /** An optional field that is dropped, not rejected, when it comes in a shape we do not know. */
 function maybe<T extends z.ZodType>(schema: T) {
@@ -219,27 +218,6 @@ function toErrors(list: unknown, path: Path, batch: WebhookBatch): MetaError[] {
   );
 }
 
-/** The array at `path`, or none (rejected) when something else is there; absent is an empty list. */
-function list(value: unknown, path: Path, batch: WebhookBatch): unknown[] {
-  if (value === undefined) return [];
-  if (Array.isArray(value)) return value;
-  reject(batch, path, "must be an array", value);
-  return [];
-}
-
-/** The entries of the array at `path` that fit `schema`; the others are rejected with their path. */
-function each<T extends z.ZodType>(
-  value: unknown,
-  path: Path,
-  schema: T,
-  batch: WebhookBatch,
-): z.output<T>[] {
-  return list(value, path, batch).flatMap((x, i) => {
-    const parsed = check(schema, x, [...path, i], batch);
-    return parsed === undefined ? [] : [parsed];
-  });
-}
-
 /** Seconds since 1970, or undefined for a value no clock can hold (negative, past year 275760, not a number). */
 function toDate(value: string | number | undefined): Date | undefined {
   if (typeof value === "string" && !/^\s*\d{1,16}\s*$/.test(value)) return undefined;
@@ -250,60 +228,4 @@ function toDate(value: string | number | undefined): Date | undefined {
 /** Drops undefined fields, so a result compares equal to a literal without them. */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function check<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  path: Path,
-  batch: WebhookBatch,
-): z.output<T> | undefined {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const problem = issue
-    ? `${issue.path.length ? pathString(issue.path) + " " : ""}${describe(issue, valueAt(value, issue.path))}`
-    : "is invalid";
-  reject(batch, path, problem, value);
-  return undefined;
-}
-
-function describe(issue: z.core.$ZodIssue, found: unknown): string {
-  if (found === undefined) return "is missing";
-  switch (issue.code) {
-    case "invalid_type":
-      return `must be ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
-    case "too_small":
-      return "must not be empty";
-    default:
-      return issue.message;
-  }
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  return path.reduce<unknown>(
-    (v, key) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined),
-    root,
-  );
-}
-
-function reject(
-  batch: WebhookBatch,
-  path: Path,
-  reason: string,
-  value: unknown,
-  kind: Rejected["kind"] = "invalid",
-): void {
-  batch.rejected.push({ kind, path: pathString(path), reason, value });
-}
-
-/** entry[0].changes[0].value.messages[1], as a person reads it. */
-function pathString(path: Path): string {
-  return path.length === 0
-    ? "body"
-    : path.map((k, i) => typeof k === "number" ? `[${k}]` : `${i ? "." : ""}${String(k)}`).join("");
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
