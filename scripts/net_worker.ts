@@ -102,6 +102,8 @@ export function startNetWorker(options: NetWorkerOptions): NetWorker {
         done += taken.length;
         if (taken.length < BATCH) break;
       }
+      // pg_net keeps responses for six hours (its pg_net.ttl); so does this worker.
+      if (done) await options.sql`delete from net._http_response where created < now() - interval '6 hours'`;
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
     }

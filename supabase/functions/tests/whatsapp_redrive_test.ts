@@ -52,6 +52,7 @@ dbTest(
     });
     try {
       await writeDrainSecrets(sql, DRAIN_URL, DRAIN_SECRET);
+      await sql`insert into net._http_response (id, status_code, created) values (-1, 200, now() - interval '7 hours')`;
       const [job] = await sql`select command from cron.job where jobname = 'whatsapp-redrive'`;
       const waId = uniqueWaId();
       // The mark-read, the four tries of this invocation, and four more in each of two re-drives.
@@ -93,6 +94,8 @@ dbTest(
         [202, 202, 202],
         "pg_net recorded the drain's answers",
       );
+      const [old] = await sql`select count(*)::int as n from net._http_response where id = -1`;
+      assert.equal(old!.n, 0, "responses older than six hours are pruned, as pg_net does");
       const [queued] = await sql`select count(*)::int as n from net.http_request_queue`;
       assert.equal(queued!.n, 0, "the queue is empty");
       const [after] = await sql.unsafe(job!.command);
