@@ -26,15 +26,19 @@ export interface ReadBody {
 
 /** Reads a signed body; never throws, whatever the bytes. */
 export function readWebhookBody(body: Uint8Array, phoneNumberId: string | undefined): ReadBody {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? "not JSON" : "not UTF-8";
-    return { outcome: "unparsed", reason };
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return { outcome: "unparsed", reason: "not UTF-8" };
   }
-  const batch = parseWebhook(json, { phoneNumberId });
-  return batch.ignored ? { outcome: "ignored", reason: batch.ignored } : { outcome: "received", batch };
+  try {
+    const batch = parseWebhook(JSON.parse(text), { phoneNumberId });
+    return batch.ignored ? { outcome: "ignored", reason: batch.ignored } : { outcome: "received", batch };
+  } catch (error) {
+    // Not JSON, or JSON nested deeper than a reader's stack (a RangeError): kept, not read.
+    return { outcome: "unparsed", reason: error instanceof SyntaxError ? "not JSON" : "cannot be read" };
+  }
 }
 
 /** Stores the raw body (base64, so both transports carry any bytes); returns the payload id. */
