@@ -245,6 +245,7 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
     statuses: [],
     errors: [],
     otherFields: [],
+    rejected: [],
   };
 }
 
@@ -253,6 +254,11 @@ function recorder(sent: { id: string; body: string }[]): GraphClient {
   const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
   return {
     sendText: (_to, body, id) => (sent.push({ id: id ?? "", body }), ok()),
+    sendTemplate: (
+      _to,
+      template,
+      id,
+    ) => (sent.push({ id: id ?? "", body: template.parameters.join(" ") }), ok()),
     markRead: () => ok(),
   };
 }

@@ -5,14 +5,17 @@
  * (GATEWAY_LOG_FILE), and GATEWAY_PORT moves it off 54321.
  *
  * With WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN it also serves a Graph API sink at /graph/
- * (graph_sink.ts), and with WHATSAPP_APP_SECRET it drains stuck WhatsApp work every 15 seconds
- * (local_drain.ts; GATEWAY_DRAIN_SECONDS changes the period, 0 turns it off).
+ * (graph_sink.ts). With SUPABASE_DB_URL it runs pg_net's worker (net_worker.ts): the whatsapp-redrive
+ * pg_cron job's requests to the webhook's drain path are performed here, as pg_net does on Supabase;
+ * with WHATSAPP_DRAIN_SECRET it writes the drain URL and secret into the local Vault at start.
+ * GATEWAY_NET_WORKER=off turns the worker off.
  *
  * deno task gateway   (./scripts/dev starts it with the environment of supabase/functions/.env)
  */
+import postgres from "postgres";
 import { drainBackgroundWork } from "../supabase/functions/_shared/runtime.ts";
 import { createGraphSink } from "./graph_sink.ts";
-import { startDrain } from "./local_drain.ts";
+import { startNetWorker, writeDrainSecrets } from "./net_worker.ts";
 
 const root = new URL("../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
@@ -79,20 +82,34 @@ if (sink) {
   console.error(`gateway: Graph API sink at http://127.0.0.1:${port}/graph/v23.0 (replies print here)`);
 }
 
-const appSecret = Deno.env.get("WHATSAPP_APP_SECRET")?.split(",")[0]?.trim();
-const drainSeconds = Number(Deno.env.get("GATEWAY_DRAIN_SECONDS") || "15");
-const drain = appSecret && drainSeconds > 0 && modules.has("whatsapp-webhook")
-  ? startDrain({
-    url: `http://127.0.0.1:${port}/functions/v1/whatsapp-webhook`,
-    secret: appSecret,
-    send: route,
+const dbUrl = Deno.env.get("SUPABASE_DB_URL");
+const netSql = dbUrl && Deno.env.get("GATEWAY_NET_WORKER") !== "off"
+  ? postgres(dbUrl, { max: 1, onnotice: () => {} })
+  : undefined;
+const origin = `http://127.0.0.1:${port}`;
+const drainSecret = Deno.env.get("WHATSAPP_DRAIN_SECRET");
+if (netSql && drainSecret && modules.has("whatsapp-webhook")) {
+  await writeDrainSecrets(netSql, `${origin}/functions/v1/whatsapp-webhook/drain`, drainSecret).then(
+    () => console.error("gateway: Vault has whatsapp_drain_url and whatsapp_drain_secret (re-drive on)"),
+    (error) => console.error(`gateway: cannot write the drain secrets into Vault: ${error.message}`),
+  );
+} else if (netSql) {
+  console.error(
+    "gateway: WHATSAPP_DRAIN_SECRET is not set: the whatsapp-redrive job cannot call the webhook",
+  );
+}
+const netWorker = netSql
+  ? startNetWorker({
+    sql: netSql,
+    // Requests to this gateway go straight to the function; others leave the machine.
+    send: (req) => new URL(req.url).origin === origin ? route(req) : fetch(req),
     log: (line) => console.error(line),
-    intervalMs: drainSeconds * 1000,
   })
   : undefined;
 
 const shutdown = async () => {
-  await drain?.stop();
+  await netWorker?.stop();
+  await netSql?.end({ timeout: 5 });
   // A long poll would otherwise hold server.shutdown() for up to 25 seconds.
   sink?.close();
   await server.shutdown();

@@ -97,13 +97,14 @@ const STUCK_WA_ID = "250788333444";
 const WA_ID = "250788111222";
 
 Deno.test({
-  name: "the gateway's drain answers a stuck message and its Graph API sink takes the webhook's replies",
+  name:
+    "the gateway's pg_net worker carries the whatsapp-redrive job to a stuck message, and its Graph API sink takes the webhook's replies",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     const port = freeLoopbackPort();
     const gw = await startGateway({
-      GATEWAY_DRAIN_SECONDS: "0.2",
+      WHATSAPP_DRAIN_SECRET: "drain-secret-dddddddddddddddd",
       WHATSAPP_VERIFY_TOKEN: "verify-token-cccccccccccc",
       WHATSAPP_APP_SECRET: `${SECRET},app-secret-bbbbbbbbbbbbbbbb`,
       WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
@@ -122,7 +123,8 @@ Deno.test({
       };
 
       // Stored but never processed (as when an isolate dies after its 200). Nothing has been
-      // posted yet, so only the drain's empty webhook can answer it.
+      // posted yet, so only the re-drive can answer it: the cron job's command, whose net.http_post
+      // the gateway's worker performs against the webhook's drain path.
       const stored = [{
         wa_message_id: "wamid.GATEWAYTEST0001",
         wa_id: STUCK_WA_ID,
@@ -132,8 +134,19 @@ Deno.test({
         wa_timestamp: new Date().toISOString(),
       }];
       await sql`select public.whatsapp_ingest(${sql.json(stored)}, '[]'::jsonb, '[]'::jsonb)`;
+      const [job] = await sql`select command from cron.job where jobname = 'whatsapp-redrive'`;
+      let requested = false;
+      for (let i = 0; i < 100 && !requested; i++) {
+        // The gateway writes the drain URL and secret into Vault just after it starts listening.
+        if (i) await new Promise((r) => setTimeout(r, 50));
+        const [run] = await sql.unsafe(job!.command);
+        requested = Object.values(run!)[0].requested;
+      }
+      assert.ok(requested, "the job found the drain URL and secret in Vault and queued a request");
       const [late] = await replies(STUCK_WA_ID, 0);
-      assert.equal(late?.to, STUCK_WA_ID, "the drain's empty webhook picked the stuck message up");
+      assert.equal(late?.to, STUCK_WA_ID, "the re-drive picked the stuck message up");
+      const [answer] = await sql`select status_code from net._http_response order by created desc limit 1`;
+      assert.equal(answer?.status_code, 202, "pg_net's response table has the drain path's answer");
 
       const sender = { waId: WA_ID, name: "Gateway test" };
       const id = "wamid.GATEWAYTEST0002";
@@ -188,7 +201,7 @@ Deno.test({
       await sql.end();
       stopped = await gw.stop();
     }
-    assert.equal(stopped.code, 0, "a clean stop, with the drain and a long poll running");
+    assert.equal(stopped.code, 0, "a clean stop, with the pg_net worker and a long poll running");
     assert.deepEqual(await waiting, [], "the long poll under way ends empty at shutdown");
     assert.match(stopped.stderr, /Graph API sink at http:\/\/127\.0\.0\.1:\d+\/graph\/v23\.0/);
     assert.match(stopped.stderr, /reply #1 to 250\*{5}3444 \(wamid\.LOCAL\w+\)\n {2}\| /);

@@ -42,6 +42,7 @@ const schema = z.object({
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, "must be digits").optional(),
   WHATSAPP_GRAPH_URL: httpUrl.default(DEFAULT_GRAPH_URL),
+  WHATSAPP_DRAIN_SECRET: secret.optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_MODEL: z.string().min(1).default(DEFAULT_OPENAI_MODEL),
@@ -70,6 +71,8 @@ export interface Config {
     accessToken?: string;
     phoneNumberId?: string;
     graphUrl: string;
+    /** Bearer secret of the webhook's drain path, which pg_cron + pg_net call to re-drive due work. */
+    drainSecret?: string;
   };
   openai: { apiKey?: string; baseUrl?: string; model: string };
   flagOverrides: Partial<Record<FlagName, boolean>>;
@@ -113,6 +116,7 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
       accessToken: env.WHATSAPP_ACCESS_TOKEN,
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
       graphUrl: env.WHATSAPP_GRAPH_URL,
+      drainSecret: env.WHATSAPP_DRAIN_SECRET,
     },
     openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
     flagOverrides,

@@ -703,27 +703,66 @@ export type Database = {
           },
         ]
       }
+      webhook_payloads: {
+        Row: {
+          body: string | null
+          byte_length: number
+          created_at: string
+          detail: Json | null
+          id: number
+          outcome: string
+          parsed_at: string | null
+          sha256: string
+        }
+        Insert: {
+          body?: string | null
+          byte_length: number
+          created_at?: string
+          detail?: Json | null
+          id?: never
+          outcome?: string
+          parsed_at?: string | null
+          sha256: string
+        }
+        Update: {
+          body?: string | null
+          byte_length?: number
+          created_at?: string
+          detail?: Json | null
+          id?: never
+          outcome?: string
+          parsed_at?: string | null
+          sha256?: string
+        }
+        Relationships: []
+      }
       whatsapp_events: {
         Row: {
           created_at: string
           field: string | null
           id: number
           kind: string
+          path: string | null
           payload: NonNullable<Json>
+          payload_id: number | null
         }
         Insert: {
           created_at?: string
           field?: string | null
           id?: never
           kind: string
+          path?: string | null
           payload: NonNullable<Json>
+          payload_id?: number | null
         }
         Update: {
           created_at?: string
           field?: string | null
           id?: never
           kind?: string
+          path?: string | null
           payload?: NonNullable<Json>
+          payload_id?: number | null
         }
         Relationships: []
       }
@@ -971,7 +1010,12 @@ export type Database = {
         Returns: number
       }
       whatsapp_ingest: {
-        Args: { p_events: Json; p_messages: Json; p_statuses: Json }
+        Args: {
+          p_events: Json
+          p_messages: Json
+          p_payload_id?: number
+          p_statuses: Json
+        }
         Returns: Json
       }
       whatsapp_next_outbox: {
@@ -993,6 +1037,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      whatsapp_redrive: { Args: Record<PropertyKey, never>; Returns: Json }
       whatsapp_release: {
         Args: { p_conversation_id: string; p_force?: boolean; p_worker: string }
         Returns: boolean
@@ -1049,6 +1094,11 @@ export type Database = {
         Returns: number
       }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
+      whatsapp_store_payload: {
+        Args: { p_body: string; p_detail?: Json; p_outcome?: string }
+        Returns: number
+      }
+      whatsapp_time: { Args: { p_value: string }; Returns: string }
     }
     Enums: {
       voucher_status: "issued" | "redeemed" | "void"

@@ -2,6 +2,7 @@
 import { signBody } from "../_shared/whatsapp/signature.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
 import { startFakeGraph } from "./fakes/graph_api.ts";
+import { PHONE_NUMBER_ID } from "./fixtures/whatsapp.ts";
 import { request, type TestDeps, testDeps } from "./_helpers.ts";
 
 export const APP_SECRET = "app-secret-aaaaaaaaaaaaaaaa";
@@ -23,7 +24,11 @@ export interface Webhook extends TestDeps {
 /** Starts a fake Graph API and builds the webhook on the test database; `env` adds variables. */
 export async function startWebhook(env: Record<string, string> = {}): Promise<Webhook> {
   // Ids unique across fakes: tests share a database, and Meta's ids are unique.
-  const graph = startFakeGraph({ idPrefix: `FAKE${crypto.randomUUID().slice(0, 8)}x` });
+  // The business number the fixtures' webhooks are addressed to: anything else is another number's.
+  const graph = startFakeGraph({
+    idPrefix: `FAKE${crypto.randomUUID().slice(0, 8)}x`,
+    phoneNumberId: PHONE_NUMBER_ID,
+  });
   const t = await testDeps({
     WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
     WHATSAPP_APP_SECRET: `${APP_SECRET},${APP_SECRET_NEXT}`,

@@ -82,30 +82,21 @@ dbTest(
   },
 );
 
-dbTest(
-  "bad bodies get a 4xx that says what is wrong: bad JSON 400, wrong shape 400, over 3 MB 413",
-  async () => {
-    const w = await startWebhook();
-    try {
-      const bad = await w.post(undefined, { raw: "{not json" });
-      assert.equal(bad.status, 400);
-      assert.equal((await bad.json()).error, "bad_request:json");
-      const shape = await w.post({ object: "page", entry: [] });
-      assert.equal(shape.status, 400);
-      assert.match((await shape.json()).message, /whatsapp_business_account/);
-      const big = await w.handler(
-        request("/whatsapp-webhook", {
-          method: "POST",
-          body: "{}",
-          headers: { "content-type": "application/json", "content-length": String(4 * 1024 * 1024) },
-        }),
-      );
-      assert.equal(big.status, 413);
-    } finally {
-      await w.close();
-    }
-  },
-);
+dbTest("a body over 3 MB is refused 413 before it is read", async () => {
+  const w = await startWebhook();
+  try {
+    const big = await w.handler(
+      request("/whatsapp-webhook", {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json", "content-length": String(4 * 1024 * 1024) },
+      }),
+    );
+    assert.equal(big.status, 413);
+  } finally {
+    await w.close();
+  }
+});
 
 dbTest(
   "a text message is stored, marked read with typing, and answered once through the Graph API",

@@ -1,19 +1,20 @@
 /**
  * whatsapp-webhook: Meta's verification handshake (GET) and durable, idempotent intake (POST).
- * A POST is answered 200 only once everything it carried is stored; replies are worked out after
- * the response.
+ * A signed POST is answered 200 once its raw body and every element that can be read are stored,
+ * whatever it holds; 503 only when the database cannot store it. Replies are worked out after the
+ * response. POST /whatsapp-webhook/drain (WHATSAPP_DRAIN_SECRET) is what pg_cron + pg_net call to
+ * re-drive due work without an inbound message.
  */
 import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { readBodyLimited, requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";
-import { timingSafeEqual } from "../_shared/secrets.ts";
+import { requireBearer, timingSafeEqual } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { ingestBatch } from "../_shared/whatsapp/intake.ts";
-import { parseWebhook } from "../_shared/whatsapp/payload.ts";
+import { ingestBatch, readWebhookBody, storePayload } from "../_shared/whatsapp/intake.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
 import { humanNote, menuResponder, slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
@@ -21,7 +22,7 @@ import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
 
 /** Builds the webhook handler; WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET guard it. */
 export function createHandler(deps: Deps) {
-  const { verifyToken, appSecrets, accessToken, phoneNumberId, graphUrl } = deps.config.whatsapp;
+  const { verifyToken, appSecrets, accessToken, phoneNumberId, graphUrl, drainSecret } = deps.config.whatsapp;
   if (!verifyToken || !appSecrets) {
     throw new Error("whatsapp-webhook needs WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET");
   }
@@ -65,7 +66,25 @@ export function createHandler(deps: Deps) {
     now: deps.now,
   });
 
+  const answer = async (log: Logger, conversationIds: string[]) => {
+    if (await deps.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
+      deps.waitUntil(processConversations(processor(log), conversationIds));
+      return true;
+    }
+    log.info("whatsapp", "integration disabled: stored, not answered", {
+      conversations: conversationIds.length,
+    });
+    return false;
+  };
+
   return serveFunction("whatsapp-webhook", deps, async (req, { log }) => {
+    if (new URL(req.url).pathname.replace(/\/+$/, "").endsWith("/drain")) {
+      requireMethod(req, "POST");
+      await requireDrainSecret(req, drainSecret);
+      // Answered at once: pg_net does not wait long, and the work runs after the response.
+      const draining = await answer(log, []);
+      return jsonResponse({ ok: true, draining }, draining ? 202 : 200);
+    }
     requireMethod(req, "GET", "POST");
     if (req.method === "GET") return await verifyHandshake(new URL(req.url), verifyToken);
 
@@ -77,20 +96,43 @@ export function createHandler(deps: Deps) {
       log.warn("whatsapp", `webhook refused: ${reason}`, { reason });
       throw new HttpError(401, "unauthorized:signature", `X-Hub-Signature-256 ${reason}`);
     }
-    let json: unknown;
+    // Signed: from here on the answer is 200 whatever the body holds, unless it cannot be stored.
+    const read = readWebhookBody(body, phoneNumberId);
+    const payloadId = await storePayload(deps.db, body, read);
+    if (!read.batch) {
+      log.warn("whatsapp", `webhook body stored, not read: ${read.reason}`, {
+        payload_id: payloadId,
+        outcome: read.outcome,
+      });
+      return jsonResponse({ ok: true, stored: 0, duplicates: 0, ignored: read.reason });
+    }
+    let stored;
     try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-    } catch (cause) {
-      throw new HttpError(400, "bad_request:json", "Body is not valid UTF-8 JSON", { cause });
+      stored = await ingestBatch(deps.db, read.batch, log, payloadId);
+    } catch (error) {
+      // The database went away: Meta redelivers, and the elements are stored once (idempotent).
+      if (error instanceof HttpError && error.status === 503) throw error;
+      // Anything else would fail every redelivery too; the body is kept (outcome "received").
+      log.error("whatsapp", "ERROR webhook body stored, its elements not: see webhook_payloads", {
+        payload_id: payloadId,
+        error,
+      });
+      return jsonResponse({ ok: true, stored: 0, duplicates: 0, refused: 0, payload_id: payloadId });
     }
-    const stored = await ingestBatch(deps.db, parseWebhook(json), log);
-    if (await deps.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
-      deps.waitUntil(processConversations(processor(log), stored.conversation_ids));
-    } else {
-      log.info("whatsapp", "integration disabled: stored, not answered", { messages: stored.inserted });
-    }
-    return jsonResponse({ ok: true, stored: stored.inserted, duplicates: stored.duplicates });
+    await answer(log, stored.conversation_ids);
+    return jsonResponse({
+      ok: true,
+      stored: stored.inserted,
+      duplicates: stored.duplicates,
+      refused: read.batch.rejected.length + (stored.refused?.length ?? 0),
+    });
   });
+}
+
+/** The drain path's bearer secret (constant-time compare); 404 when no secret is configured. */
+async function requireDrainSecret(req: Request, drainSecret: string | undefined): Promise<void> {
+  if (!drainSecret) throw new HttpError(404, "not_found:drain", "WHATSAPP_DRAIN_SECRET is not set");
+  await requireBearer(req, [drainSecret]);
 }
 
 async function verifyHandshake(url: URL, verifyToken: string): Promise<Response> {

@@ -15,7 +15,7 @@ select functions_are('public', array[
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
   'prune_agent_telemetry', 'health_alarms',
-  'whatsapp_enqueue_notification',
+  'whatsapp_enqueue_notification', 'whatsapp_store_payload', 'whatsapp_time', 'whatsapp_redrive',
   'require_flag', 'kigali_day_start', 'operator_issued_today', 'require_operator_limits', 'voucher_receipt',
   'voucher_action_json', 'propose_voucher_action', 'run_voucher_action', 'confirm_voucher_action',
   'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
@@ -54,14 +54,16 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'message_status_events',
-    'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'whatsapp_events'],
+    'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
+    'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
   array(select c.relname::text from pg_catalog.pg_class c
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq', 'whatsapp_events_id_seq'],
+  array['message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq', 'webhook_payloads_id_seq',
+    'whatsapp_events_id_seq'],
   'service_role can use every identity sequence');
 
 -- Function privileges.

@@ -1,4 +1,4 @@
--- pg_cron: the six maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
+-- pg_cron: the maintenance jobs, the WhatsApp re-drive and the voucher-action expiry, scheduled once each, and a migration re-run keeps it that way.
 begin;
 create extension if not exists pgtap with schema extensions;
 select plan(23);
@@ -11,6 +11,7 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
+    'whatsapp-redrive | * * * * * | select public.whatsapp_redrive()',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'the jobs exist with their schedules (UTC) and commands');
@@ -26,7 +27,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-agent-t
   'prune-agent-telemetry is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'whatsapp-return-handoffs'), 1,
   'whatsapp-return-handoffs is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 7, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 8, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -70,6 +71,13 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261126200300_whatsapp_maintenance.sql
 \ir ../../migrations/20261127000000_agent.sql
 \ir ../../migrations/20261127000100_health_alarms.sql
+\ir ../../migrations/20261128000000_outbox_recipients.sql
+\ir ../../migrations/20261128000200_webhook_payloads.sql
+\ir ../../migrations/20261128000210_outbox_redrive.sql
+\ir ../../migrations/20261128000300_operator_limits.sql
+\ir ../../migrations/20261128000310_pending_actions.sql
+\ir ../../migrations/20261128000320_claims_memory.sql
+\ir ../../migrations/20261128000330_operator_activity.sql
 \ir ../../migrations/20261128000400_handoffs.sql
 \o
 reset client_min_messages;
@@ -80,6 +88,7 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
+    'whatsapp-redrive | * * * * * | select public.whatsapp_redrive()',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'after a migration re-run each job exists once with its schedule and the WhatsApp vacuum command');

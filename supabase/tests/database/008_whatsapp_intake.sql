@@ -101,14 +101,17 @@ select is((select count(*)::integer from public.messages where wa_message_id in 
 select is((select body from public.messages where wa_message_id = 'wamid.A1'), 'Muraho',
   'the stored message is the first one');
 
-select throws_ok(format('select public.whatsapp_ingest(%L, null, null)',
-  jsonb_build_array(pg_temp.msg('wamid.N1', null, null, 'Who?', '1 second'))),
-  'PT400', 'A WhatsApp sender needs a wa_id or a user_id', 'a sender with neither wa_id nor user_id is PT400');
-select is(pg_temp.error_of(format('select public.whatsapp_ingest(%L, null, null)',
-  jsonb_build_array(pg_temp.msg('wamid.N1', null, null, 'Who?', '1 second')))), 'PT400 sender_missing',
-  'the PT400 detail is sender_missing');
-select is((select count(*)::integer from public.messages where wa_message_id = 'wamid.N1'), 0,
-  'nothing of the refused batch is stored');
+-- A sender with neither key fails its element only: the element becomes an invalid event with its path.
+insert into results select 'nosender', public.whatsapp_ingest(jsonb_build_array(
+  pg_temp.msg('wamid.N1', null, null, 'Who?', '1 second') || '{"path": "entry[0].changes[0].value.messages[0]"}',
+  pg_temp.msg('wamid.N2', '250788100009', null, 'Me', '1 second')), null, null);
+select is((select j -> 'refused' from results where name = 'nosender'),
+  '[{"path": "entry[0].changes[0].value.messages[0]", "reason": "A WhatsApp sender needs a wa_id or a user_id"}]',
+  'a sender with neither wa_id nor user_id is refused with its path and reason, not raised');
+select is((select array_agg(wa_message_id order by wa_message_id) from public.messages where wa_message_id in ('wamid.N1', 'wamid.N2')),
+  array['wamid.N2'], 'its sibling is stored');
+select is((select payload -> 'element' ->> 'id' from public.whatsapp_events where kind = 'invalid'
+  and path = 'entry[0].changes[0].value.messages[0]'), 'wamid.N1', 'the refused element is kept as an invalid event');
 
 -- Statuses -----------------------------------------------------------------------------------
 insert into public.messages (id, conversation_id, direction, wa_message_id, type, body, status, sent_at)
@@ -212,7 +215,8 @@ select is((select j from results where name = 'events'),
   '{"conversation_ids": [], "inserted": 0, "duplicates": 0, "statuses": 0}'::jsonb,
   'an events-only batch counts nothing');
 select is(
-  (select array_agg(row(kind, field, payload, created_at)::text order by id) from public.whatsapp_events),
+  (select array_agg(row(kind, field, payload, created_at)::text order by id) from public.whatsapp_events
+   where kind in ('error', 'field')),
   array[row('error', 'messages', '{"code": 131051, "title": "Unsupported message type"}'::jsonb, now())::text,
     row('field', 'account_update', '{"event": "VERIFIED_ACCOUNT"}'::jsonb, now())::text],
   'other events are stored in whatsapp_events as sent');
@@ -223,9 +227,9 @@ select throws_ok($$select public.whatsapp_ingest(null, null, '[{"kind": "other",
 select is(array(select public.delivery_rank(s) from unnest(array['pending', 'sending', 'sent', 'failed', 'delivered',
   'read', 'received']) s), array[0, 0, 1, 2, 3, 4, null],
   'delivery_rank: pending = sending < sent < failed < delivered < read; inbound statuses have none');
-select is((select count(*)::integer from public.messages where direction = 'inbound'), 9,
-  'nine distinct inbound messages were stored in all');
-select is((select count(*)::integer from public.conversations), 5, 'five conversations were created in all');
+select is((select count(*)::integer from public.messages where direction = 'inbound'), 10,
+  'ten distinct inbound messages were stored in all');
+select is((select count(*)::integer from public.conversations), 6, 'six conversations were created in all');
 
 select * from finish();
 rollback;

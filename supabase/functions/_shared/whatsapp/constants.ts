@@ -4,25 +4,32 @@
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 /**
  * How long a worker holds a conversation before another may take it over. A turn renews the claim
- * (Turn.renewClaim) before every model call, every tool call, every confirmation and the menu
- * fallback, so the lease covers the longest stretch between two renewals, not the whole turn.
+ * (Turn.renewClaim) before every model call, every tool call, every confirmation, the menu fallback
+ * and every send, so the lease covers the longest stretch between two renewals, not the whole turn.
  * The stretches, with every timeout on them (lease_test.ts adds them up from the constants):
  *   claim → mark-read (Graph 10 s) + flags (1.5 s) + memory (DB 10 s) → renewal          21.5 s
  *   renewal → model call with retries (MODEL_CALL_BUDGET_MS 40 s) → finish_turn (DB 10 s)   50 s
  *   renewal → a tool: proposal (5 s) + its look-up (5 s) + the audit (DB 10 s) → renewal     20 s
  *   renewal → menu: two look-ups (DB 2 × 10 s) + finish_turn (DB 10 s)                      30 s
+ *   renewal → a send: text, then template (2 × Graph 10 s), 3 inline retries
+ *             (3 × (5 s sleep + Graph 10 s)), recording it (DB 10 s)                        75 s
  * The whole turn, every timeout on its path added once (mark-read 10 + flags 1.5 + memory 10 +
- * TURN_BUDGET_MS 45 + menu 20 + finish 10), is 96.5 s: longer than the lease, which is why the
- * claim is renewed rather than sized to the sum.
+ * TURN_BUDGET_MS 45 + menu 20 + finish 10 + a send 75), is 171.5 s: longer than the lease, which is
+ * why the claim is renewed rather than sized to the sum.
  */
-export const CLAIM_LEASE_SECONDS = 60;
+export const CLAIM_LEASE_SECONDS = 90;
 /** Turns one worker answers for one conversation before handing it back (new messages keep coming). */
 export const MAX_TURNS_PER_CLAIM = 10;
-/** Graph API attempts for one reply before it is marked failed. */
-export const MAX_SEND_ATTEMPTS = 8;
-/** Immediate retries of a 429/5xx/network failure within one invocation, with exponential backoff. */
+/** Immediate retries of a 429/5xx/network failure within one invocation, with exponential backoff.
+ * A send that keeps failing is retried later until whatsapp_retry_window_seconds (app_settings, 1800)
+ * after its row was made, re-driven from the database (pg_cron + pg_net), then marked failed. */
 export const INLINE_SEND_RETRIES = 3;
 export const RETRY_BASE_MS = 400;
+/** The longest wait slept inline, far inside the claim lease; a longer one (a Retry-After, say) is
+ * recorded as the row's next attempt and left to the re-drive. */
+export const MAX_INLINE_SLEEP_MS = 5_000;
+/** The longest wait between two attempts, whatever Retry-After says. */
+export const MAX_RETRY_DELAY_MS = 60_000;
 /** Wait before the next try after Meta's rate limits (130429, 131056) or a refused token (190). */
 export const BACKOFF_MS = 60_000;
 /** Conversations with stuck work picked up by each invocation after its own. */

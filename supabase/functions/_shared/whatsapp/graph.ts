@@ -1,11 +1,13 @@
 /** The WhatsApp Cloud API client: sends texts and read receipts, and turns every failure into a SendResult. */
 import { MAX_TEXT_LENGTH } from "./split.ts";
-import type { MetaError, Recipient, SendResult } from "./types.ts";
+import type { MetaError, Recipient, SendResult, Template } from "./types.ts";
 
 /** Sends through Meta's Graph API; never throws, every outcome is a SendResult. */
 export interface GraphClient {
   /** Sends a text message; callbackData comes back as biz_opaque_callback_data in its statuses. */
   sendText(to: Recipient, body: string, callbackData?: string): Promise<SendResult>;
+  /** Sends an approved template (the only kind Meta delivers outside the 24-hour window). */
+  sendTemplate(to: Recipient, template: Template, callbackData?: string): Promise<SendResult>;
   /** Marks an inbound message read, optionally showing the typing indicator. */
   markRead(waMessageId: string, typing: boolean): Promise<SendResult>;
 }
@@ -18,6 +20,9 @@ export interface GraphClientOptions {
   fetch: typeof fetch;
   timeoutMs?: number;
 }
+
+/** Meta's refusal of a free-form message outside the 24-hour customer-service window. */
+export const OUTSIDE_WINDOW = 131047;
 
 /** How long one Graph API call may take, answer body included. */
 export const DEFAULT_GRAPH_TIMEOUT_MS = 10_000;
@@ -114,25 +119,43 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return result.ok ? result : { ...result, title: redact(result.title) };
   }
 
+  /** A message to `to`: the common envelope, `content` and the callback data; answers with its id. */
+  function send(to: Recipient, content: Record<string, unknown>, callbackData?: string) {
+    const address = to.waId ? { to: to.waId } : to.userId ? { recipient: to.userId } : undefined;
+    if (!address) return Promise.resolve(refuse("recipient has neither waId nor userId"));
+    return post({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      ...address,
+      ...content,
+      ...(callbackData ? { biz_opaque_callback_data: callbackData } : {}),
+    }, (a) => {
+      const first = Array.isArray(a.messages) ? asObject(a.messages[0]) : undefined;
+      return typeof first?.id === "string" ? first.id : undefined;
+    });
+  }
+
   return {
     sendText(to, body, callbackData) {
-      const address = to.waId ? { to: to.waId } : to.userId ? { recipient: to.userId } : undefined;
-      if (!address) return Promise.resolve(refuse("recipient has neither waId nor userId"));
       if (!body.trim()) return Promise.resolve(refuse("text body is empty"));
       if (body.length > MAX_TEXT_LENGTH) {
         return Promise.resolve(refuse(`text body is over ${MAX_TEXT_LENGTH} characters`));
       }
-      return post({
-        messaging_product: "whatsapp",
-        recipient_type: "individual",
-        ...address,
-        type: "text",
-        text: { preview_url: false, body },
-        ...(callbackData ? { biz_opaque_callback_data: callbackData } : {}),
-      }, (a) => {
-        const first = Array.isArray(a.messages) ? asObject(a.messages[0]) : undefined;
-        return typeof first?.id === "string" ? first.id : undefined;
-      });
+      return send(to, { type: "text", text: { preview_url: false, body } }, callbackData);
+    },
+    sendTemplate(to, template, callbackData) {
+      if (!template.name || !template.language) {
+        return Promise.resolve(refuse("template has no name or language"));
+      }
+      const parameters = template.parameters.map((text) => ({ type: "text", text }));
+      return send(to, {
+        type: "template",
+        template: {
+          name: template.name,
+          language: { code: template.language },
+          ...(parameters.length ? { components: [{ type: "body", parameters }] } : {}),
+        },
+      }, callbackData);
     },
     markRead(waMessageId, typing) {
       return post({

@@ -1,9 +1,11 @@
-/** Meta's WhatsApp Cloud API webhook body, checked with zod and normalised into a WebhookBatch. */
+/**
+ * Meta's WhatsApp Cloud API webhook body, read element by element into a WebhookBatch. It never
+ * throws: an element it cannot read is kept in `rejected` with its JSON path, and its siblings are read.
+ */
 import { z } from "zod";
-import { HttpError } from "../errors.ts";
+import { check, each, isObject, list, type Path, pathString, reject } from "./_read.ts";
+import { sanitizeJson } from "./sanitize.ts";
 import type { InboundMessage, MetaError, StatusUpdate, WaUser, WebhookBatch } from "./types.ts";
-
-type Path = readonly PropertyKey[];
 
 /** An optional field that is dropped, not rejected, when it comes in a shape we do not know. */
 function maybe<T extends z.ZodType>(schema: T) {
@@ -11,23 +13,8 @@ function maybe<T extends z.ZodType>(schema: T) {
 }
 const str = maybe(z.string());
 const nonEmpty = z.string().min(1);
-const seconds = z.string().regex(/^\d{1,12}$/, "must be a string of digits (seconds since 1970)");
-
-const envelopeSchema = z.looseObject({
-  object: z.literal("whatsapp_business_account"),
-  entry: z.array(z.looseObject({
-    id: z.string(),
-    changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })),
-  })),
-});
-
-const valueSchema = z.looseObject({
-  metadata: z.looseObject({ phone_number_id: nonEmpty.optional() }).optional(),
-  contacts: maybe(z.array(z.unknown())),
-  messages: z.array(z.unknown()).optional(),
-  statuses: z.array(z.unknown()).optional(),
-  errors: maybe(z.array(z.unknown())),
-});
+/** Seconds since 1970 as Meta sends them; one we cannot read is dropped (null), never fatal. */
+const seconds = maybe(z.union([z.string(), z.number()]));
 
 const contactSchema = z.looseObject({
   wa_id: str,
@@ -80,29 +67,53 @@ const statusSchema = z.looseObject({
   errors: maybe(z.array(z.unknown())),
 });
 
-/** Parses a webhook body into a WebhookBatch; throws a 400 `bad_request:webhook` naming what is wrong. */
-export function parseWebhook(body: unknown): WebhookBatch {
-  const envelope = check(envelopeSchema, body, []);
-  const batch: WebhookBatch = { messages: [], statuses: [], errors: [], otherFields: [] };
-  envelope.entry.forEach((entry, e) =>
-    entry.changes.forEach((change, c) => {
-      if (change.field === "messages") readValue(change.value, ["entry", e, "changes", c, "value"], batch);
+/** What parseWebhook needs to know: the business number, so messages for another one are kept aside. */
+export interface ParseOptions {
+  phoneNumberId?: string;
+}
+
+/** Reads a webhook body into a WebhookBatch; `ignored` says why a body holds nothing for us. */
+export function parseWebhook(body: unknown, options: ParseOptions = {}): WebhookBatch {
+  const batch: WebhookBatch = { messages: [], statuses: [], errors: [], otherFields: [], rejected: [] };
+  const root = sanitizeJson(body);
+  if (!isObject(root)) return { ...batch, ignored: "body is not a JSON object" };
+  if (root.object !== "whatsapp_business_account") {
+    return { ...batch, ignored: `object is ${JSON.stringify(root.object)?.slice(0, 40)}` };
+  }
+  list(root.entry, ["entry"], batch).forEach((entry, e) => {
+    const at = ["entry", e];
+    if (!isObject(entry)) return reject(batch, at, "must be an object", entry);
+    list(entry.changes, [...at, "changes"], batch).forEach((change, c) => {
+      const where = [...at, "changes", c];
+      if (!isObject(change) || typeof change.field !== "string") {
+        return reject(batch, where, "must be an object with a field", change);
+      }
+      if (change.field === "messages") readValue(change.value, [...where, "value"], batch, options);
       else batch.otherFields.push({ field: change.field, value: change.value });
-    })
-  );
+    });
+  });
   return batch;
 }
 
-function readValue(raw: unknown, path: Path, batch: WebhookBatch): void {
-  const value = check(valueSchema, raw, path);
-  const contacts = parseEach(value.contacts, contactSchema);
-  const phoneNumberId = value.metadata?.phone_number_id;
-  value.messages?.forEach((m, i) => {
-    if (phoneNumberId === undefined) fail([...path, "metadata", "phone_number_id"], "is missing");
-    const message = check(messageSchema, m, [...path, "messages", i]);
+function readValue(value: unknown, path: Path, batch: WebhookBatch, options: ParseOptions): void {
+  if (!isObject(value)) return reject(batch, path, "must be an object", value);
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const phoneNumberId = typeof metadata.phone_number_id === "string" && metadata.phone_number_id
+    ? metadata.phone_number_id
+    : undefined;
+  // Stored, never answered: Meta sent us another business number's traffic.
+  const foreign = options.phoneNumberId !== undefined && phoneNumberId !== undefined &&
+    phoneNumberId !== options.phoneNumberId;
+  const contacts = each(value.contacts, [...path, "contacts"], contactSchema, batch);
+  list(value.messages, [...path, "messages"], batch).forEach((m, i) => {
+    const at = [...path, "messages", i];
+    if (foreign) return reject(batch, at, "is for another business number", m, "foreign");
+    if (phoneNumberId === undefined) return reject(batch, at, "has no metadata.phone_number_id", m);
+    const message = check(messageSchema, m, at, batch);
+    if (!message) return;
     // A username user may come with from_user_id only; a message with neither has no one to answer.
     if (message.from === undefined && message.from_user_id === undefined) {
-      fail([...path, "messages", i, "from"], "and from_user_id are both missing");
+      return reject(batch, at, "from and from_user_id are both missing", m);
     }
     batch.messages.push(compact<InboundMessage>({
       waMessageId: message.id,
@@ -113,21 +124,26 @@ function readValue(raw: unknown, path: Path, batch: WebhookBatch): void {
       contextMessageId: message.context?.id,
       timestamp: toDate(message.timestamp),
       raw: m as Record<string, unknown>,
+      path: pathString(at),
     }));
   });
-  value.statuses?.forEach((s, i) => {
-    const status = check(statusSchema, s, [...path, "statuses", i]);
+  list(value.statuses, [...path, "statuses"], batch).forEach((s, i) => {
+    const at = [...path, "statuses", i];
+    if (foreign) return reject(batch, at, "is for another business number", s, "foreign");
+    const status = check(statusSchema, s, at, batch);
+    if (!status) return;
     batch.statuses.push(compact<StatusUpdate>({
       waMessageId: status.id,
       status: status.status,
       timestamp: toDate(status.timestamp),
       recipient: compact({ waId: status.recipient_id, userId: status.recipient_user_id }),
       callbackData: status.biz_opaque_callback_data,
-      errors: toErrors(status.errors),
+      errors: toErrors(status.errors, [...at, "errors"], batch),
       raw: s as Record<string, unknown>,
+      path: pathString(at),
     }));
   });
-  batch.errors.push(...toErrors(value.errors));
+  batch.errors.push(...toErrors(value.errors, [...path, "errors"], batch));
 }
 
 /** The sender from `from`/`from_user_id`, completed by the contacts[] entry that is theirs. */
@@ -196,63 +212,20 @@ function content(m: Message): Content {
   }
 }
 
-function toErrors(list: unknown[] | undefined): MetaError[] {
-  return parseEach(list, metaErrorSchema).map(({ code, title, message, error_data }) =>
+function toErrors(list: unknown, path: Path, batch: WebhookBatch): MetaError[] {
+  return each(list, path, metaErrorSchema, batch).map(({ code, title, message, error_data }) =>
     compact<MetaError>({ code, title, message, details: error_data?.details })
   );
 }
 
-/** The entries of `list` that fit `schema`; one in a shape we do not know is skipped, not rejected. */
-function parseEach<T extends z.ZodType>(list: unknown[] | undefined, schema: T): z.output<T>[] {
-  return (list ?? []).flatMap((x) => {
-    const parsed = schema.safeParse(x);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
-
-function toDate(seconds: string): Date {
-  return new Date(Number(seconds) * 1000);
+/** Seconds since 1970, or undefined for a value no clock can hold (negative, past year 275760, not a number). */
+function toDate(value: string | number | undefined): Date | undefined {
+  if (typeof value === "string" && !/^\s*\d{1,16}\s*$/.test(value)) return undefined;
+  const ms = Number(value) * 1000;
+  return Number.isFinite(ms) && ms >= 0 && ms <= 8.64e15 ? new Date(ms) : undefined;
 }
 
 /** Drops undefined fields, so a result compares equal to a literal without them. */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function check<T extends z.ZodType>(schema: T, value: unknown, path: Path): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (!issue) fail(path, "is invalid");
-  fail([...path, ...issue.path], describe(issue, valueAt(value, issue.path)));
-}
-
-function describe(issue: z.core.$ZodIssue, found: unknown): string {
-  if (found === undefined) return "is missing";
-  switch (issue.code) {
-    case "invalid_type":
-      return `must be ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
-    case "invalid_value":
-      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, not ${
-        JSON.stringify(found)?.slice(0, 40)
-      }`;
-    case "too_small":
-      return "must not be empty";
-    default:
-      return issue.message;
-  }
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  return path.reduce<unknown>(
-    (v, key) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined),
-    root,
-  );
-}
-
-function fail(path: Path, problem: string): never {
-  const where = path.length === 0
-    ? "body"
-    : path.map((k, i) => typeof k === "number" ? `[${k}]` : `${i ? "." : ""}${String(k)}`).join("");
-  throw new HttpError(400, "bad_request:webhook", `${where} ${problem}`);
 }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../errors.ts";
 import { parseWebhook } from "./payload.ts";
 import type { InboundMessage } from "./types.ts";
 import * as fx from "../../tests/fixtures/whatsapp.ts";
@@ -13,13 +12,13 @@ function only(m: Record<string, unknown>): InboundMessage {
   assert.equal(batch.messages.length, 1);
   const [msg] = batch.messages;
   assert.ok(msg);
-  assert.equal(msg.raw, m);
+  assert.deepEqual(msg.raw, m);
   return msg;
 }
 
 /** The normalised fields of a message, without the ones every test repeats. */
 function fields(msg: InboundMessage): Partial<InboundMessage> {
-  const { waMessageId: _id, phoneNumberId: _p, sender: _s, timestamp: _t, raw: _r, ...rest } = msg;
+  const { waMessageId: _id, phoneNumberId: _p, sender: _s, timestamp: _t, raw: _r, path: _at, ...rest } = msg;
   return rest;
 }
 
@@ -33,6 +32,7 @@ Deno.test("parseWebhook() reads a text message with its sender, time and busines
     text: "Muraho! Ndashaka kumenya voucher zanjye 🙏",
     timestamp: AT,
     raw: m,
+    path: "entry[0].changes[0].value.messages[0]",
   });
 });
 
@@ -175,6 +175,7 @@ Deno.test("parseWebhook() reads statuses, a failed one with errors and callback 
       recipient: { waId: fx.CUSTOMER_WA_ID },
       errors: [],
       raw: read,
+      path: "entry[0].changes[0].value.statuses[0]",
     },
     {
       waMessageId: "wamid.OUT4",
@@ -184,11 +185,12 @@ Deno.test("parseWebhook() reads statuses, a failed one with errors and callback 
       callbackData: "outbox:42",
       errors: [{ code: 131047, title: "Re-engagement", message: "Re-engagement", details: "24 hours" }],
       raw: failed,
+      path: "entry[0].changes[0].value.statuses[1]",
     },
   ]);
 });
 
-Deno.test("parseWebhook() collects value-level errors", () => {
+Deno.test("parseWebhook() collects value-level errors and rejects one without a code", () => {
   const err = fx.metaError({ code: 131000, title: "Oops", message: "Something went wrong", details: "x" });
   const batch = parseWebhook(fx.webhookPayload({ errors: [err, { title: "no code: skipped" }] }));
   assert.deepEqual(batch.errors, [{
@@ -196,6 +198,12 @@ Deno.test("parseWebhook() collects value-level errors", () => {
     title: "Oops",
     message: "Something went wrong",
     details: "x",
+  }]);
+  assert.deepEqual(batch.rejected, [{
+    kind: "invalid",
+    path: "entry[0].changes[0].value.errors[1]",
+    reason: "code is missing",
+    value: { title: "no code: skipped" },
   }]);
 });
 
@@ -221,68 +229,107 @@ Deno.test("parseWebhook() drops an optional field of an unexpected shape and kee
 
 Deno.test("parseWebhook() accepts an unknown top-level field and an empty entry list", () => {
   const batch = parseWebhook({ object: "whatsapp_business_account", entry: [], extra: true });
-  assert.deepEqual(batch, { messages: [], statuses: [], errors: [], otherFields: [] });
+  assert.deepEqual(batch, { messages: [], statuses: [], errors: [], otherFields: [], rejected: [] });
 });
 
 const at = "entry[0].changes[0].value";
 const withMessage = (extra: Record<string, unknown>) =>
-  fx.webhookPayload({ messages: [fx.textMessage({ extra })] });
+  fx.webhookPayload({ messages: [fx.textMessage({ extra }), fx.textMessage({ id: "wamid.GOOD" })] });
 const withStatus = (extra: Record<string, unknown>) =>
-  fx.webhookPayload({ statuses: [fx.statusUpdate({ extra })] });
+  fx.webhookPayload({ statuses: [fx.statusUpdate({ extra }), fx.statusUpdate({ id: "wamid.GOOD" })] });
+/** A body, the element it rejects ("path reason"), and whether a good sibling is kept. */
 const badCases: [string, unknown, string][] = [
-  ["a string", "hello", "body must be an object"],
-  ["null", null, "body must be an object"],
-  ["no entry", { object: "whatsapp_business_account" }, "entry is missing"],
   ["entry not an array", { object: "whatsapp_business_account", entry: {} }, "entry must be an array"],
   [
-    "another object",
-    { ...fx.webhookPayload(), object: "page" },
-    'object must be "whatsapp_business_account", not "page"',
+    "an entry that is a string",
+    { object: "whatsapp_business_account", entry: ["x"] },
+    "entry[0] must be an object",
   ],
   [
-    "a second message without id",
-    fx.webhookPayload({ messages: [fx.textMessage(), fx.textMessage({ extra: { id: undefined } })] }),
-    `${at}.messages[1].id is missing`,
+    "a change without a field",
+    { object: "whatsapp_business_account", entry: [{ id: "1", changes: [{ value: {} }] }] },
+    "entry[0].changes[0] must be an object with a field",
   ],
+  ["a message without id", withMessage({ id: undefined }), `${at}.messages[0] id is missing`],
+  ["a message without type", withMessage({ type: undefined }), `${at}.messages[0] type is missing`],
+  ["a message with a numeric id", withMessage({ id: 7 }), `${at}.messages[0] id must be a string`],
   [
-    "a message without timestamp",
-    withMessage({ timestamp: undefined }),
-    `${at}.messages[0].timestamp is missing`,
-  ],
-  ["a message without type", withMessage({ type: undefined }), `${at}.messages[0].type is missing`],
-  ["a message with a numeric id", withMessage({ id: 7 }), `${at}.messages[0].id must be a string`],
-  [
-    "a message with a bad timestamp",
-    withMessage({ timestamp: "yesterday" }),
-    `${at}.messages[0].timestamp must be a string of digits (seconds since 1970)`,
+    "a message that is a number",
+    fx.webhookPayload({ messages: [42 as never, fx.textMessage({ id: "wamid.GOOD" })] }),
+    `${at}.messages[0] must be an object`,
   ],
   [
     "a message without from or from_user_id",
-    fx.webhookPayload({ messages: [fx.textMessage({ from: null })], contacts: [] }),
-    `${at}.messages[0].from and from_user_id are both missing`,
+    fx.webhookPayload({
+      messages: [fx.textMessage({ from: null }), fx.textMessage({ id: "wamid.GOOD" })],
+      contacts: [],
+    }),
+    `${at}.messages[0] from and from_user_id are both missing`,
   ],
   [
     "a message without metadata.phone_number_id",
     fx.webhookEnvelope([{ field: "messages", value: { messages: [fx.textMessage()] } }]),
-    `${at}.metadata.phone_number_id is missing`,
+    `${at}.messages[0] has no metadata.phone_number_id`,
   ],
-  ["a status without id", withStatus({ id: undefined }), `${at}.statuses[0].id is missing`],
-  ["a status without status", withStatus({ status: undefined }), `${at}.statuses[0].status is missing`],
   [
-    "a status without timestamp",
-    withStatus({ timestamp: undefined }),
-    `${at}.statuses[0].timestamp is missing`,
+    "messages that is not an array",
+    fx.webhookPayload({ messages: "x" as never }),
+    `${at}.messages must be an array`,
+  ],
+  ["a status without id", withStatus({ id: undefined }), `${at}.statuses[0] id is missing`],
+  ["a status without status", withStatus({ status: undefined }), `${at}.statuses[0] status is missing`],
+  [
+    "a malformed contact",
+    fx.webhookPayload({ messages: [fx.textMessage({ id: "wamid.GOOD" })], contacts: [7 as never] }),
+    `${at}.contacts[0] must be an object`,
   ],
 ];
 
-for (const [name, body, message] of badCases) {
-  Deno.test(`parseWebhook() rejects ${name} with 400: ${message}`, () => {
-    assert.throws(() => parseWebhook(JSON.parse(JSON.stringify(body))), (err) => {
-      assert.ok(err instanceof HttpError, `expected an HttpError, got ${String(err)}`);
-      assert.equal(err.status, 400);
-      assert.equal(err.code, "bad_request:webhook");
-      assert.equal(err.message, message);
-      return true;
-    });
+for (const [name, body, rejected] of badCases) {
+  Deno.test(`parseWebhook() keeps ${name} aside as "${rejected}", never throws, and reads the rest`, () => {
+    const batch = parseWebhook(JSON.parse(JSON.stringify(body)));
+    assert.deepEqual(batch.rejected.map((r) => `${r.path} ${r.reason}`), [rejected]);
+    assert.ok(batch.rejected.every((r) => r.kind === "invalid"));
+    const good = [...batch.messages, ...batch.statuses].map((e) => e.waMessageId);
+    if (JSON.stringify(body).includes("wamid.GOOD")) {
+      assert.deepEqual(good, ["wamid.GOOD"], "the sibling is kept");
+    }
   });
 }
+
+Deno.test("parseWebhook() reads a message and a status without a timestamp, or with one no clock holds", () => {
+  for (const timestamp of [undefined, "99999999999999", "-5", "yesterday", 1e300]) {
+    const batch = parseWebhook(fx.webhookPayload({
+      messages: [fx.textMessage({ extra: { timestamp } })],
+      statuses: [fx.statusUpdate({ extra: { timestamp } })],
+    }));
+    assert.deepEqual(batch.rejected, [], String(timestamp));
+    assert.equal(batch.messages[0]?.timestamp, undefined);
+    assert.equal(batch.statuses[0]?.timestamp, undefined);
+  }
+});
+
+Deno.test("parseWebhook() ignores another object and a body that is not an object, reading nothing", () => {
+  assert.equal(parseWebhook({ object: "page", entry: [] }).ignored, 'object is "page"');
+  assert.equal(parseWebhook("hello").ignored, "body is not a JSON object");
+  assert.equal(parseWebhook(null).ignored, "body is not a JSON object");
+});
+
+Deno.test("parseWebhook() keeps messages and statuses for another business number aside as foreign", () => {
+  const body = fx.webhookPayload({ messages: [fx.textMessage()], statuses: [fx.statusUpdate()] });
+  const batch = parseWebhook(body, { phoneNumberId: "999999999999999" });
+  assert.deepEqual(batch.messages, []);
+  assert.deepEqual(batch.statuses, []);
+  assert.deepEqual(batch.rejected.map((r) => [r.kind, r.path]), [
+    ["foreign", `${at}.messages[0]`],
+    ["foreign", `${at}.statuses[0]`],
+  ]);
+  assert.equal(parseWebhook(body, { phoneNumberId: fx.PHONE_NUMBER_ID }).messages.length, 1);
+});
+
+Deno.test("parseWebhook() replaces U+0000 and lone surrogates before Postgres sees them", () => {
+  const raw = JSON.stringify(fx.webhookPayload({ messages: [fx.textMessage({ body: "a" })] }))
+    .replace('"body":"a"', '"body":"a\\u0000b\\ud800c"');
+  const [message] = parseWebhook(JSON.parse(raw)).messages;
+  assert.equal(message?.text, "a\uFFFDb\uFFFDc");
+});

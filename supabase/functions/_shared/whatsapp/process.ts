@@ -12,14 +12,15 @@ import {
   CLAIM_LEASE_SECONDS,
   INLINE_SEND_RETRIES,
   INVOCATION_BUDGET_MS,
-  MAX_SEND_ATTEMPTS,
+  MAX_INLINE_SLEEP_MS,
+  MAX_RETRY_DELAY_MS,
   MAX_TURNS_PER_CLAIM,
   PICKUP_BATCH,
   RETRY_BASE_MS,
 } from "./constants.ts";
-import type { GraphClient } from "./graph.ts";
+import { type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
 import { splitText } from "./split.ts";
-import type { SendResult } from "./types.ts";
+import type { SendResult, Template } from "./types.ts";
 
 /** Who is writing, as the claim reports it. */
 export interface Sender {
@@ -76,12 +77,16 @@ interface Claim {
   sender?: Sender;
 }
 
+/** What whatsapp_next_outbox hands over: the row, its recorded recipient, and how it may be sent. */
 type OutboxItem = {
   id: string;
   body: string;
   attempts: number;
   wa_id: string | null;
   user_id: string | null;
+  template: Template | null;
+  /** The recipient wrote in the last 24 hours: free-form text reaches them. */
+  window_open: boolean;
 };
 
 /** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
@@ -205,18 +210,39 @@ async function sendOutbox(d: ProcessorDeps, conversationId: string, worker: stri
     }) as unknown as OutboxItem | { wait_until: string } | null;
     if (!next) return "done" as const;
     if ("wait_until" in next) return "waiting" as const;
+    // A send with its inline retries is one of the longest stretches of a claim (see CLAIM_LEASE_SECONDS).
+    await d.db.rpc("whatsapp_renew_claim", {
+      p_conversation_id: conversationId,
+      p_worker: worker,
+      p_lease_seconds: CLAIM_LEASE_SECONDS,
+    });
     const result = await sendWithRetries(d, d.graph, next);
     if (await recordSend(d, next, result)) return "waiting" as const;
   }
 }
 
+/** Sends one row: as its template outside the 24-hour window (or when Meta refuses the text with
+ * 131047), as text otherwise; short waits are retried inline, longer ones left to the re-drive. */
 async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
   const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
-  let result = await graph.sendText(to, item.body, item.id);
-  for (let i = 0; i < INLINE_SEND_RETRIES && !result.ok && result.kind === "retry"; i++) {
-    await d.sleep(result.retryAfterMs ?? RETRY_BASE_MS * 2 ** i);
-    result = await graph.sendText(to, item.body, item.id);
+  const template = item.template ?? undefined;
+  let asTemplate = template !== undefined && !item.window_open;
+  const send = () =>
+    asTemplate && template
+      ? graph.sendTemplate(to, template, item.id)
+      : graph.sendText(to, item.body, item.id);
+  let result = await send();
+  if (!result.ok && result.code === OUTSIDE_WINDOW && template && !asTemplate) {
+    asTemplate = true;
+    result = await send();
   }
+  for (let i = 0; i < INLINE_SEND_RETRIES && !result.ok && result.kind === "retry"; i++) {
+    const wait = result.retryAfterMs ?? RETRY_BASE_MS * 2 ** i;
+    if (wait > MAX_INLINE_SLEEP_MS) break;
+    await d.sleep(wait);
+    result = await send();
+  }
+  if (result.ok && asTemplate) d.log.info("whatsapp", "sent as a template", { message_id: item.id });
   return result;
 }
 
@@ -246,7 +272,7 @@ async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult
       },
     );
   }
-  if (result.kind === "fatal" || item.attempts >= MAX_SEND_ATTEMPTS) {
+  if (result.kind === "fatal") {
     await d.db.rpc("whatsapp_record_send", { p_message_id: item.id, p_outcome: "failed", ...failure });
     d.log.warn("whatsapp", "reply failed", {
       message_id: item.id,
@@ -255,8 +281,11 @@ async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult
     });
     return false;
   }
-  const delay = result.retryAfterMs ??
-    (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS);
+  // The database gives up by elapsed time (whatsapp_retry_window_seconds) or the row's time-to-live.
+  const delay = Math.min(
+    MAX_RETRY_DELAY_MS,
+    result.retryAfterMs ?? (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS),
+  );
   await d.db.rpc("whatsapp_record_send", {
     p_message_id: item.id,
     p_outcome: "retry",

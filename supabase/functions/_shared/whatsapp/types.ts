@@ -33,9 +33,12 @@ export interface InboundMessage {
   reaction?: { messageId: string; emoji?: string };
   /** The message this one replies to, if any. */
   contextMessageId?: string;
-  timestamp: Date;
+  /** When Meta says it was sent; absent when the body held no time a clock can read. */
+  timestamp?: Date;
   /** The message object exactly as received, unknown fields included. */
   raw: Record<string, unknown>;
+  /** Where it was in the body, e.g. entry[0].changes[0].value.messages[0]. */
+  path?: string;
 }
 
 export type DeliveryStatus = "sent" | "delivered" | "read" | "failed";
@@ -45,12 +48,23 @@ export interface StatusUpdate {
   waMessageId: string;
   /** sent, delivered, read, failed, or another value Meta may add (kept, never applied). */
   status: string;
-  timestamp: Date;
+  timestamp?: Date;
   recipient: WaUser;
   /** biz_opaque_callback_data echoed back: the outbox row id the send carried. */
   callbackData?: string;
   errors: MetaError[];
   raw: Record<string, unknown>;
+  path?: string;
+}
+
+/** An element of a webhook body that is stored as an event instead: unreadable, or another number's. */
+export interface Rejected {
+  kind: "invalid" | "foreign";
+  /** Where it was, e.g. entry[0].changes[0].value.messages[1]. */
+  path: string;
+  /** What is wrong with it, e.g. "id is missing". */
+  reason: string;
+  value: unknown;
 }
 
 export interface MetaError {
@@ -68,12 +82,25 @@ export interface WebhookBatch {
   errors: MetaError[];
   /** `field`s other than "messages" (kept and logged, not processed). */
   otherFields: { field: string; value: unknown }[];
+  /** Elements that could not be read, or belong to another business number: kept as events. */
+  rejected: Rejected[];
+  /** Set when the body holds nothing for us (another `object`, not an object): stored, not read. */
+  ignored?: string;
 }
 
 /** Where a reply goes: the phone number when known, else the business-scoped user id. */
 export interface Recipient {
   waId?: string;
   userId?: string;
+}
+
+/** An approved template: sent instead of text outside the 24-hour customer-service window. */
+export interface Template {
+  name: string;
+  /** Language code, e.g. "en". */
+  language: string;
+  /** The body's {{1}}, {{2}}, ... values. */
+  parameters: string[];
 }
 
 /** What one Graph API call came to. `kind` decides what happens to the outbox row. */

@@ -17,11 +17,13 @@ export interface FakeRequest {
   time: Date;
 }
 
-/** A text message the fake accepted. */
+/** A text or template message the fake accepted. */
 export interface FakeSent {
   to?: string;
   recipient?: string;
+  /** The text, or a template's body parameters joined by spaces. */
   body: string;
+  template?: { name: string; language: string; parameters: string[] };
   callbackData?: string;
   id: string;
 }
@@ -39,6 +41,9 @@ export interface FakeGraph {
   violations: string[];
   /** The next n valid requests fail this way, in order after those already scripted. */
   failNext(n: number, failure: FakeFailure): void;
+  /** From now on a text to this wa_id or user id is refused with 131047 (the customer has not written
+   * for 24 hours), as Meta does; templates still go through. */
+  closeWindow(recipient: string): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export function startFakeGraph(
   const reads: FakeGraph["reads"] = [];
   const violations: string[] = [];
   const script: FakeFailure[] = [];
+  const closed = new Set<string>();
   const closing = Promise.withResolvers<void>();
   let counter = 0;
 
@@ -141,9 +147,14 @@ export function startFakeGraph(
       reads.push({ messageId: String(request.message_id), typing: "typing_indicator" in request });
       return json(200, { success: true });
     }
-    const id = `wamid.${options.idPrefix ?? "FAKE"}${++counter}`;
     const { to, recipient, biz_opaque_callback_data: callbackData } = request;
-    const message: FakeSent = { body: String((request.text as Record<string, unknown>).body), id };
+    if (request.type === "text" && closed.has(String(to ?? recipient))) {
+      return json(400, metaErrorBody(131047));
+    }
+    const id = `wamid.${options.idPrefix ?? "FAKE"}${++counter}`;
+    const message: FakeSent = request.type === "template"
+      ? templateSent(request.template as Record<string, unknown>, id)
+      : { body: String((request.text as Record<string, unknown>).body), id };
     if (typeof to === "string") message.to = to;
     if (typeof recipient === "string") message.recipient = recipient;
     if (typeof callbackData === "string") message.callbackData = callbackData;
@@ -165,6 +176,9 @@ export function startFakeGraph(
     violations,
     failNext(n, failure) {
       for (let i = 0; i < n; i++) script.push(failure);
+    },
+    closeWindow(recipient) {
+      closed.add(recipient);
     },
     async close() {
       closing.resolve();
@@ -206,6 +220,7 @@ function validate(contentType: string | null, body: unknown): string | undefined
   if (body.recipient_type !== undefined && body.recipient_type !== "individual") {
     return "recipient_type is invalid";
   }
+  if (body.type === "template") return validateTemplate(body.template);
   if (body.type !== "text") return `type ${JSON.stringify(body.type)} is not supported by the fake`;
   const text = body.text;
   if (!isObject(text) || typeof text.body !== "string" || !text.body.trim()) return "text.body is missing";
@@ -215,6 +230,35 @@ function validate(contentType: string | null, body: unknown): string | undefined
     return "biz_opaque_callback_data is not a string of at most 512 characters";
   }
   return undefined;
+}
+
+/** Why a template object is not one Meta takes (name, language.code, body text parameters), or undefined. */
+function validateTemplate(template: unknown): string | undefined {
+  if (!isObject(template) || typeof template.name !== "string" || !template.name) {
+    return "template.name is missing";
+  }
+  if (!isObject(template.language) || typeof template.language.code !== "string") {
+    return "template.language.code is missing";
+  }
+  const components = template.components;
+  if (components === undefined) return undefined;
+  if (!Array.isArray(components)) return "template.components is not an array";
+  for (const c of components) {
+    if (!isObject(c) || c.type !== "body" || !Array.isArray(c.parameters)) return "a component is not a body";
+    if (
+      !c.parameters.every((p) => isObject(p) && p.type === "text" && typeof p.text === "string" && p.text)
+    ) {
+      return "a body parameter is not a non-empty text";
+    }
+  }
+  return undefined;
+}
+
+function templateSent(template: Record<string, unknown>, id: string): FakeSent {
+  const components = (template.components ?? []) as { parameters: { text: string }[] }[];
+  const parameters = components.flatMap((c) => c.parameters.map((p) => p.text));
+  const language = String((template.language as Record<string, unknown>).code);
+  return { body: parameters.join(" "), template: { name: String(template.name), language, parameters }, id };
 }
 
 /** Resolves after ms (never, when undefined), or as soon as the fake closes so shutdown need not wait. */
