@@ -14,7 +14,8 @@ select functions_are('public', array[
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
-  'prune_agent_telemetry', 'health_alarms'], 'public has exactly the known functions');
+  'prune_agent_telemetry', 'health_alarms',
+  'retention_cutoff', 'prune_personal_data', 'erase_person'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -54,8 +55,9 @@ select is(
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq', 'whatsapp_events_id_seq'],
-  'service_role can use every identity sequence');
+  array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq',
+    'whatsapp_events_id_seq'],
+  'service_role can use every sequence');
 
 -- Function privileges.
 select is(

@@ -1,4 +1,4 @@
--- pg_cron: the five maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
+-- pg_cron: the six maintenance jobs, scheduled once each, and a migration re-run keeps it that way.
 begin;
 create extension if not exists pgtap with schema extensions;
 select plan(22);
@@ -7,11 +7,12 @@ select has_extension('pg_cron', 'pg_cron is installed');
 select is(
   array(select concat_ws(' | ', jobname, schedule, command) from cron.job order by jobname),
   array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()'],
-  'the five jobs exist with their schedules (UTC) and commands');
+  'the six jobs exist with their schedules (UTC) and commands');
 select is((select count(*)::integer from cron.job where jobname = 'prune-request-log'), 1,
   'prune-request-log is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'vacuum-analyze-hot-tables'), 1,
@@ -22,7 +23,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-whatsap
   'prune-whatsapp-events is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'prune-agent-telemetry'), 1,
   'prune-agent-telemetry is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 5, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 6, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -66,11 +67,13 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261126200300_whatsapp_maintenance.sql
 \ir ../../migrations/20261127000000_agent.sql
 \ir ../../migrations/20261127000100_health_alarms.sql
+\ir ../../migrations/20261128000100_personal_data.sql
 \o
 reset client_min_messages;
 select is(
   (select array_agg(concat_ws(' | ', jobname, schedule, command) order by jobname) from cron.job),
   array['prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
