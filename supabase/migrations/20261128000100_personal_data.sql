@@ -52,19 +52,19 @@ declare
   n_cron bigint := 0;
 begin
   update public.messages m set body = null, payload = '{}'::jsonb
-  where m.id in (select x.id from public.messages x
+  where m.id = any(array(select x.id from public.messages x
     where x.created_at < msg_cut and (x.body is not null or x.payload <> '{}'::jsonb)
-    order by x.created_at limit p_batch);
+    order by x.created_at limit p_batch));
   get diagnostics n_messages = row_count;
   -- Status events and other webhook events are deleted after the telemetry retention anyway
   -- (prune_whatsapp_events); this covers a telemetry retention set longer than this one.
   update public.message_status_events s set payload = '{}'::jsonb
-  where s.id in (select x.id from public.message_status_events x
-    where x.created_at < msg_cut and x.payload <> '{}'::jsonb order by x.created_at limit p_batch);
+  where s.id = any(array(select x.id from public.message_status_events x
+    where x.created_at < msg_cut and x.payload <> '{}'::jsonb order by x.created_at limit p_batch));
   get diagnostics n_status = row_count;
   update public.whatsapp_events e set payload = '{}'::jsonb
-  where e.id in (select x.id from public.whatsapp_events x
-    where x.created_at < msg_cut and x.payload <> '{}'::jsonb order by x.created_at limit p_batch);
+  where e.id = any(array(select x.id from public.whatsapp_events x
+    where x.created_at < msg_cut and x.payload <> '{}'::jsonb order by x.created_at limit p_batch));
   get diagnostics n_events = row_count;
   -- Raw webhook bodies, when that table exists (it comes with another migration): whole rows go.
   if to_regclass('public.webhook_payloads') is not null then
@@ -74,17 +74,17 @@ begin
   end if;
 
   update public.conversations c set profile_name = null, username = null
-  where c.id in (select x.id from public.conversations x
+  where c.id = any(array(select x.id from public.conversations x
     where coalesce(x.last_inbound_at, x.created_at) < public.retention_cutoff('retention_profile_days', 90)
       and (x.profile_name is not null or x.username is not null)
-    limit p_batch);
+    limit p_batch));
   get diagnostics n_profiles = row_count;
 
   update public.tool_calls t set arguments = '{}'::jsonb, output = '{"removed": "retention"}'::jsonb
-  where t.id in (select x.id from public.tool_calls x
+  where t.id = any(array(select x.id from public.tool_calls x
     where x.created_at < public.retention_cutoff('retention_tool_output_days', 7)
       and (x.arguments <> '{}'::jsonb or x.output is distinct from '{"removed": "retention"}'::jsonb)
-    order by x.created_at limit p_batch);
+    order by x.created_at limit p_batch));
   get diagnostics n_tools = row_count;
 
   -- Eval transcripts hold model replies and fixture names: keep the numbers and each case's result.
@@ -93,10 +93,10 @@ begin
       'cases', coalesce((select jsonb_agg(jsonb_build_object('id', c -> 'id', 'pass', c -> 'pass'))
         from jsonb_array_elements(coalesce(r.report -> 'cases', '[]'::jsonb)) c), '[]'::jsonb),
       'transcripts_removed_at', now())
-  where r.id in (select x.id from public.eval_runs x
+  where r.id = any(array(select x.id from public.eval_runs x
     where x.finished_at < public.retention_cutoff('retention_eval_days', 30)
       and not x.report ? 'transcripts_removed_at'
-    limit p_batch);
+    limit p_batch));
   get diagnostics n_evals = row_count;
 
   -- pg_cron keeps every run forever. Only the job's owner (postgres) may delete its history; a
