@@ -616,6 +616,7 @@ export type Database = {
         Returns: Json
       }
       delivery_rank: { Args: { p_status: string }; Returns: number }
+      erase_person: { Args: { p_msisdn: string }; Returns: Json }
       generate_voucher_code: {
         Args: Record<PropertyKey, never>
         Returns: string
@@ -650,6 +651,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      prune_personal_data: { Args: { p_batch?: number }; Returns: Json }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
       prune_whatsapp_events: {
         Args: Record<PropertyKey, never>
@@ -665,6 +667,10 @@ export type Database = {
       }
       request_metrics: { Args: { p_window_seconds: number }; Returns: Json }
       require_active_operator: { Args: { p_msisdn: string }; Returns: string }
+      retention_cutoff: {
+        Args: { p_default: number; p_key: string }
+        Returns: string
+      }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
