@@ -38,20 +38,31 @@ marker="$(psql_at "$TEST_PG_PORT" "$TEST_TEMPLATE_DB" -tAc "select value #>> '{}
   "$(find supabase/migrations -name '*.sql' | wc -l)" ] || fail "not every migration was applied"
 stop_test_cluster
 [ ! -e "$dir" ] || fail "stop_test_cluster left $dir behind"
+[ "$(dirname "$dir")" = "$LOCAL" ] || [ ! -e "$(dirname "$dir")" ] || fail "stop_test_cluster left $(dirname "$dir") behind"
 
 # The dev cluster: the same folder on every run, its data kept from one start to the next.
 pg_dir="$(dev_pg_dir)"
 [ "$(dev_pg_dir)" = "$pg_dir" ] || fail "dev_pg_dir gave two different folders"
-port="$(free_port $((56432 + RANDOM % 2000)))"
-start_cluster "$pg_dir" "$port" postgres off || fail "the dev cluster did not start (log: $pg_dir/postgres.log)"
+home="$(pg_home)"
+trap 'stop_cluster "$pg_dir"; [ "$home" = "$LOCAL" ] || rm -rf "$home"; rm -rf "$TMP"' EXIT
+# Starts the dev cluster on a free port; another clone's test may take the port first: try again.
+start_dev() {
+  local attempt status
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port="$(free_port $((56432 + RANDOM % 2000)))"
+    status=0
+    start_cluster "$pg_dir" "$port" postgres off || status=$?
+    [ "$status" = 1 ] || break
+  done
+  [ "$status" = 0 ] || fail "the dev cluster did not start (log: $pg_dir/postgres.log)"
+}
+start_dev
 psql_at "$port" postgres -c "create table kept (n integer); insert into kept values (42)"
 stop_cluster "$pg_dir"
-start_cluster "$pg_dir" "$port" postgres off || fail "the dev cluster did not start a second time"
+start_dev
 [ "$(psql_at "$port" postgres -tAc "select n from kept")" = 42 ] || fail "the dev data did not survive a restart"
 stop_cluster "$pg_dir"
 [ -f "$LOCAL/pg/data/PG_VERSION" ] || fail ".local/pg does not lead to the dev data"
-home="$(pg_home)"
-if [ "$home" != "$LOCAL" ]; then rm -rf "$home"; fi
 
 # What cannot work says what to do, in one line.
 if [ "$(id -u)" = 0 ]; then

@@ -213,6 +213,14 @@ stop_test_cluster() {
   [ -n "${TEST_PG_DIR:-}" ] || return 0
   stop_cluster "$TEST_PG_DIR"
   rm -rf "$TEST_PG_DIR"
+  # The checkout's folder outside the clone goes too when nothing else is in it (no dev cluster, no
+  # other test run): rmdir leaves a folder that is not empty alone.
+  local home
+  home="$(dirname "$TEST_PG_DIR")"
+  if [ "$home" != "$LOCAL" ]; then
+    rm -f "$home/checkout"
+    rmdir "$home" 2>/dev/null || echo "$ROOT" >"$home/checkout"
+  fi
 }
 
 # Creates database $1 as a copy of the migrated template.
