@@ -3,7 +3,7 @@
 -- turns that quote the number stripped, customer anonymised, vouchers kept).
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(39);
+select plan(40);
 
 select is(
   (select jsonb_object_agg(key, value) from public.app_settings where key like 'retention\_%'),
@@ -189,6 +189,7 @@ select is((select count(distinct msisdn)::integer from (select msisdn from publi
 
 -- A migration re-run keeps what ops changed and schedules the job once.
 update public.app_settings set value = '30' where key = 'retention_message_days';
+delete from public.app_settings where key = 'environment';
 set local client_min_messages = warning;
 \o /dev/null
 \ir ../../migrations/20261128000100_personal_data.sql
@@ -198,6 +199,8 @@ select is((select value from public.app_settings where key = 'retention_message_
   'a migration re-run keeps a changed retention period');
 select is((select count(*)::integer from cron.job where jobname = 'prune-personal-data'), 1,
   'prune-personal-data is scheduled once after a re-run');
+select is((select count(*)::integer from public.app_settings where key = 'environment'), 0,
+  'the migration never marks a database as development (only the local bootstrap does)');
 
 select * from finish();
 rollback;
