@@ -14,9 +14,9 @@ Deno.test("render() fills fixture values and the latest output of a tool, and na
   assert.throws(() => render("{{out.create_voucher.code}}", {}, outputs), /no create_voucher output/);
   assert.throws(() => render("{{out.list_vouchers.vouchers.3.code}}", {}, outputs), /no such value/);
   assert.deepEqual(
-    renderDeep({ msisdn: { $msisdn: "{{c.msisdn}}" }, n: 1 }, { "c.msisdn": "+250790000001" }),
+    renderDeep({ msisdn: { $msisdn: "{{c.msisdn}}" }, n: 1 }, { "c.msisdn": "+250710000001" }),
     {
-      msisdn: { $msisdn: "+250790000001" },
+      msisdn: { $msisdn: "+250710000001" },
       n: 1,
     },
   );

@@ -1,6 +1,6 @@
 /**
  * The rows each case creates for itself: customers with vouchers, operators, numbers nobody has and
- * username accounts, with values unique to the run (numbers +25079..., user ids RW.EVAL..., codes
+ * username accounts, with values unique to the run (numbers +25071..., user ids RW.EVAL..., codes
  * drawn by the database),
  * so runs on a shared database never collide. Everything is deleted again by cleanup().
  */
@@ -46,10 +46,14 @@ export function createFixtureStore(sql: postgres.Sql): FixtureStore {
   const userIds: string[] = [];
   const taken = new Set<string>();
 
-  /** A Rwandan mobile number (+25079 and 7 digits) that no customer, operator or chat uses yet. */
+  /**
+   * A number (+25071 and 7 digits) that no customer, operator or chat uses yet. 071 is no Rwandan
+   * operator's range (mobiles are 072, 073, 077-079), so no real subscriber gets a message from a run;
+   * the seed uses 070.
+   */
   async function freshMsisdn(): Promise<string> {
     for (;;) {
-      const msisdn = `+25079${String(randomInt(10_000_000)).padStart(7, "0")}`;
+      const msisdn = `+25071${String(randomInt(10_000_000)).padStart(7, "0")}`;
       if (taken.has(msisdn)) continue;
       const [row] = await sql`
         select exists (select 1 from public.customers where msisdn = ${msisdn})

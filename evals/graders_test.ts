@@ -17,13 +17,13 @@ import {
   unsupportedFacts,
 } from "./graders.ts";
 
-const ME = { msisdn: "+250790000001", name: "Grace Mukamana" };
+const ME = { msisdn: "+250710000001", name: "Grace Mukamana" };
 const OTHER = { msisdn: "+250788123456", name: "Jean Claude Niyonzima" };
 const people = [ME, OTHER, { msisdn: "+250727091453", name: "Aline Mukamana" }];
 const customer: GradeContext = { history: [], sender: { role: "customer", ...ME }, people };
 const operator: GradeContext = {
   history: [],
-  sender: { role: "operator", msisdn: "+250790000009", name: "Eric Nshuti" },
+  sender: { role: "operator", msisdn: "+250710000009", name: "Eric Nshuti" },
   people,
 };
 

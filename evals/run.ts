@@ -5,7 +5,8 @@
  * one in supabase/functions/.env, the dev stack's). With OPENAI_API_KEY it talks to the real model
  * (live); otherwise, or with --scripted, the fake Responses API replays what a correct agent says.
  * Prints a line per case, a summary table and the totals; writes <out>/<time>.md and .json; stores
- * the run in eval_runs. Exit code: scripted 1 unless every case passed; live 1 below LIVE_MIN_PASS_RATE.
+ * the run in eval_runs. Exit code: scripted 1 unless every case passed; live 1 below LIVE_MIN_PASS_RATE;
+ * 2 for bad arguments or a database that is not marked as development (evals/guard.ts).
  */
 import postgres from "postgres";
 import { ConfigError, loadConfig } from "../supabase/functions/_shared/config.ts";
@@ -17,6 +18,7 @@ import { withEnvFile } from "../scripts/env_file.ts";
 import { type EvalCase, loadCases } from "./case.ts";
 import { type CaseResult, runCase } from "./conversation.ts";
 import { type CaseFixtures, createFixtureStore } from "./fixtures.ts";
+import { developmentRefusal } from "./guard.ts";
 import { buildReport, gitSha, markdown, storeRun, summaryTable, totalsText } from "./report.ts";
 import { startScriptedModel } from "./scripted.ts";
 
@@ -77,11 +79,17 @@ async function main(): Promise<number> {
     console.error(`eval: ${message}\n${USAGE}`);
     return 2;
   }
+  const sql = postgres(config.db.url, { max: 2, onnotice: () => {} });
+  const refusal = await developmentRefusal(sql);
+  if (refusal) {
+    await sql.end({ timeout: 5 });
+    console.error(`eval: ${refusal}`);
+    return 2;
+  }
   const mode = options.scripted || !config.openai.apiKey ? "scripted" : "live";
   const startedAt = new Date();
   const logLines: string[] = [];
   const log = createLogger({ level: "warn", sink: (line) => logLines.push(line) });
-  const sql = postgres(config.db.url, { max: 2, onnotice: () => {} });
   const db = createDb(config.db);
   const flags = createFlags({
     db,

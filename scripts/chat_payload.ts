@@ -9,10 +9,10 @@ import { signBody } from "../supabase/functions/_shared/whatsapp/signature.ts";
 type Json = Record<string, unknown>;
 
 /** The seeded numbers `--as` writes from (supabase/seed.sql), as wa_ids. */
-export const SEEDED_WA_ID = { customer: "250788123456", operator: "250788000001" } as const;
+export const SEEDED_WA_ID = { customer: "250708123456", operator: "250708000001" } as const;
 export const DEFAULT_URL = "http://127.0.0.1:54321";
 const WABA_ID = "200000000000002";
-const DISPLAY_PHONE_NUMBER = "250788000000";
+const DISPLAY_PHONE_NUMBER = "250708000000";
 
 /** Who the chat writes as: a phone number (wa_id), a business-scoped user id, or both. */
 export interface ChatSender {
@@ -30,8 +30,8 @@ export interface ChatOptions {
 export const USAGE =
   `deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
 
-  --as        customer (default, +250788123456) or operator (+250788000001), both from supabase/seed.sql
-  --from      any number, e.g. 0788123456 or +33612345678 (wins over --as)
+  --as        customer (default, +250708123456) or operator (+250708000001), both from supabase/seed.sql
+  --from      any number, e.g. 0708123456 or +33612345678 (wins over --as)
   --user-id   a username user's business-scoped id, e.g. RW.1502576394655843; without --from the
               sender has no phone number
   --url       the dev gateway (default ${DEFAULT_URL})

@@ -19,7 +19,7 @@ Deno.test("textWebhook() from a phone number parses with parseWebhook into one t
   const id = newWamid();
   const payload = textWebhook({
     phoneNumberId: PHONE_NUMBER_ID,
-    sender: { waId: "250788123456", name: "Local customer" },
+    sender: { waId: "250708123456", name: "Local customer" },
     body: "Muraho",
     id,
     now: NOW,
@@ -31,7 +31,7 @@ Deno.test("textWebhook() from a phone number parses with parseWebhook into one t
   assert.equal(message!.phoneNumberId, PHONE_NUMBER_ID);
   assert.equal(message!.type, "text");
   assert.equal(message!.text, "Muraho");
-  assert.deepEqual(message!.sender, { waId: "250788123456", profileName: "Local customer" });
+  assert.deepEqual(message!.sender, { waId: "250708123456", profileName: "Local customer" });
   assert.deepEqual(message!.timestamp, new Date("2026-01-01T00:00:07Z"));
   assert.deepEqual(batch.statuses, []);
 });
@@ -50,7 +50,7 @@ Deno.test("textWebhook() from a username user carries from_user_id and no phone 
 });
 
 Deno.test("statusWebhook() parses with parseWebhook into one status for the wa_id or the user id", () => {
-  for (const recipient of [{ waId: "250788123456" }, { userId: "RW.1502576394655843" }]) {
+  for (const recipient of [{ waId: "250708123456" }, { userId: "RW.1502576394655843" }]) {
     const batch = parseWebhook(
       statusWebhook({
         phoneNumberId: PHONE_NUMBER_ID,
@@ -72,7 +72,7 @@ Deno.test("statusWebhook() parses with parseWebhook into one status for the wa_i
 Deno.test("signedRequest() signs the exact bytes it sends, so verifySignature() accepts them", async () => {
   const payload = textWebhook({
     phoneNumberId: PHONE_NUMBER_ID,
-    sender: { waId: "250788123456", name: "Local customer" },
+    sender: { waId: "250708123456", name: "Local customer" },
     body: 'Amafaranga "5,000" é ✓',
     id: newWamid(),
     now: NOW,
@@ -87,12 +87,12 @@ Deno.test("signedRequest() signs the exact bytes it sends, so verifySignature() 
 
 Deno.test("parseChatArgs() writes as the seeded customer by default and as the seeded operator with --as", () => {
   assert.deepEqual(parseChatArgs([]), {
-    sender: { waId: "250788123456", name: "Local customer" },
+    sender: { waId: "250708123456", name: "Local customer" },
     url: "http://127.0.0.1:54321",
     help: false,
   });
   assert.deepEqual(parseChatArgs(["--as", "operator"]).sender, {
-    waId: "250788000001",
+    waId: "250708000001",
     name: "Local operator",
   });
   assert.throws(() => parseChatArgs(["--as", "admin"]), /--as must be customer or operator/);
@@ -100,15 +100,15 @@ Deno.test("parseChatArgs() writes as the seeded customer by default and as the s
 });
 
 Deno.test("parseChatArgs() normalises --from to digits and takes --user-id without a number", () => {
-  assert.equal(parseChatArgs(["--from", "0788 654 321"]).sender.waId, "250788654321");
+  assert.equal(parseChatArgs(["--from", "0708 654 321"]).sender.waId, "250708654321");
   assert.equal(parseChatArgs(["--from", "+33 6 12 34 56 78"]).sender.waId, "33612345678");
   assert.throws(() => parseChatArgs(["--from", "12ab"]), /--from: /);
   assert.deepEqual(parseChatArgs(["--user-id", "RW.1502576394655843"]).sender, {
     userId: "RW.1502576394655843",
     name: "Local customer",
   });
-  assert.deepEqual(parseChatArgs(["--user-id", "RW.1", "--from", "0788123456"]).sender, {
-    waId: "250788123456",
+  assert.deepEqual(parseChatArgs(["--user-id", "RW.1", "--from", "0708123456"]).sender, {
+    waId: "250708123456",
     userId: "RW.1",
     name: "Local customer",
   });

@@ -15,6 +15,11 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 ensure_npm_tools() {
   command -v npm >/dev/null || die "npm is required (Node.js 20+): install Node.js first"
   local stamp="$ROOT/node_modules/.package-lock.json"
+  # A node_modules that links to another checkout's is that checkout's to update: npm ci through the
+  # link would empty the other checkout's tools while they may be in use.
+  if [ -L "$ROOT/node_modules" ] && [ -x "$ROOT/node_modules/.bin/deno" ] && [ -x "$ROOT/node_modules/.bin/supabase" ]; then
+    return 0
+  fi
   if [ ! -x "$ROOT/node_modules/.bin/deno" ] || [ ! -x "$ROOT/node_modules/.bin/supabase" ] ||
     [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     say "installing dev tools from package-lock.json"
@@ -41,9 +46,45 @@ ensure_pg_packages() {
   fi
 }
 
-# Runs a Postgres server binary as a user it accepts (initdb and postgres refuse root).
+# Runs a Postgres server binary as a user it accepts (initdb and postgres refuse root). From /, as
+# the current folder may be one that user cannot enter; every path given is absolute.
 as_pg_user() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Where cluster data lives. Postgres runs as its own user when we are root, and that user must be
+# able to enter every folder above its data: a checkout in root's home (mode 700) or in a mktemp -d
+# folder is not reachable. Then the data goes to /var/lib/voucher-agents/<hash of the checkout's
+# path> (/var/lib, not /var/tmp, whose files systemd-tmpfiles ages out: the dev database must last),
+# which keeps each clone's clusters apart; logs and everything else stay in .local. The answer only
+# depends on the path, so a second ./scripts/dev finds the same data. Prints the folder.
+pg_home() {
+  if [ "$(id -u)" != 0 ] || as_pg_user test -x "$LOCAL"; then
+    echo "$LOCAL"
+    return 0
+  fi
+  local home
+  home="${VOUCHER_AGENTS_PG_HOME:-/var/lib/voucher-agents}/$(printf %s "$ROOT" | sha256sum | cut -c1-12)"
+  mkdir -p "$home" && chmod 755 "$home" "$(dirname "$home")" || die "cannot create $home for the Postgres data"
+  as_pg_user test -x "$home" ||
+    die "the postgres user cannot enter $home: make its parent folders traversable (chmod o+x) or set VOUCHER_AGENTS_PG_HOME to a folder it can reach"
+  # Says which checkout the data belongs to, for whoever cleans /var/lib/voucher-agents up.
+  echo "$ROOT" >"$home/checkout"
+  echo "$home"
+}
+
+# The dev cluster's folder: .local/pg, or a folder pg_home chose with .local/pg a link to it, so that
+# `.local/pg/postgres.log` and the runbook's commands still name it. Prints the real folder.
+dev_pg_dir() {
+  local home
+  home="$(pg_home)" || exit 1
+  if [ "$home" != "$LOCAL" ]; then
+    mkdir -p "$LOCAL"
+    if [ ! -L "$LOCAL/pg" ] && [ -d "$LOCAL/pg" ] && [ ! -f "$LOCAL/pg/data/PG_VERSION" ]; then rm -rf "$LOCAL/pg"; fi
+    [ -e "$LOCAL/pg" ] && [ ! -L "$LOCAL/pg" ] && die ".local/pg holds data the postgres user cannot reach: move it away (mv .local/pg .local/pg.old) and run again"
+    ln -sfn "$home/pg" "$LOCAL/pg"
+  fi
+  echo "$home/pg"
 }
 
 # Creates (when new) and starts a cluster. Args: data_dir port cron_db fsync(on|off).
@@ -57,6 +98,9 @@ start_cluster() {
     echo postgres >"$pw" && chmod 644 "$pw"
     as_pg_user "$PG_BIN/initdb" -D "$dir/data" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
       --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || {
+      if grep -q "Permission denied" "$dir/initdb.log"; then
+        die "the postgres user cannot reach $dir: make every folder above it traversable (chmod o+x) or clone elsewhere"
+      fi
       cat "$dir/initdb.log" >&2
       die "initdb failed in $dir"
     }
@@ -118,6 +162,15 @@ migrate_db() {
     { cat "$LOCAL/migrate-$port.log" >&2; die "migrations failed on $db"; }
 }
 
+# Marks a local database as development (app_settings.environment), which tools that write test
+# rows (the evals) require. Only this bootstrap writes the key, never a migration, so a production
+# database is never marked. Args: port db.
+mark_development() {
+  psql_at "$1" "$2" -c "insert into public.app_settings (key, value, description)
+    values ('environment', '\"development\"', 'Set by scripts/dev and scripts/test (never by a migration): a local database that the evals may write to.')
+    on conflict (key) do update set value = excluded.value" >/dev/null || die "could not mark $2 as a development database"
+}
+
 # First free TCP port on 127.0.0.1 from $1 upward.
 free_port() {
   local port="$1"
@@ -132,7 +185,9 @@ free_port() {
 # Sets TEST_PG_DIR, TEST_PG_PORT, TEST_TEMPLATE_DB.
 start_test_cluster() {
   mkdir -p "$LOCAL"
-  TEST_PG_DIR="$(mktemp -d "$LOCAL/test-pg.XXXXXX")"
+  local home
+  home="$(pg_home)" || exit 1
+  TEST_PG_DIR="$(mktemp -d "$home/test-pg.XXXXXX")"
   chmod 755 "$TEST_PG_DIR"
   TEST_TEMPLATE_DB=voucher_template
   local attempt status
@@ -146,6 +201,7 @@ start_test_cluster() {
   [ "$status" = 0 ] || die "the test cluster did not start (log: $TEST_PG_DIR/postgres.log)"
   psql_at "$TEST_PG_PORT" postgres -c "create database $TEST_TEMPLATE_DB" >/dev/null
   migrate_db "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
+  mark_development "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
   psql_at "$TEST_PG_PORT" postgres -c "alter system set cron.database_name = 'postgres'" >/dev/null
   as_pg_user "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -o "-p $TEST_PG_PORT" -l "$TEST_PG_DIR/postgres.log" -w -t 30 -m fast \
     restart >/dev/null ||
@@ -157,6 +213,14 @@ stop_test_cluster() {
   [ -n "${TEST_PG_DIR:-}" ] || return 0
   stop_cluster "$TEST_PG_DIR"
   rm -rf "$TEST_PG_DIR"
+  # The checkout's folder outside the clone goes too when nothing else is in it (no dev cluster, no
+  # other test run): rmdir leaves a folder that is not empty alone.
+  local home
+  home="$(dirname "$TEST_PG_DIR")"
+  if [ "$home" != "$LOCAL" ]; then
+    rm -f "$home/checkout"
+    rmdir "$home" 2>/dev/null || echo "$ROOT" >"$home/checkout"
+  fi
 }
 
 # Creates database $1 as a copy of the migrated template.

@@ -838,6 +838,7 @@ export type Database = {
         Returns: Json
       }
       delivery_rank: { Args: { p_status: string }; Returns: number }
+      erase_person: { Args: { p_msisdn: string }; Returns: Json }
       expire_voucher_actions: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -897,6 +898,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      prune_personal_data: { Args: { p_batch?: number }; Returns: Json }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
       prune_whatsapp_events: {
         Args: Record<PropertyKey, never>
@@ -916,6 +918,10 @@ export type Database = {
       require_operator_limits: {
         Args: { p_amount_rwf?: number; p_operator_id: string }
         Returns: undefined
+      }
+      retention_cutoff: {
+        Args: { p_default: number; p_key: string }
+        Returns: string
       }
       run_voucher_action: {
         Args: {

@@ -175,10 +175,12 @@ select fk_ok('public', 'messages', 'conversation_id', 'public', 'conversations',
   'messages.conversation_id references conversations');
 select fk_ok('public', 'messages', 'in_reply_to', 'public', 'messages', 'id', 'messages.in_reply_to references messages');
 select indexes_are('public', 'conversations', array['conversations_pkey', 'conversations_wa_id_key',
-  'conversations_user_id_key', 'conversations_human_idx'], 'conversations has exactly its four indexes');
+  'conversations_user_id_key', 'conversations_human_idx', 'conversations_claimed_idx', 'conversations_retention_idx'],
+  'conversations has exactly its six indexes');
 select indexes_are('public', 'messages', array['messages_pkey', 'messages_wa_message_id_key',
   'messages_conversation_created_idx', 'messages_inbound_waiting_idx', 'messages_outbox_idx', 'messages_created_idx',
-  'messages_in_reply_to_idx'], 'messages has exactly its seven indexes');
+  'messages_in_reply_to_idx', 'messages_sent_idx', 'messages_failed_idx', 'messages_retention_idx'],
+  'messages has exactly its ten indexes');
 select indexes_are('public', 'message_status_events', array['message_status_events_pkey',
   'message_status_events_wa_message_id_status_key', 'message_status_events_callback_idx',
   'message_status_events_created_idx'], 'message_status_events has exactly its four indexes');

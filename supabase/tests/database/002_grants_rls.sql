@@ -21,7 +21,8 @@ select functions_are('public', array[
   'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
   'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
-  'whatsapp_return_to_bot', 'handoff_stats'], 'public has exactly the known functions');
+  'whatsapp_return_to_bot', 'handoff_stats',
+  'retention_cutoff', 'prune_personal_data', 'erase_person'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -62,9 +63,9 @@ select is(
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq', 'webhook_payloads_id_seq',
-    'whatsapp_events_id_seq'],
-  'service_role can use every identity sequence');
+  array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq',
+    'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
+  'service_role can use every sequence');
 
 -- Function privileges.
 select is(

@@ -8,6 +8,7 @@ select is(
   array(select concat_ws(' | ', jobname, schedule, command) from cron.job order by jobname),
   array['expire-voucher-actions | * * * * * | select public.expire_voucher_actions()',
     'prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
@@ -27,7 +28,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-agent-t
   'prune-agent-telemetry is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'whatsapp-return-handoffs'), 1,
   'whatsapp-return-handoffs is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 8, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 9, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -72,6 +73,7 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261127000000_agent.sql
 \ir ../../migrations/20261127000100_health_alarms.sql
 \ir ../../migrations/20261128000000_outbox_recipients.sql
+\ir ../../migrations/20261128000100_personal_data.sql
 \ir ../../migrations/20261128000200_webhook_payloads.sql
 \ir ../../migrations/20261128000210_outbox_redrive.sql
 \ir ../../migrations/20261128000300_operator_limits.sql
@@ -85,6 +87,7 @@ select is(
   (select array_agg(concat_ws(' | ', jobname, schedule, command) order by jobname) from cron.job),
   array['expire-voucher-actions | * * * * * | select public.expire_voucher_actions()',
     'prune-agent-telemetry | 57 23 * * * | select public.prune_agent_telemetry()',
+    'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
