@@ -144,3 +144,21 @@ dbTest("an effect past its server statement timeout is rolled back: timed out me
     await sql`drop function if exists public.test_slow_insert()`;
   }
 });
+
+dbTest("with the agent off, the menu mode still carries out an operator's YES <code>", async () => {
+  const r = await rig({ AI_RESPONSES_ENABLED: "false" });
+  try {
+    const staff = await operator(sql);
+    const target = await customer(sql, [{ amount: 2500, status: "issued" }]);
+    const [proposed] = await sql`select public.propose_voucher_action(${staff.msisdn}, 'redeem_voucher',
+      ${sql.json({ code: target.codes[0]! })}) as a`;
+    const code = proposed!.a.confirmation_code as string;
+    await r.w.post(text(staff.waId, `yego ${code}`));
+    assert.equal(r.ai.requests.length, 0, "no model");
+    assert.match(r.w.graph.sent.find((m) => m.to === staff.waId)!.body, /^Done: redeemed voucher/);
+    const [v] = await sql`select status from public.vouchers where code = ${target.codes[0]!}`;
+    assert.equal(v!.status, "redeemed");
+  } finally {
+    await r.close();
+  }
+});
