@@ -5,13 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { HttpError } from "../errors.ts";
-import { createLogger } from "../log.ts";
 import type { Turn } from "../whatsapp/process.ts";
 import { EFFECT_RESERVE_MS, MAX_TURN_ATTEMPTS, TURN_BUDGET_MS } from "./constants.ts";
 import { AgentError, runAgentTurn } from "./loop.ts";
 import { agentResponder, effectSummary } from "./mod.ts";
 import { type Model, ModelError, type OutputItem } from "./model.ts";
-import { agentDeps as deps, bookkeepingDb, flags, scripted } from "./_test_fixtures.ts";
+import { agentDeps as deps, scripted } from "./_test_fixtures.ts";
 
 const operator = { role: "operator" as const, msisdn: "+250788000001" };
 const turn = {
@@ -173,13 +172,7 @@ const whatsappTurn = (attempts: number): Turn => ({
 
 function responder(model: Model, rpcs: string[], menuCalls: string[]) {
   return agentResponder({
-    db: bookkeepingDb(rpcs, answerPending),
-    flags,
-    log: createLogger({ sink: () => {} }),
-    model,
-    modelName: "m",
-    now: () => performance.now(),
-    today: () => new Date(0),
+    ...deps(model, rpcs, answerPending),
     menu: () => {
       menuCalls.push("menu");
       return Promise.resolve({ text: "MENU", handoff: false });
