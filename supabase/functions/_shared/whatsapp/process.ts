@@ -5,22 +5,14 @@
  * doubled reply.
  */
 import type { Db } from "../db/mod.ts";
+import { HttpError } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
-import {
-  BACKOFF_MS,
-  CLAIM_LEASE_SECONDS,
-  INLINE_SEND_RETRIES,
-  INVOCATION_BUDGET_MS,
-  MAX_INLINE_SLEEP_MS,
-  MAX_RETRY_DELAY_MS,
-  MAX_TURNS_PER_CLAIM,
-  PICKUP_BATCH,
-  RETRY_BASE_MS,
-} from "./constants.ts";
-import { type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
+import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
+import { renewClaim } from "./claim.ts";
+import type { GraphClient } from "./graph.ts";
+import { sendOutbox } from "./outbox.ts";
 import { splitText } from "./split.ts";
-import type { SendResult, Template } from "./types.ts";
 
 /** Who is writing, as the claim reports it. */
 export interface Sender {
@@ -77,18 +69,6 @@ interface Claim {
   sender?: Sender;
 }
 
-/** What whatsapp_next_outbox hands over: the row, its recorded recipient, and how it may be sent. */
-type OutboxItem = {
-  id: string;
-  body: string;
-  attempts: number;
-  wa_id: string | null;
-  user_id: string | null;
-  template: Template | null;
-  /** The recipient wrote in the last 24 hours: free-form text reaches them. */
-  window_open: boolean;
-};
-
 /** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
 export async function processConversations(
   d: ProcessorDeps,
@@ -107,6 +87,11 @@ export async function processConversations(
     try {
       await processConversation(d, id, { stopAt });
     } catch (error) {
+      if (error instanceof HttpError && error.code === "claim_lost") {
+        // This worker stopped before any effect; the one that holds the claim answers.
+        d.log.warn("whatsapp", "the claim was lost; another worker answers", { conversation_id: id });
+        return;
+      }
       // The claim lapses and the cron job or the next invocation takes the work up again.
       d.log.error("whatsapp", "ERROR processing a conversation failed; it will be picked up again", {
         conversation_id: id,
@@ -142,9 +127,8 @@ export async function processConversation(
     if (!claim.claimed) return;
     const sender = claim.sender!;
     if (claim.messages?.length) {
-      const renewClaim = async () =>
-        void await d.db.rpc("whatsapp_renew_claim", { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
-      await answerTurn(d, worker, { conversationId, sender, messages: claim.messages, renewClaim }, claim);
+      const turn = { conversationId, sender, messages: claim.messages, renewClaim: () => renewClaim(d, ids) };
+      await answerTurn(d, worker, turn, claim);
     }
     const outbox = await sendOutbox(d, conversationId, worker);
     if (await d.db.rpc("whatsapp_release", { ...ids, p_force: outbox === "halted" })) return;
@@ -190,112 +174,4 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: C
     handoff,
     role: turn.sender.role,
   });
-}
-
-/** Sends the outbox oldest first: "done" (empty), "waiting" (a reply backs off) or "halted" (sending is off). */
-async function sendOutbox(d: ProcessorDeps, conversationId: string, worker: string) {
-  if (!d.graph || !(await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED"))) {
-    if (!d.graph) {
-      d.log.error(
-        "whatsapp",
-        "ERROR cannot send: WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set",
-      );
-    }
-    return "halted" as const;
-  }
-  for (;;) {
-    const next = await d.db.rpc("whatsapp_next_outbox", {
-      p_conversation_id: conversationId,
-      p_worker: worker,
-    }) as unknown as OutboxItem | { wait_until: string } | null;
-    if (!next) return "done" as const;
-    if ("wait_until" in next) return "waiting" as const;
-    // A send with its inline retries is one of the longest stretches of a claim (see CLAIM_LEASE_SECONDS).
-    await d.db.rpc("whatsapp_renew_claim", {
-      p_conversation_id: conversationId,
-      p_worker: worker,
-      p_lease_seconds: CLAIM_LEASE_SECONDS,
-    });
-    const result = await sendWithRetries(d, d.graph, next);
-    if (await recordSend(d, next, result)) return "waiting" as const;
-  }
-}
-
-/** Sends one row: as its template outside the 24-hour window (or when Meta refuses the text with
- * 131047), as text otherwise; short waits are retried inline, longer ones left to the re-drive. */
-async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
-  const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
-  const template = item.template ?? undefined;
-  let asTemplate = template !== undefined && !item.window_open;
-  const send = () =>
-    asTemplate && template
-      ? graph.sendTemplate(to, template, item.id)
-      : graph.sendText(to, item.body, item.id);
-  let result = await send();
-  if (!result.ok && result.code === OUTSIDE_WINDOW && template && !asTemplate) {
-    asTemplate = true;
-    result = await send();
-  }
-  for (let i = 0; i < INLINE_SEND_RETRIES && !result.ok && result.kind === "retry"; i++) {
-    const wait = result.retryAfterMs ?? RETRY_BASE_MS * 2 ** i;
-    if (wait > MAX_INLINE_SLEEP_MS) break;
-    await d.sleep(wait);
-    result = await send();
-  }
-  if (result.ok && asTemplate) d.log.info("whatsapp", "sent as a template", { message_id: item.id });
-  return result;
-}
-
-/** Records a send's outcome; true when the outbox must wait (the reply backs off). */
-async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
-  if (result.ok) {
-    await d.db.rpc("whatsapp_record_send", {
-      p_message_id: item.id,
-      p_outcome: "sent",
-      p_wa_message_id: result.waMessageId,
-    });
-    d.log.info("whatsapp", "reply sent", {
-      message_id: item.id,
-      wa_message_id: result.waMessageId,
-      attempts: item.attempts,
-    });
-    return false;
-  }
-  const failure = { p_error_code: result.code ?? result.httpStatus, p_error_title: result.title };
-  if (result.kind === "auth") {
-    await d.db.rpc("whatsapp_set_auth_error", { p_title: result.title });
-    d.log.error(
-      "whatsapp",
-      "ERROR the WhatsApp access token was refused (190): replies wait until it is replaced",
-      {
-        code: result.code,
-      },
-    );
-  }
-  if (result.kind === "fatal") {
-    await d.db.rpc("whatsapp_record_send", { p_message_id: item.id, p_outcome: "failed", ...failure });
-    d.log.warn("whatsapp", "reply failed", {
-      message_id: item.id,
-      code: failure.p_error_code,
-      title: result.title,
-    });
-    return false;
-  }
-  // The database gives up by elapsed time (whatsapp_retry_window_seconds) or the row's time-to-live.
-  const delay = Math.min(
-    MAX_RETRY_DELAY_MS,
-    result.retryAfterMs ?? (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS),
-  );
-  await d.db.rpc("whatsapp_record_send", {
-    p_message_id: item.id,
-    p_outcome: "retry",
-    p_retry_after_ms: Math.round(delay),
-    ...failure,
-  });
-  d.log.warn("whatsapp", "reply will be retried", {
-    message_id: item.id,
-    kind: result.kind,
-    code: failure.p_error_code,
-  });
-  return true;
 }
