@@ -87,7 +87,9 @@ const CALLS: [string, string][] = [
   ["whatsapp_pending_conversations (every invocation)", "public.whatsapp_pending_conversations(10)"],
   ["whatsapp_requeue_stuck (every minute)", "public.whatsapp_requeue_stuck()"],
   ["whatsapp_claim_turn (every turn)", `public.whatsapp_claim_turn('${CONVERSATION}', gen_random_uuid())`],
-  ["agent_transcript (every turn's memory)", `public.agent_transcript('${CONVERSATION}', 20)`],
+  ["agent_transcript (every turn's memory)", `public.agent_transcript('${CONVERSATION}', 20, 'customer')`],
+  ["operator_activity (health, metrics)", "public.operator_activity(3600)"],
+  ["handoff_stats (health, metrics)", "public.handoff_stats(3600)"],
   ["prune_personal_data (hourly)", "public.prune_personal_data()"],
 ];
 

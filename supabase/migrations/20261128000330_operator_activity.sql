@@ -5,6 +5,16 @@ insert into public.app_settings (key, value, description) values
   ('operator_alarm_cap_share', '0.8', 'Health says degraded while an active operator has issued this share of their daily cap today.')
 on conflict (key) do nothing;
 
+-- Health reads this on every call: each count is an index range over the window, whatever the size
+-- of vouchers and tool_calls.
+create index if not exists vouchers_created_idx on public.vouchers (created_at) where issued_by is not null;
+create index if not exists vouchers_redeemed_at_idx on public.vouchers (redeemed_at) where redeemed_by is not null;
+create index if not exists vouchers_voided_at_idx on public.vouchers (voided_at) where voided_by is not null;
+create index if not exists pending_actions_refused_idx on public.pending_actions (decided_at)
+  where error_code is not null;
+create index if not exists tool_calls_refused_idx on public.tool_calls (created_at)
+  where error_code in ('daily_cap_exceeded', 'operator_rate_limited');
+
 create or replace function public.operator_activity(p_window_seconds integer) returns jsonb
 language sql stable security invoker set search_path = '' as $$
   with w as (select now() - make_interval(secs => p_window_seconds) as since),

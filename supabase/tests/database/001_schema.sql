@@ -49,8 +49,9 @@ select col_is_unique('public', 'vouchers', array['idempotency_key'], 'vouchers.i
 select indexes_are('public', 'vouchers', array[
   'vouchers_pkey', 'vouchers_code_key', 'vouchers_idempotency_key_key', 'vouchers_customer_created_idx',
   'vouchers_status_created_idx', 'vouchers_issued_by_idx', 'vouchers_redeemed_by_idx', 'vouchers_voided_by_idx',
-  'vouchers_issued_by_created_idx', 'vouchers_redeemed_by_at_idx', 'vouchers_voided_by_at_idx'],
-  'vouchers has exactly its eleven indexes');
+  'vouchers_issued_by_created_idx', 'vouchers_redeemed_by_at_idx', 'vouchers_voided_by_at_idx',
+  'vouchers_created_idx', 'vouchers_redeemed_at_idx', 'vouchers_voided_at_idx'],
+  'vouchers has exactly its fourteen indexes');
 select indexes_are('public', 'request_log', array['request_log_pkey', 'request_log_created_idx'],
   'request_log has exactly its two indexes');
 select is(pg_get_indexdef(to_regclass('public.vouchers_customer_created_idx')),
