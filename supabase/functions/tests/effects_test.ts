@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { call, calls, say } from "./fakes/openai.ts";
+import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, testDatabaseUrl, testSql } from "./_helpers.ts";
 import { customer, operator, rig, text, toolOutputs } from "./_agent.ts";
 import { createDb } from "../_shared/db/mod.ts";
@@ -162,3 +163,44 @@ dbTest("with the agent off, the menu mode still carries out an operator's YES <c
     await r.close();
   }
 });
+
+dbTest(
+  "a retried turn joined by a late message with an earlier timestamp proposes the same action",
+  async () => {
+    const r = await rig();
+    try {
+      const staff = await operator(sql);
+      const target = await customer(sql);
+      const propose = () => {
+        r.ai.script(calls(call("create_voucher", { msisdn: target.msisdn, amount_rwf: 4500 })));
+        r.ai.respondWith((body) => say(`Reply YES ${toolOutputs(body)[0].confirmation_code}`));
+      };
+      propose();
+      await r.w.post(text(staff.waId, `4500 for ${target.msisdn}`));
+      const [first] = await actions(target.msisdn);
+
+      // The turn's worker died before its reply was sent: its message goes back to the queue, and a
+      // message Meta delivers late, stamped before it, joins the retried turn.
+      await sql`update public.messages m set status = 'received' from public.conversations c
+      where c.id = m.conversation_id and c.wa_id = ${staff.waId} and m.direction = 'inbound'`;
+      propose();
+      const late = webhookPayload({
+        messages: [
+          textMessage({ from: staff.waId, body: "please", timestamp: new Date(Date.now() - 60_000) }),
+        ],
+      });
+      await r.w.post(late);
+      const request = r.ai.requests.at(-2)!.body;
+      assert.match(JSON.stringify(request.input), /please/, "the late message is in the retried turn");
+      const [again] = toolOutputs(r.ai.requests.at(-1)!.body);
+      assert.deepEqual([again.action_id, again.confirmation_code, again.repeated], [
+        first!.id,
+        first!.confirmation_code,
+        true,
+      ]);
+      assert.equal((await actions(target.msisdn)).length, 1);
+    } finally {
+      await r.close();
+    }
+  },
+);
