@@ -224,6 +224,24 @@ export type Database = {
           },
         ]
       }
+      job_heartbeats: {
+        Row: {
+          job: string
+          ran_at: string
+          result: NonNullable<Json>
+        }
+        Insert: {
+          job: string
+          ran_at?: string
+          result?: NonNullable<Json>
+        }
+        Update: {
+          job?: string
+          ran_at?: string
+          result?: NonNullable<Json>
+        }
+        Relationships: []
+      }
       message_status_events: {
         Row: {
           callback_data: string | null
@@ -885,6 +903,7 @@ export type Database = {
         Args: { p_operator_id: string }
         Returns: number
       }
+      ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       propose_voucher_action: {
         Args: {
           p_args: Json
@@ -908,6 +927,7 @@ export type Database = {
         Args: { p_action: string; p_code: string }
         Returns: undefined
       }
+      record_job_run: { Args: { p_job: string; p_result: Json }; Returns: Json }
       redeem_voucher: {
         Args: { p_code: string; p_operator_msisdn: string }
         Returns: Json

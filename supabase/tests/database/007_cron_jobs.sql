@@ -12,7 +12,7 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
-    'whatsapp-redrive | * * * * * | select public.whatsapp_redrive()',
+    'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'the jobs exist with their schedules (UTC) and commands');
@@ -81,6 +81,7 @@ set local client_min_messages = warning;  -- the re-run's "already exists, skipp
 \ir ../../migrations/20261128000320_claims_memory.sql
 \ir ../../migrations/20261128000330_operator_activity.sql
 \ir ../../migrations/20261128000400_handoffs.sql
+\ir ../../migrations/20261129000000_ops_backlog.sql
 \o
 reset client_min_messages;
 select is(
@@ -91,7 +92,7 @@ select is(
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
-    'whatsapp-redrive | * * * * * | select public.whatsapp_redrive()',
+    'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
   'after a migration re-run each job exists once with its schedule and the WhatsApp vacuum command');

@@ -112,8 +112,8 @@ select is(public.whatsapp_redrive() - 'due', '{"requested": false, "reason": "a 
   'a request still queued is not queued again');
 select is((select count(*)::integer from net.http_request_queue q
   where q.url = 'http://127.0.0.1:54321/functions/v1/whatsapp-webhook/drain'), 1, 'so the queue holds one');
-select is((select command from cron.job where jobname = 'whatsapp-redrive'), 'select public.whatsapp_redrive()',
-  'the job runs it');
+select is((select command from cron.job where jobname = 'whatsapp-redrive'),
+  'select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())', 'the job runs it and records the run');
 select is((select schedule from cron.job where jobname = 'whatsapp-redrive'), '* * * * *', 'every minute');
 
 -- pg_net's and Vault's contracts, as the migration uses them.
