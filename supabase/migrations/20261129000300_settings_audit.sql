@@ -112,7 +112,9 @@ begin
         return 'must be a JSON string of comma-separated WhatsApp numbers, like "250788123456", or "" for the operators';
       end if;
       foreach entry in array string_to_array(p_value #>> '{}', ',') loop
-        if btrim(p_value #>> '{}') <> '' and regexp_replace(entry, '[\s+-]', '', 'g') !~ '^[0-9]{6,20}$' then
+        -- As whatsapp_alert_staff reads it: the digits of each entry; letters mean a typo.
+        if btrim(p_value #>> '{}') <> ''
+            and (entry ~ '[[:alpha:]]' or regexp_replace(entry, '[^0-9]', '', 'g') !~ '^[0-9]{6,20}$') then
           return 'must be a JSON string of comma-separated WhatsApp numbers (6 to 20 digits each), or ""';
         end if;
       end loop;

@@ -23,7 +23,8 @@ select functions_are('public', array[
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
   'whatsapp_return_to_bot', 'handoff_stats',
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
-  'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate'], 'public has exactly the known functions');
+  'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
+  'kill_switches_off', 'kill_switches_restore'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
