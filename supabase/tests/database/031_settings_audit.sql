@@ -2,7 +2,7 @@
 -- app_settings refuses a value of the wrong type or range for a known key; the P0 kill switches.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(36);
+select plan(37);
 
 \ir _helpers.psql
 
@@ -32,6 +32,8 @@ select is(pg_temp.error_of($$update public.app_settings set value = '"0.8"' wher
   'PT400 setting_invalid', 'a share as a string is refused');
 select is(pg_temp.error_of($$update public.app_settings set value = '"nonsense"' where key = 'handoff_staff_number'$$),
   'PT400 setting_invalid', 'a staff number that is not one is refused');
+select is(pg_temp.error_of($$update public.app_settings set value = '"250788123456, 25078812345x"' where key = 'handoff_staff_number'$$),
+  'PT400 setting_invalid', 'a staff number with a letter in it is refused');
 select is(pg_temp.error_of($$update public.app_settings set value = '250788123456' where key = 'handoff_staff_number'$$),
   'PT400 setting_invalid', 'a staff number must be a JSON string');
 select is(pg_temp.error_of($$update public.app_settings set value = '{"name": "Voucher Update", "language": "en"}'

@@ -78,8 +78,8 @@ export function createDeepCheck(o: DeepCheckOptions): { run(): Promise<DeepResul
 async function checkOpenAI(o: DeepCheckOptions, timeoutMs: number): Promise<CredentialCheck> {
   const { apiKey, baseUrl, model } = o.config.openai;
   if (!apiKey) return { ok: null, error: "not_configured" };
-  const client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, fetch: o.fetch });
   try {
+    const client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, fetch: o.fetch });
     await client.models.retrieve(model, { timeout: timeoutMs });
     return { ok: true };
   } catch (cause) {
