@@ -37,7 +37,8 @@ export interface PollQuery {
 }
 
 export interface GraphSink {
-  /** Handles POST /graph/<version>/<phone_number_id>/messages and GET /graph/_replies. */
+  /** Handles POST /graph/<version>/<phone_number_id>/messages, GET /graph/<version>/<phone_number_id>
+   * and GET /graph/_replies. */
   fetch(req: Request): Promise<Response>;
   /** The replies kept, oldest first. */
   readonly replies: readonly SinkReply[];
@@ -51,6 +52,7 @@ export interface GraphSink {
 export const MAX_POLL_SECONDS = 25;
 
 const MESSAGES_PATH = /^\/graph\/v\d+\.\d+\/([^/]+)\/messages\/?$/;
+const NODE_PATH = /^\/graph\/v\d+\.\d+\/([^/_][^/]*)\/?$/;
 const TRACE = { fbtrace_id: "ALocalSinkTrace0000000000" };
 
 /** Builds the sink; nothing listens until the gateway routes /graph/ requests to `fetch`. */
@@ -130,6 +132,21 @@ export function createGraphSink(options: GraphSinkOptions): GraphSink {
     });
   }
 
+  /** GET /{phone_number_id}: what health's deep check reads to prove the token works. */
+  async function readNumber(req: Request, pathId: string): Promise<Response> {
+    const auth = req.headers.get("authorization") ?? "";
+    if (!(await timingSafeEqual(auth, `Bearer ${accessToken}`))) {
+      const message = "Invalid OAuth access token - Cannot parse access token";
+      return metaError(401, { message, type: "OAuthException", code: 190 });
+    }
+    if (pathId !== phoneNumberId) {
+      const message = `Unsupported get request. Object with ID '${pathId}' does not exist, cannot be ` +
+        "loaded due to missing permissions, or does not support this operation.";
+      return metaError(400, { message, type: "GraphMethodException", code: 100, error_subcode: 33 });
+    }
+    return Response.json({ id: phoneNumberId, quality_rating: "GREEN", verified_name: "Local sink" });
+  }
+
   async function readReplies(url: URL): Promise<Response> {
     const after = Number(url.searchParams.get("after") ?? "0");
     const wait = Number(url.searchParams.get("wait") ?? "0");
@@ -152,6 +169,8 @@ export function createGraphSink(options: GraphSinkOptions): GraphSink {
       }
       const match = MESSAGES_PATH.exec(url.pathname);
       if (match && req.method === "POST") return await send(req, decodeURIComponent(match[1]!));
+      const node = NODE_PATH.exec(url.pathname);
+      if (node && req.method === "GET") return await readNumber(req, decodeURIComponent(node[1]!));
       return invalidParameter(
         "The local Graph API sink serves POST /graph/v23.0/{phone_number_id}/messages and GET /graph/_replies",
       );

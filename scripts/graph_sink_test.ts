@@ -118,6 +118,23 @@ Deno.test("the sink refuses another phone number id and a body that is not a sen
   assert.equal(s.replies.length, 0);
 });
 
+Deno.test("the sink answers a read of the phone number with its token, as Meta does for deep health", async () => {
+  const { sink: s } = sink();
+  const read = (id: string, token: string) =>
+    s.fetch(
+      new Request(`${BASE}/${id}?fields=id,quality_rating`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+  const ok = await read(PHONE_NUMBER_ID, TOKEN);
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).id, PHONE_NUMBER_ID);
+  const refused = await read(PHONE_NUMBER_ID, "another-token-0000000000");
+  assert.deepEqual([refused.status, (await refused.json()).error.code], [401, 190]);
+  const other = await read("999", TOKEN);
+  assert.deepEqual([other.status, (await other.json()).error.code], [400, 100]);
+});
+
 Deno.test("GET /graph/_replies filters by recipient (wa_id with or without +, or user id) and by index", async () => {
   const { sink: s, client } = sink();
   await client().sendText({ waId: "250788123456" }, "one");

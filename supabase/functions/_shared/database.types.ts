@@ -570,6 +570,48 @@ export type Database = {
         }
         Relationships: []
       }
+      settings_audit: {
+        Row: {
+          action: string
+          application_name: string | null
+          changed_at: string
+          dashboard_user: string | null
+          db_role: string
+          id: number
+          key: string
+          new_value: Json | null
+          old_value: Json | null
+          session_role: string
+          table_name: string
+        }
+        Insert: {
+          action: string
+          application_name?: string | null
+          changed_at?: string
+          dashboard_user?: string | null
+          db_role?: string
+          id?: never
+          key: string
+          new_value?: Json | null
+          old_value?: Json | null
+          session_role?: string
+          table_name: string
+        }
+        Update: {
+          action?: string
+          application_name?: string | null
+          changed_at?: string
+          dashboard_user?: string | null
+          db_role?: string
+          id?: never
+          key?: string
+          new_value?: Json | null
+          old_value?: Json | null
+          session_role?: string
+          table_name?: string
+        }
+        Relationships: []
+      }
       tool_calls: {
         Row: {
           arguments: NonNullable<Json>
@@ -825,6 +867,10 @@ export type Database = {
         }
         Returns: Json
       }
+      app_setting_problem: {
+        Args: { p_key: string; p_value: Json }
+        Returns: string
+      }
       approve_voucher_action: {
         Args: {
           p_approval_code: string
@@ -874,6 +920,11 @@ export type Database = {
       health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
       kigali_day_start: { Args: Record<PropertyKey, never>; Returns: string }
+      kill_switches_off: { Args: Record<PropertyKey, never>; Returns: string[] }
+      kill_switches_restore: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
+      }
       list_vouchers: {
         Args: {
           p_limit?: number
@@ -974,6 +1025,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      settings_audit_actor: {
+        Args: Record<PropertyKey, never>
+        Returns: string
       }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }

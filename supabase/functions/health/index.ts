@@ -1,13 +1,18 @@
 /**
  * health: public dependency checks, 200 when the database answers and 503 when it does not. An alarm
  * (WhatsApp token refused, OpenAI quota exhausted, more conversations waiting for staff than
- * app_settings.handoff_alarm_open) is a degradation: status "degraded", still 200.
+ * app_settings.handoff_alarm_open, a backlog past its app_settings thresholds) is a degradation:
+ * status "degraded", still 200. `?deep=1` with the metrics token also tries each credential against
+ * its service (cached 30 s per isolate); a refused credential is a degradation too.
  */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
+import { backlogOverThresholds, readBacklog } from "../_shared/health/backlog.ts";
+import { createDeepCheck, type DeepResult } from "../_shared/health/deep.ts";
 import { requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";
 import { readHandoffStats } from "../_shared/metrics.ts";
+import { requireBearer } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
 import type { OperatorMetrics } from "../_shared/metrics.ts";
@@ -17,14 +22,22 @@ export const HEALTH_DB_TIMEOUT_MS = 2_000;
 
 /** Builds the health handler. The answer holds no secrets and no customer data. */
 export function createHandler(deps: Deps) {
+  // One per isolate: the cache is what keeps deep health from amplifying traffic to OpenAI and Meta.
+  const deepCheck = createDeepCheck({ config: deps.config, fetch: deps.fetch, now: deps.now });
   return serveFunction("health", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    const [database, flags, alarms, operators, handoffs] = await Promise.all([
+    const deepParam = new URL(req.url).searchParams.get("deep");
+    const wantsDeep = deepParam === "1" || deepParam === "true";
+    // Deep health makes outbound calls: only for the metrics token's holders.
+    if (wantsDeep) await requireBearer(req, deps.config.metricsToken ? [deps.config.metricsToken] : []);
+    const [database, flags, alarms, operators, handoffs, backlog, deep] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
       readAlarms(deps, log),
       readOperatorActivity(deps, log),
       checkHandoffs(deps, log),
+      checkBacklog(deps, log),
+      wantsDeep ? deepCheck.run() : Promise.resolve(undefined),
     ]);
     const { openai, whatsapp } = deps.config;
     const tokenError = alarms?.whatsapp_auth_error ?? null;
@@ -33,7 +46,9 @@ export function createHandler(deps: Deps) {
     // near their daily cap) is how a stolen phone shows: counts only, no names or numbers.
     const operatorAlarm = operators !== null &&
       (operators.limit_refusals > 0 || operators.operators_near_cap > 0);
-    const degraded = tokenError !== null || quotaError !== null || operatorAlarm || handoffs?.alarm === true;
+    const degraded = tokenError !== null || quotaError !== null || operatorAlarm ||
+      handoffs?.alarm === true ||
+      backlog?.alarm === true || deepFailed(deep);
     const body = {
       status: database.ok ? (degraded ? "degraded" : "ok") : "unavailable",
       version: VERSION,
@@ -61,6 +76,8 @@ export function createHandler(deps: Deps) {
         },
         // Counts only: conversations waiting for staff, never who.
         handoffs,
+        backlog,
+        ...(deep ? { deep } : {}),
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
     };
@@ -123,6 +140,23 @@ async function checkHandoffs(deps: Deps, log: Logger) {
     log.warn("health", "Cannot read the handoffs", { error }); // an outage is the database check's error
     return null;
   }
+}
+
+/** What waits and the re-drive's heartbeat, with the thresholds it is past; null when unreadable. */
+async function checkBacklog(deps: Deps, log: Logger) {
+  try {
+    const backlog = await readBacklog(deps.db, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
+    const over = backlogOverThresholds(backlog);
+    return { ...backlog, alarm: over.length > 0, over };
+  } catch (error) {
+    log.warn("health", "Cannot read the backlog", { error }); // an outage is the database check's error
+    return null;
+  }
+}
+
+/** A credential the service refused (or could not be checked); not configured is not a failure. */
+function deepFailed(deep: DeepResult | undefined): boolean {
+  return deep !== undefined && (deep.openai.ok === false || deep.whatsapp.ok === false);
 }
 
 export default {

@@ -214,3 +214,42 @@ dbTest(
     assert.equal((await health()).status, "ok");
   },
 );
+
+dbTest(
+  "health reports the backlog and the re-drive's last run, degraded past app_settings thresholds",
+  async () => {
+    const t = await testDeps();
+    const health = async () => (await createHandler(t.deps)(request("/health"))).json();
+    const [conv] = await sql`insert into public.conversations (wa_id) values ('250788990101') returning id`;
+    try {
+      const calm = await health();
+      assert.equal(calm.status, "ok");
+      assert.equal(calm.checks.backlog.redrive, null, "a re-drive that never ran");
+      assert.deepEqual([calm.checks.backlog.alarm, calm.checks.backlog.over], [false, []], "is not an alarm");
+
+      await sql`insert into public.messages (conversation_id, direction, wa_message_id, type, body, status, created_at)
+      select ${
+        conv!.id
+      }, 'inbound', 'wamid.HLTHBACKLOG' || n, 'text', 'hi', 'received', now() - interval '20 seconds'
+      from generate_series(1, 3) n`;
+      await sql`select public.record_job_run('whatsapp-redrive', '{"requested": true}')`;
+      const busy = await health();
+      assert.equal(busy.status, "ok", "under the thresholds");
+      assert.equal(busy.checks.backlog.inbound_waiting, 3);
+      assert.ok(busy.checks.backlog.oldest_inbound_seconds >= 20);
+      assert.deepEqual(busy.checks.backlog.redrive.result, { requested: true });
+      assert.ok(!JSON.stringify(busy).includes("250788990101"), "no number in the answer");
+
+      await sql`update public.app_settings set value = '2' where key = 'health_inbound_waiting_max'`;
+      await sql`update public.job_heartbeats set ran_at = now() - interval '10 minutes' where job = 'whatsapp-redrive'`;
+      const past = await health();
+      assert.equal(past.status, "degraded");
+      assert.deepEqual(past.checks.backlog.over, ["inbound_waiting", "redrive_stale"]);
+      assert.equal(past.checks.backlog.redrive.seconds_ago, 600);
+    } finally {
+      await sql`update public.app_settings set value = '50' where key = 'health_inbound_waiting_max'`;
+      await sql`delete from public.job_heartbeats where job = 'whatsapp-redrive'`;
+      await sql`delete from public.conversations where id = ${conv!.id}`;
+    }
+  },
+);

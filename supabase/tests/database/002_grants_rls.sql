@@ -22,7 +22,9 @@ select functions_are('public', array[
   'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
   'whatsapp_return_to_bot', 'handoff_stats',
-  'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog'], 'public has exactly the known functions');
+  'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
+  'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
+  'kill_switches_off', 'kill_switches_restore'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -64,7 +66,7 @@ select is(
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
   array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq',
-    'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
+    'settings_audit_id_seq', 'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
   'service_role can use every sequence');
 
 -- Function privileges.

@@ -111,24 +111,16 @@ export function startFakeGraph(
       body,
       time: new Date(),
     });
+    if (req.method === "GET" && /^\/v23\.0\/[^/]+$/.test(path)) {
+      return readPhoneNumber(path.slice(`/${VERSION}/`.length), new URL(req.url).searchParams, req.headers);
+    }
     const match = path.match(/^\/v23\.0\/([^/]+)\/messages$/);
     if (req.method !== "POST" || !match) {
       violations.push(`${req.method} ${path}: not POST /${VERSION}/{phone-number-id}/messages`);
       return json(400, metaErrorBody(100, "Unknown path components"));
     }
-    if (req.headers.get("authorization") !== `Bearer ${accessToken}`) {
-      const error = {
-        message: "Invalid OAuth access token - Cannot parse access token",
-        type: "OAuthException",
-      };
-      return json(401, { error: { ...error, code: 190, fbtrace_id: "AFakeTraceId0123456789" } });
-    }
-    if (match[1] !== phoneNumberId) {
-      const message = `Unsupported post request. Object with ID '${match[1]}' does not exist, cannot be ` +
-        "loaded due to missing permissions, or does not support this operation.";
-      const error = { message, type: "GraphMethodException", code: 100, error_subcode: 33 };
-      return json(400, { error: { ...error, fbtrace_id: "AFakeTraceId0123456789" } });
-    }
+    if (req.headers.get("authorization") !== `Bearer ${accessToken}`) return tokenRefused();
+    if (match[1] !== phoneNumberId) return noSuchObject("post", match[1]!);
     const problem = validate(req.headers.get("content-type"), body);
     if (problem) {
       violations.push(`POST ${path}: ${problem}: ${text.slice(0, 200)}`);
@@ -166,6 +158,26 @@ export function startFakeGraph(
   });
   const { port } = server.addr as Deno.NetAddr;
 
+  /** GET /{phone-number-id}?fields=...: the fields asked for (id always), as the Cloud API answers. */
+  function readPhoneNumber(id: string, query: URLSearchParams, headers: Headers): Response {
+    if (headers.get("authorization") !== `Bearer ${accessToken}`) return tokenRefused();
+    if (id !== phoneNumberId) return noSuchObject("get", id);
+    const node: Record<string, string> = {
+      id,
+      display_phone_number: "+250 788 000 000",
+      verified_name: "Voucher Shop",
+      quality_rating: "GREEN",
+      platform_type: "CLOUD_API",
+      code_verification_status: "VERIFIED",
+    };
+    const fields = (query.get("fields") ?? "verified_name,code_verification_status,display_phone_number," +
+        "quality_rating,platform_type").split(",").map((f) => f.trim());
+    return json(
+      200,
+      Object.fromEntries(Object.entries(node).filter(([k]) => k === "id" || fields.includes(k))),
+    );
+  }
+
   return {
     url: `http://127.0.0.1:${port}/${VERSION}`,
     phoneNumberId,
@@ -188,6 +200,20 @@ export function startFakeGraph(
       }
     },
   };
+}
+
+/** Meta's answer to a token it cannot use: 401, OAuthException code 190. */
+function tokenRefused(): Response {
+  const error = { message: "Invalid OAuth access token - Cannot parse access token", type: "OAuthException" };
+  return json(401, { error: { ...error, code: 190, fbtrace_id: "AFakeTraceId0123456789" } });
+}
+
+/** Meta's answer for an object id that does not exist or this token may not reach: code 100, subcode 33. */
+function noSuchObject(method: "get" | "post", id: string): Response {
+  const message = `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be ` +
+    "loaded due to missing permissions, or does not support this operation.";
+  const error = { message, type: "GraphMethodException", code: 100, error_subcode: 33 };
+  return json(400, { error: { ...error, fbtrace_id: "AFakeTraceId0123456789" } });
 }
 
 function failureAnswer(failure: { status?: number; metaCode?: number; retryAfter?: number }): Response {

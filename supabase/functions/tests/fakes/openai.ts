@@ -26,6 +26,8 @@ export interface FakeOpenAI {
   apiKey: string;
   /** Every POST /v1/responses, in order, valid or not. */
   requests: FakeOpenAIRequest[];
+  /** Every GET /v1/models/{model} (the deep health check), in order, whatever the key. */
+  modelReads: FakeOpenAIRequest[];
   /** Requests a real API would reject or the script did not expect; a test that provokes one clears it. */
   violations: string[];
   /** Appends answers to a FIFO queue. */
@@ -68,10 +70,16 @@ export function calls(...items: OutputItem[]): FakeOpenAIStep {
 type ErrorStep = Extract<FakeOpenAIStep, { status: number }>;
 type Body = Record<string, unknown>;
 
-/** Starts the fake on 127.0.0.1 with an ephemeral port; `model` overrides the model name it answers with. */
-export function startFakeOpenAI(options: { apiKey?: string; model?: string } = {}): Promise<FakeOpenAI> {
+/**
+ * Starts the fake on 127.0.0.1 with an ephemeral port; `model` overrides the model name it answers with;
+ * `models` are the ids GET /v1/models/{id} finds (any id when absent).
+ */
+export function startFakeOpenAI(
+  options: { apiKey?: string; model?: string; models?: string[] } = {},
+): Promise<FakeOpenAI> {
   const apiKey = options.apiKey ?? "sk-fake-openai-0123456789abcdef";
   const requests: FakeOpenAIRequest[] = [];
+  const modelReads: FakeOpenAIRequest[] = [];
   const violations: string[] = [];
   const queue: FakeOpenAIStep[] = [];
   let responder: Parameters<FakeOpenAI["respondWith"]>[0] | undefined;
@@ -80,6 +88,11 @@ export function startFakeOpenAI(options: { apiKey?: string; model?: string } = {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
     const body: unknown = await req.json().catch(() => undefined);
+    const modelId = req.method === "GET" ? /^\/v1\/models\/([^/]+)$/.exec(path)?.[1] : undefined;
+    if (modelId !== undefined) {
+      modelReads.push({ path, headers: Object.fromEntries(req.headers), body, time: new Date() });
+      return retrieveModel(decodeURIComponent(modelId), req.headers.get("authorization"));
+    }
     if (req.method !== "POST" || path !== "/v1/responses") {
       violations.push(`${req.method} ${path}: not POST /v1/responses`);
       const message = `Invalid URL (${req.method} ${path})`;
@@ -111,6 +124,17 @@ export function startFakeOpenAI(options: { apiKey?: string; model?: string } = {
   });
   const { port } = server.addr as Deno.NetAddr;
 
+  /** GET /v1/models/{model}: the Model object, 401 for another key, 404 for a model it does not have. */
+  function retrieveModel(id: string, auth: string | null): Response {
+    if (auth !== `Bearer ${apiKey}`) return errorAnswer({ status: 401 });
+    if (options.models && !options.models.includes(id)) {
+      const message = `The model '${id}' does not exist or you do not have access to it.`;
+      return errorAnswer({ status: 404, type: "invalid_request_error", code: "model_not_found", message });
+    }
+    const headers = { "x-request-id": `req_${hex(16)}` };
+    return Response.json({ id, object: "model", created: 1754425777, owned_by: "system" }, { headers });
+  }
+
   // A client that gives up is not noticed (Deno does not reliably abort req.signal for it), so a late or
   // hanging answer waits for close(); nobody reads it.
   async function answer(step: FakeOpenAIStep, body: Body): Promise<Response> {
@@ -128,6 +152,7 @@ export function startFakeOpenAI(options: { apiKey?: string; model?: string } = {
     url: `http://127.0.0.1:${port}/v1`,
     apiKey,
     requests,
+    modelReads,
     violations,
     script(...steps) {
       queue.push(...steps);
