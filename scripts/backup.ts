@@ -39,6 +39,7 @@ export async function backup(dbUrl: string, out: string): Promise<Manifest> {
         ...BACKUP_SCHEMAS.map((s) => `--schema=${s}`),
         `--file=${dir}/database.dump`,
       ]);
+      dump.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
       const manifest = await readManifest(conn);
       await dump;
       await conn.unsafe("commit");

@@ -65,16 +65,35 @@ ok "the cluster is migrated and seeded" test "$(psql_at "$OLD_PORT" postgres -tA
 took "1 seed"
 
 step "2. WhatsApp traffic"
-deno run "${DENO_RUN_FLAGS[@]}" --allow-write="$WORK" scripts/dr_drill.ts traffic --db-url "$(url "$OLD_PORT")" \
+deno run "${DENO_RUN_FLAGS[@]}" scripts/dr_drill.ts traffic --db-url "$(url "$OLD_PORT")" \
   --state "$WORK/state.json" | tee "$WORK/traffic.txt"
 count_lines "$WORK/traffic.txt"
 took "2 traffic"
 
 step "3. back up"
 BACKUP="$WORK/drill.backup"
+# Under writes: a row a second commits into request_log while the backup runs, so a manifest read
+# outside pg_dump's snapshot would not match the dump (step 5 verifies it does).
+log_rows() { psql_at "$OLD_PORT" postgres -tAc "select count(*) from public.request_log"; }
+ROWS_BEFORE=$(log_rows)
+psql_at "$OLD_PORT" postgres -c "do \$\$ begin for i in 1..400 loop
+    insert into public.request_log (function_name, method, status, duration_ms) values ('dr-drill', 'POST', 200, 1);
+    commit; perform pg_sleep(0.005); end loop; end \$\$" >/dev/null &
+WRITER=$!
+until [ "$(log_rows)" -gt "$ROWS_BEFORE" ]; do sleep 0.05; done
+BACKUP_STARTED=$(date +%s%N)
 ok "./scripts/backup writes a backup" ./scripts/backup --db-url "$(url "$OLD_PORT")" --out "$BACKUP" >/dev/null
+echo "./scripts/backup alone took $((($(date +%s%N) - BACKUP_STARTED) / 1000000))ms" | tee -a "$WORK/timings"
+wait "$WRITER"
 tar -xOf "$BACKUP" manifest.json >"$WORK/manifest.json"
 manifest_rows() { jq -r --arg t "$1" '.tables[] | select(.table == $t) | .rows' "$WORK/manifest.json"; }
+during_writes() {
+  local at_backup
+  at_backup=$(manifest_rows public.request_log)
+  echo "request_log: $ROWS_BEFORE rows before the writes, $at_backup in the backup, $(log_rows) after"
+  [ "$at_backup" -gt "$ROWS_BEFORE" ] && [ "$at_backup" -lt "$(log_rows)" ]
+}
+ok "the backup was taken while rows were being written" during_writes
 ok "the manifest counts the messages the database holds" \
   test "$(manifest_rows public.messages)" = "$(psql_at "$OLD_PORT" postgres -tAc "select count(*) from public.messages")"
 ok "the manifest has the pg_cron jobs" \
@@ -85,7 +104,7 @@ no_secret_value() {
     ! grep -q drill-vault-value "$WORK/dump.sql" "$WORK/manifest.json"
 }
 ok "the backup names the Vault secret and holds no Vault value" no_secret_value
-took "3 back up"
+took "3 back up (with the writes around it)"
 
 step "4. destroy the cluster"
 stop_cluster "$OLD_DIR"
