@@ -2,8 +2,8 @@
 # The disaster-recovery drill (RUNBOOK.md, "Backup, restore and disaster recovery"), on clusters of its own:
 # 1 seed, 2 WhatsApp traffic, 3 back up, 4 destroy the cluster, 5 restore into a fresh one, 6 verify,
 # 7 serve a WhatsApp turn and a lookup on the restored database (no second reply to what was answered
-# before the backup). Then what restore must refuse: a non-empty target, a tampered manifest, a missing
-# table. Prints each step's time and one line per check; ends "DR drill: N/M checks passed".
+# before the backup). Then what restore must refuse or catch: a non-empty target (unless --force), a
+# tampered manifest, a missing table. Prints each step's time and one line per check; ends "DR drill: N/M checks passed".
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT"
@@ -165,6 +165,8 @@ missing_table_caught() {
   [ "$status" = 1 ] && grep -q "public.eval_runs: missing" <<<"$out"
 }
 ok "verify exits 1 when a table is missing, and names it" missing_table_caught
+ok "restore --force replaces what a database holds, and verifies" \
+  ./scripts/restore "$BACKUP" --force --db-url "$(url "$NEW_PORT" damaged)"
 
 cat "$WORK/timings"
 echo "DR drill: $PASSED/$TOTAL checks passed"
