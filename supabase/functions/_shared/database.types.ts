@@ -380,6 +380,33 @@ export type Database = {
           },
         ]
       }
+      metric_folds: {
+        Row: {
+          bucket: number
+          code: string
+          key: string
+          n: number
+          series: string
+          total: number
+        }
+        Insert: {
+          bucket: number
+          code: string
+          key: string
+          n?: number
+          series: string
+          total?: number
+        }
+        Update: {
+          bucket?: number
+          code?: string
+          key?: string
+          n?: number
+          series?: string
+          total?: number
+        }
+        Relationships: []
+      }
       model_calls: {
         Row: {
           attempts: number
@@ -898,6 +925,16 @@ export type Database = {
         Returns: Json
       }
       mask_msisdn: { Args: { p_value: string }; Returns: string }
+      metric_bucket: { Args: { p_seconds: number }; Returns: number }
+      metric_bucket_bounds: {
+        Args: Record<PropertyKey, never>
+        Returns: number[]
+      }
+      metric_source_query: {
+        Args: { p_rows: string; p_table: string }
+        Returns: string
+      }
+      metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_issued_today: {
         Args: { p_operator_id: string }

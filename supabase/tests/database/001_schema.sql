@@ -1,13 +1,14 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(117);
+select plan(119);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
-    'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'job_heartbeats'],
-  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions and job_heartbeats');
+    'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'job_heartbeats',
+    'metric_folds'],
+  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, job_heartbeats and metric_folds');
 
 -- RLS enabled and a comment on every table (14 + 14 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))

@@ -22,7 +22,8 @@ select functions_are('public', array[
   'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
   'whatsapp_return_to_bot', 'handoff_stats',
-  'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog'], 'public has exactly the known functions');
+  'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
+  'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_fold_deleted', 'metrics_totals'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -55,7 +56,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
-    'message_status_events', 'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
+    'message_status_events', 'messages', 'metric_folds', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
     'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
