@@ -407,6 +407,21 @@ export type Database = {
         }
         Relationships: []
       }
+      metric_watermarks: {
+        Row: {
+          rolled_until: string
+          source: string
+        }
+        Insert: {
+          rolled_until?: string
+          source: string
+        }
+        Update: {
+          rolled_until?: string
+          source?: string
+        }
+        Relationships: []
+      }
       model_calls: {
         Row: {
           attempts: number
@@ -930,10 +945,17 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number[]
       }
+      metric_fold_sql: { Args: { p_query: string }; Returns: string }
       metric_source_query: {
-        Args: { p_rows: string; p_table: string }
+        Args: {
+          p_rows: string
+          p_since: string
+          p_table: string
+          p_until: string
+        }
         Returns: string
       }
+      metric_watermark: { Args: { p_table: string }; Returns: string }
       metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_issued_today: {
@@ -980,6 +1002,7 @@ export type Database = {
         Args: { p_default: number; p_key: string }
         Returns: string
       }
+      roll_metric_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       run_voucher_action: {
         Args: {
           p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
