@@ -68,7 +68,7 @@ async function start(): Promise<Stack> {
     }),
   );
   const port = freeLoopbackPort();
-  const child = new Deno.Command("prometheus", {
+  const prometheus = new Deno.Command("prometheus", {
     args: [
       `--config.file=${dir}/prometheus.yml`,
       `--storage.tsdb.path=${dir}/data`,
@@ -77,7 +77,16 @@ async function start(): Promise<Stack> {
     ],
     stdout: "null",
     stderr: "piped",
-  }).spawn();
+  });
+  let child: Deno.ChildProcess;
+  try {
+    child = prometheus.spawn();
+  } catch (error) {
+    throw new Error(
+      "Cannot start prometheus: ./scripts/test installs Debian's package (apt-get install prometheus)",
+      { cause: error },
+    );
+  }
   let running = true;
   const traffic = (async () => {
     while (running) {
@@ -205,10 +214,13 @@ dbTest("every dashboard panel's expression parses and returns data in Prometheus
   await scraped(s);
   const failures: string[] = [];
   let count = 0;
+  const titles: string[] = [];
   for await (const entry of Deno.readDir(DASHBOARDS)) {
     const board = JSON.parse(await Deno.readTextFile(`${DASHBOARDS}/${entry.name}`));
+    titles.push(board.title);
     assert.ok(board.templating.list.some((v: { type: string }) => v.type === "datasource"), entry.name);
     for (const panel of board.panels) {
+      assert.equal(panel.datasource.uid, "${datasource}", `${entry.name} "${panel.title}" uses the variable`);
       for (const target of panel.targets) {
         count++;
         const r = await query(s.prom, target.expr);
@@ -218,6 +230,12 @@ dbTest("every dashboard panel's expression parses and returns data in Prometheus
       }
     }
   }
+  assert.deepEqual(titles.sort(), [
+    "Voucher agents: Database",
+    "Voucher agents: Error Rate",
+    "Voucher agents: Latency",
+    "Voucher agents: Service Health",
+  ], "the four dashboards the runbook names");
   assert.ok(count >= 20, `${count} panel expressions`);
   assert.deepEqual(failures, []);
 });
