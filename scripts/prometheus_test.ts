@@ -1,9 +1,10 @@
 /**
- * A real Prometheus (Debian's `prometheus` package) scrapes the metrics function on a test database
- * with traffic, loopback only: promtool lints the text it serves, and every Grafana panel's and every
- * alert's expression must parse and return data through Prometheus' HTTP API. The traffic is shaped so
- * that every alert's condition holds; a second metrics function whose database is down and a port
- * where nothing listens give the "database down" and "unreachable" alerts their data.
+ * A real Prometheus (Debian's `prometheus` package) scrapes the local stack (the dev gateway serving
+ * every function on a test database with traffic) with the shipped monitoring/prometheus/prometheus.yml,
+ * loopback only: promtool lints the text it serves, and every Grafana panel's and every alert's
+ * expression must parse and return data through Prometheus' HTTP API. The traffic is shaped so that
+ * every alert's condition holds; a metrics function whose database is down and a port where nothing
+ * listens give the "database down" and "unreachable" alerts their data.
  */
 import assert from "node:assert/strict";
 import { createHandler } from "../supabase/functions/metrics/index.ts";
@@ -12,6 +13,7 @@ import {
   deadDatabaseUrl,
   freeLoopbackPort,
   METRICS_TOKEN,
+  testDatabaseUrl,
   testDeps,
   testSql,
 } from "../supabase/functions/tests/_helpers.ts";
@@ -23,6 +25,7 @@ const DEADLINE_MS = 60_000;
 
 interface Stack {
   prom: string;
+  /** The metrics URL on the local gateway, as Prometheus scrapes it. */
   healthy: string;
   dbDown: string;
   stop: () => Promise<void>;
@@ -31,62 +34,97 @@ interface Stack {
 let started: Promise<Stack> | undefined;
 const stack = () => started ??= start();
 
+/** The shipped local config with the test's ports, a 1 s interval and one more job: a database that is down. */
+async function prometheusConfig(dir: string, gateway: number, dbDown: number): Promise<string> {
+  let text = await Deno.readTextFile(`${ROOT}monitoring/prometheus/prometheus.yml`);
+  const edits: [string, string][] = [
+    ["scrape_interval: 30s", "scrape_interval: 1s"],
+    ["scrape_timeout: 10s", "scrape_timeout: 1s"],
+    ["evaluation_interval: 30s", "evaluation_interval: 1s"],
+    ["  - alerts.yml", `  - ${RULES}`],
+    ["credentials_file: ../../.local/metrics_token", `credentials_file: ${dir}/metrics_token`],
+    [
+      '- targets: ["127.0.0.1:54321"]',
+      `- targets: ["127.0.0.1:${gateway}", "127.0.0.1:${freeLoopbackPort()}"]`,
+    ],
+  ];
+  for (const [from, to] of edits) {
+    assert.ok(text.includes(from), `monitoring/prometheus/prometheus.yml has ${from}`);
+    text = text.replace(from, to);
+  }
+  // postgres.js waits out its timeout (8 s) once a database has refused it: a slower job.
+  return `${text}
+  - job_name: voucher-agents-db-down
+    scrape_interval: 10s
+    scrape_timeout: 9s
+    metrics_path: /metrics
+    params: { format: [prometheus] }
+    authorization: { type: Bearer, credentials_file: ${dir}/metrics_token }
+    static_configs: [{ targets: ["127.0.0.1:${dbDown}"] }]
+`;
+}
+
+/** A command in a child process whose stderr is read all along; `stop()` sends SIGTERM. */
+function spawn(command: string, args: string[], env: Record<string, string> = {}) {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command, { args, env, stdout: "null", stderr: "piped" }).spawn();
+  } catch (error) {
+    throw new Error(`Cannot start ${command}: ./scripts/test installs Debian's prometheus`, { cause: error });
+  }
+  const stderr = new Response(child.stderr).text();
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      const status = await child.status;
+      if (!status.success && status.signal !== "SIGTERM") console.error(await stderr);
+      await stderr;
+    },
+  };
+}
+
 async function start(): Promise<Stack> {
   const sql = await testSql();
   // The quota alarm, raised the way the agent raises it; the re-drive never ran on this database.
   await sql`select public.agent_record_model_call('gpt-test', 'insufficient_quota', 50)`;
   const [conv] = await sql`insert into public.conversations (wa_id) values ('250700990001') returning id`;
-  const serve = async (env: Record<string, string>) => {
-    const handler = createHandler((await testDeps(env)).deps);
-    return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  };
-  const healthy = await serve({});
-  const dbDown = await serve({ SUPABASE_DB_URL: deadDatabaseUrl() });
-  const target = (s: Deno.HttpServer<Deno.NetAddr>) => `127.0.0.1:${s.addr.port}`;
   const dir = await Deno.makeTempDir({ prefix: "voucher-prometheus-" });
+  await Deno.writeTextFile(`${dir}/metrics_token`, METRICS_TOKEN);
+  // The local stack: the dev gateway serving every function on the test database.
+  const gatewayPort = freeLoopbackPort();
+  const gateway = spawn(Deno.execPath(), ["run", "--allow-all", `${ROOT}scripts/gateway.ts`], {
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_LOG_FILE: `${dir}/app.log`,
+    GATEWAY_NET_WORKER: "off",
+    SUPABASE_DB_URL: await testDatabaseUrl(),
+    METRICS_TOKEN,
+  });
+  const healthy = `http://127.0.0.1:${gatewayPort}/functions/v1`;
+  const dbDown = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    createHandler((await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() })).deps),
+  );
+  const until = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const up = await fetch(`${healthy}/health`).then(
+      async (r) => (await r.body?.cancel(), true),
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > until) throw new Error("the gateway did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await Deno.writeTextFile(
     `${dir}/prometheus.yml`,
-    JSON.stringify({
-      global: { scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
-      rule_files: [RULES],
-      scrape_configs: [{
-        job_name: "voucher-agents",
-        metrics_path: "/metrics",
-        params: { format: ["prometheus"] },
-        authorization: { type: "Bearer", credentials: METRICS_TOKEN },
-        static_configs: [{ targets: [target(healthy), `127.0.0.1:${freeLoopbackPort()}`] }],
-      }, {
-        // postgres.js waits out its timeout (8 s) once a database has refused it: a slower job.
-        job_name: "voucher-agents-db-down",
-        scrape_interval: "10s",
-        scrape_timeout: "9s",
-        metrics_path: "/metrics",
-        params: { format: ["prometheus"] },
-        authorization: { type: "Bearer", credentials: METRICS_TOKEN },
-        static_configs: [{ targets: [target(dbDown)] }],
-      }],
-    }),
+    await prometheusConfig(dir, gatewayPort, dbDown.addr.port),
   );
   const port = freeLoopbackPort();
-  const prometheus = new Deno.Command("prometheus", {
-    args: [
-      `--config.file=${dir}/prometheus.yml`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  });
-  let child: Deno.ChildProcess;
-  try {
-    child = prometheus.spawn();
-  } catch (error) {
-    throw new Error(
-      "Cannot start prometheus: ./scripts/test installs Debian's package (apt-get install prometheus)",
-      { cause: error },
-    );
-  }
+  const prometheus = spawn("prometheus", [
+    `--config.file=${dir}/prometheus.yml`,
+    `--storage.tsdb.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=warn",
+  ]);
   let running = true;
   const traffic = (async () => {
     while (running) {
@@ -96,15 +134,12 @@ async function start(): Promise<Stack> {
   })();
   return {
     prom: `http://127.0.0.1:${port}`,
-    healthy: `http://${target(healthy)}`,
-    dbDown: `http://${target(dbDown)}`,
+    healthy,
+    dbDown: `http://127.0.0.1:${dbDown.addr.port}`,
     stop: async () => {
       running = false;
       await traffic;
-      child.kill("SIGTERM");
-      const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-      if (!status.success && status.signal !== "SIGTERM") console.error(stderr);
-      await Promise.all([healthy.shutdown(), dbDown.shutdown(), sql.end()]);
+      await Promise.all([prometheus.stop(), gateway.stop(), dbDown.shutdown(), sql.end()]);
       await Deno.remove(dir, { recursive: true });
     },
   };
@@ -150,7 +185,7 @@ async function query(
 /** Waits until Prometheus scraped the healthy target often enough for rate() over the traffic. */
 async function scraped(s: Stack): Promise<void> {
   const until = Date.now() + DEADLINE_MS;
-  const instance = s.healthy.replace("http://", "");
+  const instance = new URL(s.healthy).host;
   while (Date.now() < until) {
     try {
       const r = await query(s.prom, `count_over_time(voucher_database_up{instance="${instance}"}[1m])`);
