@@ -46,6 +46,24 @@ ensure_pg_packages() {
   fi
 }
 
+# Installs Debian's prometheus (prometheus and promtool: the metrics, rule and dashboard checks), or
+# says how to. Fast when both binaries are there.
+ensure_prometheus() {
+  command -v promtool >/dev/null && command -v prometheus >/dev/null && return 0
+  if [ "$(id -u)" = 0 ]; then
+    say "installing prometheus (Debian's package: prometheus and promtool)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null ||
+      die "apt-get install prometheus failed"
+    # The package starts a system service on :9090; the checks start their own on a free port.
+    if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+      systemctl stop prometheus >/dev/null 2>&1 || true
+    fi
+  else
+    die "prometheus is missing; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends prometheus"
+  fi
+}
+
 # Runs a Postgres server binary as a user it accepts (initdb and postgres refuse root). From /, as
 # the current folder may be one that user cannot enter; every path given is absolute.
 as_pg_user() {

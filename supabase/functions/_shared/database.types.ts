@@ -380,6 +380,48 @@ export type Database = {
           },
         ]
       }
+      metric_folds: {
+        Row: {
+          bucket: number
+          code: string
+          key: string
+          n: number
+          series: string
+          total: number
+        }
+        Insert: {
+          bucket: number
+          code: string
+          key: string
+          n?: number
+          series: string
+          total?: number
+        }
+        Update: {
+          bucket?: number
+          code?: string
+          key?: string
+          n?: number
+          series?: string
+          total?: number
+        }
+        Relationships: []
+      }
+      metric_watermarks: {
+        Row: {
+          rolled_until: string
+          source: string
+        }
+        Insert: {
+          rolled_until?: string
+          source: string
+        }
+        Update: {
+          rolled_until?: string
+          source?: string
+        }
+        Relationships: []
+      }
       model_calls: {
         Row: {
           attempts: number
@@ -949,6 +991,23 @@ export type Database = {
         Returns: Json
       }
       mask_msisdn: { Args: { p_value: string }; Returns: string }
+      metric_bucket: { Args: { p_seconds: number }; Returns: number }
+      metric_bucket_bounds: {
+        Args: Record<PropertyKey, never>
+        Returns: number[]
+      }
+      metric_fold_sql: { Args: { p_query: string }; Returns: string }
+      metric_source_query: {
+        Args: {
+          p_rows: string
+          p_since: string
+          p_table: string
+          p_until: string
+        }
+        Returns: string
+      }
+      metric_watermark: { Args: { p_table: string }; Returns: string }
+      metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_issued_today: {
         Args: { p_operator_id: string }
@@ -994,6 +1053,7 @@ export type Database = {
         Args: { p_default: number; p_key: string }
         Returns: string
       }
+      roll_metric_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       run_voucher_action: {
         Args: {
           p_action: Database["public"]["Tables"]["pending_actions"]["Row"]

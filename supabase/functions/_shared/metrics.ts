@@ -1,6 +1,7 @@
 /** Service metrics from request_log, the WhatsApp channel, the agent and the database, as JSON. */
 import type { Db } from "./db/mod.ts";
 import { HttpError } from "./errors.ts";
+import { readRuntime } from "./metrics_runtime.ts";
 
 export const WINDOWS = { "5m": 300, "1h": 3_600, "24h": 86_400 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -145,7 +146,6 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
     db.rpc("operator_activity", { p_window_seconds: seconds }) as unknown as Promise<OperatorMetrics>,
     readHandoffStats(db, seconds),
   ]);
-  const memory = Deno.memoryUsage();
   return {
     window,
     window_seconds: seconds,
@@ -178,12 +178,7 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
       returned: handoffs.returned,
       unalerted: handoffs.unalerted,
     },
-    memory: {
-      rss_bytes: memory.rss,
-      heap_used_bytes: memory.heapUsed,
-      heap_total_bytes: memory.heapTotal,
-      external_bytes: memory.external,
-    },
+    memory: readRuntime().memory,
   };
 }
 

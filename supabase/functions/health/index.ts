@@ -7,7 +7,7 @@
  */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
 import { HttpError, jsonResponse } from "../_shared/errors.ts";
-import { backlogOverThresholds, readBacklog } from "../_shared/health/backlog.ts";
+import { backlogOverThresholds, readBacklog } from "../_shared/backlog.ts";
 import { createDeepCheck, type DeepResult } from "../_shared/health/deep.ts";
 import { requireMethod } from "../_shared/http.ts";
 import type { Logger } from "../_shared/log.ts";

@@ -1,18 +1,18 @@
-/** metrics: requests per function, WhatsApp, the agent (OpenAI, tools), database connections, memory. */
+/** metrics: JSON over a window for people; Prometheus text (counters, histograms, gauges) for scrapers. */
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
-import { jsonResponse } from "../_shared/errors.ts";
+import { HttpError, jsonResponse } from "../_shared/errors.ts";
 import { requireMethod } from "../_shared/http.ts";
 import { collectMetrics, parseWindow } from "../_shared/metrics.ts";
 import { toPrometheus } from "../_shared/metrics_prometheus.ts";
+import { collectSnapshot } from "../_shared/metrics_totals.ts";
 import { requireBearer } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
-import { HttpError } from "../_shared/errors.ts";
 
 /** Builds the metrics handler; `METRICS_TOKEN` guards it. */
 export function createHandler(deps: Deps, clock: () => Date = () => new Date()) {
   const token = deps.config.metricsToken;
   if (!token) throw new Error("metrics needs METRICS_TOKEN");
-  return serveFunction("metrics", deps, async (req) => {
+  return serveFunction("metrics", deps, async (req, { log }) => {
     requireMethod(req, "GET");
     await requireBearer(req, [token]);
     const url = new URL(req.url);
@@ -20,14 +20,15 @@ export function createHandler(deps: Deps, clock: () => Date = () => new Date()) 
     if (format !== null && format !== "json" && format !== "prometheus") {
       throw new HttpError(400, "bad_request:format", "format must be json or prometheus");
     }
-    const metrics = await collectMetrics(deps.db, parseWindow(url.searchParams.get("window")), clock());
     const wantsText = format === "prometheus" ||
       (format === null && /\btext\/plain\b/.test(req.headers.get("accept") ?? ""));
     if (wantsText) {
-      return new Response(toPrometheus(metrics), {
+      // Answers 200 when the database is down too: voucher_database_up 0 is what the alert reads.
+      return new Response(toPrometheus(await collectSnapshot(deps.db, log)), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
       });
     }
+    const metrics = await collectMetrics(deps.db, parseWindow(url.searchParams.get("window")), clock());
     return jsonResponse(metrics, 200, { "cache-control": "no-store" });
   });
 }

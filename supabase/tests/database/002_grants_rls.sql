@@ -24,7 +24,9 @@ select functions_are('public', array[
   'whatsapp_return_to_bot', 'handoff_stats',
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
-  'kill_switches_off', 'kill_switches_restore'], 'public has exactly the known functions');
+  'kill_switches_off', 'kill_switches_restore',
+  'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
+  'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -57,7 +59,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
-    'message_status_events', 'messages', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
+    'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
     'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(

@@ -11,6 +11,7 @@ select is(
     'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
+    'roll-metric-totals | */5 * * * * | select public.roll_metric_totals()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
@@ -28,7 +29,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-agent-t
   'prune-agent-telemetry is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'whatsapp-return-handoffs'), 1,
   'whatsapp-return-handoffs is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 9, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 10, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -91,6 +92,7 @@ select is(
     'prune-personal-data | 13 * * * * | select public.prune_personal_data()',
     'prune-request-log | 47 23 * * * | select public.prune_request_log()',
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
+    'roll-metric-totals | */5 * * * * | select public.roll_metric_totals()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
     'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',

@@ -1,5 +1,5 @@
 /** The backlog health reports (ops_backlog: what waits, the re-drive's heartbeat) and when it is past its thresholds. */
-import type { Db } from "../db/mod.ts";
+import type { Db } from "./db/mod.ts";
 
 /** ops_backlog() as the database returns it. */
 export interface Backlog {
