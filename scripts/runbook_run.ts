@@ -9,13 +9,13 @@
  * run. Ends with "Runbook result: N passed, N failed, N platform-only, N not run".
  *
  * deno run --allow-all scripts/runbook_run.ts [--runbook FILE] [--report DIR] [--workdir DIR] [--keep]
+ *   [--block-timeout SECONDS]   (a block still running then is killed with its children: 240)
  * (--keep leaves the copy, its stack stopped, in the workdir.)
  */
 import { parseArgs } from "node:util";
 import { type Block, findError, localize, parseRunbook, placeholders } from "./runbook.ts";
 import { type Stack, startStack } from "./runbook_stack.ts";
 
-const BLOCK_TIMEOUT_MS = 240_000;
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -24,9 +24,11 @@ const { values: args } = parseArgs({
     report: { type: "string", default: `${root}/.local/test-report/runbook` },
     workdir: { type: "string", default: `${root}/.local/runbook` },
     keep: { type: "boolean", default: false },
+    "block-timeout": { type: "string", default: "240" },
   },
 });
 const runbookPath = args.runbook!;
+const BLOCK_TIMEOUT_MS = Number(args["block-timeout"]) * 1000;
 const name = runbookPath.split("/").pop()!;
 
 /** Values of the placeholders ops replace, taken from the local stack (queries run when needed). */
@@ -35,6 +37,7 @@ function placeholderValues(stack: Stack, session: string): Record<string, string
     (await runShell(stack, `source ${session} && psql "$DB" -XtAc "${sql}"`)).output.trim();
   return {
     "https://<project-ref>.supabase.co": "http://127.0.0.1:54321",
+    "https://<ref>.supabase.co": "http://127.0.0.1:54321",
     "<project-ref>": "127.0.0.1",
     "<conversation id>": query("select id from public.conversations order by created_at desc limit 1"),
   };
@@ -57,22 +60,42 @@ function wrap(block: Block, code: string, session: string): string {
 
 type Outcome = { ok: boolean; output: string; ms: number; problem?: string };
 
-async function runShell(stack: Stack, script: string, signal?: AbortSignal): Promise<Outcome> {
+/** Process groups of the blocks running now: a timeout or an interrupt kills a block with its children. */
+const running = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    Deno.kill(-pid, "SIGKILL");
+  } catch { /* already gone */ }
+}
+
+type Shell = Outcome & { timedOut: boolean };
+
+async function runShell(stack: Stack, script: string, timeoutMs?: number): Promise<Shell> {
   const started = performance.now();
-  const out = await new Deno.Command("bash", {
-    args: ["-c", script],
+  // setsid: the block's bash leads a process group of its own, so npx, deno and curl go with it.
+  const child = new Deno.Command("setsid", {
+    args: ["bash", "-c", script],
     cwd: stack.dir,
     env: stack.blockEnv,
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    ...(signal ? { signal } : {}),
-  }).output();
+  }).spawn();
+  running.add(child.pid);
+  let timedOut = false;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, timeoutMs);
+  const out = await child.output();
+  clearTimeout(timer);
+  running.delete(child.pid);
   const decoder = new TextDecoder();
   // stderr after stdout: a failing psql's ERROR line and a curl's body both show.
   const output = decoder.decode(out.stdout) + decoder.decode(out.stderr);
-  return { ok: out.success, output, ms: performance.now() - started };
+  return { ok: out.success, output, ms: performance.now() - started, timedOut };
 }
 
 async function runBlock(stack: Stack, block: Block, session: string): Promise<Outcome> {
@@ -88,9 +111,8 @@ async function runBlock(stack: Stack, block: Block, session: string): Promise<Ou
   } catch (error) {
     return { ok: false, output: "", ms: 0, problem: (error as Error).message };
   }
-  const signal = AbortSignal.timeout(BLOCK_TIMEOUT_MS);
-  const outcome = await runShell(stack, wrap(block, code, session), signal);
-  if (signal.aborted) {
+  const outcome = await runShell(stack, wrap(block, code, session), BLOCK_TIMEOUT_MS);
+  if (outcome.timedOut) {
     return { ...outcome, ok: false, problem: `still running after ${BLOCK_TIMEOUT_MS / 1000} s` };
   }
   const error = findError(outcome.output);
@@ -113,7 +135,18 @@ const blocks = parseRunbook(await Deno.readTextFile(runbookPath));
 const runnable = blocks.filter((b) => !b.skip);
 console.log(`runbook: ${blocks.length} blocks in ${name}, ${runnable.length} to run; starting a local stack`);
 await Deno.mkdir(args.report!, { recursive: true });
-const stack = await startStack(root, args.workdir!);
+const stack = await startStack(root, args.workdir!).catch((error) => {
+  console.log(`runbook: the local stack did not start: ${error.message}`);
+  return Deno.exit(1);
+});
+// Interrupted (Ctrl-C, a CI timeout): stop ./scripts/dev and its Postgres rather than leave them running.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    for (const pid of running) killGroup(pid);
+    await stack.stop({ report: args.report!, keep: false });
+    Deno.exit(130);
+  });
+}
 const session = `${stack.dir}/.local/runbook-session.sh`;
 await Deno.writeTextFile(session, "");
 const failures: string[] = [];

@@ -30,6 +30,9 @@ const RUNBOOK = [
   "```sh",
   "curl -s $BASE/health | jq -e '.checks.openai.configured == true'",
   "```",
+  "```sh",
+  "sleep 31 & sleep 32",
+  "```",
 ].join("\n");
 
 Deno.test({
@@ -52,6 +55,8 @@ Deno.test({
           `${dir}/report`,
           "--workdir",
           `${root}/.local/runbook-selftest`,
+          "--block-timeout",
+          "3",
         ],
         env: { NO_COLOR: "1" },
       }).output();
@@ -72,7 +77,10 @@ Deno.test({
       assert.match(text, /restarted \.\/scripts\/dev as the line after mini\.md:21 says/);
       assert.match(text, /^ok {3}mini\.md:25 /m, "the restart read the edited .env");
       assert.match(text, /mini\.md:15 {2}platform-only: needs the Supabase CLI linked to the project/);
-      assert.match(text, /^Runbook result: 5 passed, 2 failed, 1 platform-only, 0 not run$/m);
+      assert.match(text, /^FAIL mini\.md:28 \(sh\): still running after 3 s/m);
+      const sleepers = await new Deno.Command("pgrep", { args: ["-f", "sleep 3[12]"] }).output();
+      assert.equal(new TextDecoder().decode(sleepers.stdout), "", "the block's children are killed too");
+      assert.match(text, /^Runbook result: 5 passed, 3 failed, 1 platform-only, 0 not run$/m);
       const transcript = await Deno.readTextFile(`${dir}/report/transcript.txt`);
       assert.match(transcript, /=== mini\.md:11 ok\n[\s\S]*\|\s+seeded/);
       assert.rejects(

@@ -56,6 +56,14 @@ export async function startStack(root: string, parent: string): Promise<Stack> {
     TERM: "dumb",
   };
   let child: Deno.ChildProcess | undefined;
+  const stopDev = async () => {
+    if (!child) return;
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    child = undefined;
+  };
   const start = async () => {
     const started = performance.now();
     child = new Deno.Command("bash", {
@@ -73,16 +81,9 @@ export async function startStack(root: string, parent: string): Promise<Stack> {
       if (res?.status === 200) return performance.now() - started;
       if (await Promise.race([exited, new Promise((r) => setTimeout(() => r(false), 200))])) break;
     }
+    await stopDev();
     const log = await Deno.readTextFile(`${dir}/.local/logs/dev.out`).catch(() => "");
     throw new Error(`runbook stack: ./scripts/dev did not become healthy; its output:\n${log.slice(-3000)}`);
-  };
-  const stopDev = async () => {
-    if (!child) return;
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
-    child = undefined;
   };
   await start();
   return {
