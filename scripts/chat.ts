@@ -10,6 +10,7 @@ import type { SinkReply } from "./graph_sink.ts";
 import {
   type ChatSender,
   chatSettings,
+  DEFAULT_URL,
   newWamid,
   parseChatArgs,
   signedRequest,
@@ -36,12 +37,14 @@ async function main(): Promise<number> {
   const tty = Deno.stdin.isTerminal();
   const prompt = () => tty && void Deno.stdout.writeSync(new TextEncoder().encode("you> "));
   try {
-    const options = parseChatArgs(Deno.args);
+    const env = await withEnvFile(Deno.env.toObject());
+    // The gateway of the .env's stack: ./scripts/dev may run on other ports than 54321.
+    const options = parseChatArgs(Deno.args, env.SUPABASE_URL || DEFAULT_URL);
     if (options.help) {
       console.log(USAGE);
       return 0;
     }
-    const settings = chatSettings(await withEnvFile(Deno.env.toObject()));
+    const settings = chatSettings(env);
     const say = (text: string) => {
       // Clears the prompt, prints, and puts the prompt back (what was being typed stays in the input).
       Deno.stdout.writeSync(new TextEncoder().encode(tty ? `\r\x1b[K${text}\n` : `${text}\n`));

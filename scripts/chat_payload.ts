@@ -34,19 +34,19 @@ export const USAGE =
   --from      any number, e.g. 0708123456 or +33612345678 (wins over --as)
   --user-id   a username user's business-scoped id, e.g. RW.1502576394655843; without --from the
               sender has no phone number
-  --url       the dev gateway (default ${DEFAULT_URL})
+  --url       the dev gateway (default SUPABASE_URL of supabase/functions/.env, else ${DEFAULT_URL})
 
 Type a line to send it; replies show as "bot> ...". /quit or Ctrl-D leaves.`;
 
-/** Reads the command line; throws an Error saying what is wrong. */
-export function parseChatArgs(args: string[]): ChatOptions {
+/** Reads the command line (`url`: the gateway without --url); throws an Error saying what is wrong. */
+export function parseChatArgs(args: string[], url = DEFAULT_URL): ChatOptions {
   const { values } = parseArgs({
     args,
     options: {
       as: { type: "string", default: "customer" },
       from: { type: "string" },
       "user-id": { type: "string" },
-      url: { type: "string", default: DEFAULT_URL },
+      url: { type: "string", default: url },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,

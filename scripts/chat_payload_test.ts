@@ -115,6 +115,15 @@ Deno.test("parseChatArgs() normalises --from to digits and takes --user-id witho
   assert.equal(parseChatArgs(["--url", "http://127.0.0.1:9999/"]).url, "http://127.0.0.1:9999");
 });
 
+Deno.test("parseChatArgs() writes to the stack it is given (the .env's SUPABASE_URL) unless --url says otherwise", () => {
+  assert.equal(parseChatArgs([], "http://127.0.0.1:35205").url, "http://127.0.0.1:35205");
+  assert.equal(
+    parseChatArgs(["--url", "http://127.0.0.1:9999"], "http://127.0.0.1:35205").url,
+    "http://127.0.0.1:9999",
+  );
+  assert.equal(parseChatArgs([]).url, "http://127.0.0.1:54321");
+});
+
 Deno.test("chatSettings() takes the environment over the env file and the first of two app secrets", () => {
   const file = parseEnvFile(
     "# comment\nWHATSAPP_APP_SECRET=file-secret,next\nWHATSAPP_PHONE_NUMBER_ID=1\nOTHER=x\n",

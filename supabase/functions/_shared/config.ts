@@ -47,7 +47,7 @@ const schema = z.object({
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_MODEL: z.string().min(1).default(DEFAULT_OPENAI_MODEL),
   TOOL_API_KEYS: secretList.optional(),
-  METRICS_TOKEN: secret.optional(),
+  METRICS_TOKEN: secretList.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error").default("info"),
   ...Object.fromEntries(FLAG_NAMES.map((name) => [name, boolean.optional()])) as Record<
     FlagName,
@@ -64,7 +64,8 @@ export interface Config {
   db: DbConfig;
   logLevel: Env["LOG_LEVEL"];
   toolApiKeys?: string[];
-  metricsToken?: string;
+  /** Bearer tokens of metrics: comma-separated, two at once during a rotation. */
+  metricsTokens?: string[];
   whatsapp: {
     verifyToken?: string;
     appSecrets?: string[];
@@ -109,7 +110,7 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
     db,
     logLevel: env.LOG_LEVEL,
     toolApiKeys: env.TOOL_API_KEYS,
-    metricsToken: env.METRICS_TOKEN,
+    metricsTokens: env.METRICS_TOKEN,
     whatsapp: {
       verifyToken: env.WHATSAPP_VERIFY_TOKEN,
       appSecrets: env.WHATSAPP_APP_SECRET,

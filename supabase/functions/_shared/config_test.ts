@@ -58,6 +58,11 @@ Deno.test("loadConfig() reports a too-short METRICS_TOKEN without including its 
   assert.ok(!JSON.stringify(err.problems).includes("tiny-secret"));
 });
 
+Deno.test("loadConfig() takes two METRICS_TOKEN values at once, for a rotation without downtime", () => {
+  const config = loadConfig({ SUPABASE_DB_URL: DB_URL, METRICS_TOKEN: `${KEY_A}, ${KEY_B}` });
+  assert.deepEqual(config.metricsTokens, [KEY_A, KEY_B]);
+});
+
 Deno.test("loadConfig() reports a too-short key inside TOOL_API_KEYS without including any key", () => {
   const err = configError({ SUPABASE_DB_URL: DB_URL, TOOL_API_KEYS: `${KEY_A},short-key` });
   assertProblem(err, "TOOL_API_KEYS", /at least 16 characters/);
@@ -132,7 +137,7 @@ Deno.test("loadConfig() treats empty and blank strings as unset", () => {
     AI_RESPONSES_ENABLED: "",
     DB_TRANSPORT: "",
   });
-  assert.equal(config.metricsToken, undefined);
+  assert.equal(config.metricsTokens, undefined);
   assert.equal(config.logLevel, "info");
   assert.equal(config.whatsapp.graphUrl, DEFAULT_GRAPH_URL);
   assert.deepEqual(config.flagOverrides, {});
@@ -189,7 +194,7 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
     db: { transport: "sql", url: DB_URL },
     logLevel: "debug",
     toolApiKeys: [KEY_A],
-    metricsToken: "metrics-token-0123456789",
+    metricsTokens: ["metrics-token-0123456789"],
     whatsapp: {
       verifyToken: "verify-me",
       appSecrets: ["app-secret-0123456789"],

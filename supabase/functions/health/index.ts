@@ -29,7 +29,7 @@ export function createHandler(deps: Deps) {
     const deepParam = new URL(req.url).searchParams.get("deep");
     const wantsDeep = deepParam === "1" || deepParam === "true";
     // Deep health makes outbound calls: only for the metrics token's holders.
-    if (wantsDeep) await requireBearer(req, deps.config.metricsToken ? [deps.config.metricsToken] : []);
+    if (wantsDeep) await requireBearer(req, deps.config.metricsTokens ?? []);
     const [database, flags, alarms, operators, handoffs, backlog, deep] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),

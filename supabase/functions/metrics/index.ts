@@ -10,11 +10,11 @@ import { type Deps, serveFunction } from "../_shared/serve.ts";
 
 /** Builds the metrics handler; `METRICS_TOKEN` guards it. */
 export function createHandler(deps: Deps, clock: () => Date = () => new Date()) {
-  const token = deps.config.metricsToken;
-  if (!token) throw new Error("metrics needs METRICS_TOKEN");
+  const tokens = deps.config.metricsTokens;
+  if (!tokens) throw new Error("metrics needs METRICS_TOKEN");
   return serveFunction("metrics", deps, async (req, { log }) => {
     requireMethod(req, "GET");
-    await requireBearer(req, [token]);
+    await requireBearer(req, tokens);
     const url = new URL(req.url);
     const format = url.searchParams.get("format");
     if (format !== null && format !== "json" && format !== "prometheus") {
