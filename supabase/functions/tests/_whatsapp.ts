@@ -1,4 +1,6 @@
 /** A webhook under test: real handler, real database, the fake Graph API, Meta-signed requests. */
+import type postgres from "postgres";
+import { type NetWorker, startNetWorker, writeDrainSecrets } from "../../../scripts/net_worker.ts";
 import { signBody } from "../_shared/whatsapp/signature.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
 import { startFakeGraph } from "./fakes/graph_api.ts";
@@ -62,4 +64,29 @@ let next = 0;
 export function uniqueWaId(): string {
   next++;
   return `25078${String(Date.now() % 10_000).padStart(4, "0")}${String(next).padStart(3, "0")}`;
+}
+
+/** The drain path's secret and URL as the tests' Vault holds them. */
+export const DRAIN_SECRET = "drain-secret-dddddddddddddddd";
+export const DRAIN_URL = "http://127.0.0.1/whatsapp-webhook/drain";
+
+/**
+ * The webhook with a drain secret, pg_net's local worker (scripts/net_worker.ts) handing each queued
+ * request to it as the dev gateway would, and the Vault entries the re-drive job reads.
+ */
+export async function startRedrive(sql: postgres.Sql): Promise<{ w: Webhook; worker: NetWorker }> {
+  const w = await startWebhook({ WHATSAPP_DRAIN_SECRET: DRAIN_SECRET });
+  const worker = startNetWorker({
+    sql,
+    // The function's work runs after its 202, as on the platform; the worker waits for it here.
+    send: async (req) => {
+      const res = await w.handler(req);
+      await w.settle();
+      return res;
+    },
+    log: () => {},
+    every: () => () => {},
+  });
+  await writeDrainSecrets(sql, DRAIN_URL, DRAIN_SECRET);
+  return { w, worker };
 }

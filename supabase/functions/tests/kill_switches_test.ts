@@ -4,29 +4,16 @@
  * `kill_switches_restore()` the job's next drain answers what was stored meanwhile, exactly once.
  */
 import assert from "node:assert/strict";
-import { startNetWorker, writeDrainSecrets } from "../../../scripts/net_worker.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, testSql } from "./_helpers.ts";
-import { startWebhook, uniqueWaId } from "./_whatsapp.ts";
+import { startRedrive, uniqueWaId } from "./_whatsapp.ts";
 
 const sql = await testSql();
-const DRAIN_SECRET = "drain-secret-dddddddddddddddd";
-const DRAIN_URL = "http://127.0.0.1/whatsapp-webhook/drain";
 
 dbTest(
   "P0: every switch off in one statement, nothing sent; back on, what was stored is answered once",
   async () => {
-    const w = await startWebhook({ WHATSAPP_DRAIN_SECRET: DRAIN_SECRET });
-    const worker = startNetWorker({
-      sql,
-      send: async (req) => {
-        const res = await w.handler(req);
-        await w.settle();
-        return res;
-      },
-      log: () => {},
-      every: () => () => {},
-    });
+    const { w, worker } = await startRedrive(sql);
     const [job] = await sql`select command from cron.job where jobname = 'whatsapp-redrive'`;
     // The job as pg_cron runs it, then pg_net's worker performing the drain request it queued.
     const redrive = async () => {
@@ -42,7 +29,6 @@ dbTest(
         `${r.direction}:${r.status}`
       );
     try {
-      await writeDrainSecrets(sql, DRAIN_URL, DRAIN_SECRET);
       const [off] = await sql`select public.kill_switches_off() as flags`;
       assert.ok(
         off!.flags.includes("WHATSAPP_INTEGRATION_ENABLED") && off!.flags.includes("AI_RESPONSES_ENABLED"),

@@ -3,14 +3,11 @@
  * pg_net's worker (the dev gateway's, scripts/net_worker.ts) drive them through the drain path.
  */
 import assert from "node:assert/strict";
-import { startNetWorker, writeDrainSecrets } from "../../../scripts/net_worker.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, request, testSql } from "./_helpers.ts";
-import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
+import { DRAIN_SECRET, startRedrive, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();
-const DRAIN_SECRET = "drain-secret-dddddddddddddddd";
-const DRAIN_URL = "http://127.0.0.1/whatsapp-webhook/drain";
 
 const drain = (w: Webhook, bearer?: string) =>
   w.handler(request("/whatsapp-webhook/drain", { method: "POST", bearer, json: {} }));
@@ -38,20 +35,8 @@ dbTest("the drain path needs its secret: 404 without one configured, 401 with a 
 dbTest(
   "with no inbound traffic and the Graph API failing for a while, the cron job and pg_net's worker deliver the reply",
   async () => {
-    const w = await startWebhook({ WHATSAPP_DRAIN_SECRET: DRAIN_SECRET });
-    const worker = startNetWorker({
-      sql,
-      // pg_net's request, handed to the function as the gateway would; its work runs after the 202.
-      send: async (req) => {
-        const res = await w.handler(req);
-        await w.settle();
-        return res;
-      },
-      log: () => {},
-      every: () => () => {},
-    });
+    const { w, worker } = await startRedrive(sql);
     try {
-      await writeDrainSecrets(sql, DRAIN_URL, DRAIN_SECRET);
       await sql`insert into net._http_response (id, status_code, created) values (-1, 200, now() - interval '7 hours')`;
       const [job] = await sql`select command from cron.job where jobname = 'whatsapp-redrive'`;
       const waId = uniqueWaId();
