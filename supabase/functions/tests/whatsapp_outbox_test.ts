@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { MAX_INLINE_SLEEP_MS, MAX_RETRY_DELAY_MS } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
-import { humanNote, slowDownNote } from "../_shared/whatsapp/responder.ts";
 import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { dbTest, testSql } from "./_helpers.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -25,8 +24,6 @@ function pickUp(w: Webhook, slept: number[] = []): Promise<void> {
     flags: w.deps.flags,
     log: w.deps.log,
     respond: () => Promise.resolve({ text: "Hi", handoff: false }),
-    slowDown: slowDownNote,
-    humanNote,
     sleep: (ms) => (slept.push(ms), Promise.resolve()),
     now: () => performance.now(),
   };

@@ -29,8 +29,6 @@ function processorDeps(w: Webhook, respond: ProcessorDeps["respond"]): Processor
     flags: w.deps.flags,
     log: w.deps.log,
     respond,
-    slowDown: slowDownNote,
-    humanNote,
     sleep: () => Promise.resolve(),
     now: () => performance.now(),
   };

@@ -16,7 +16,7 @@ import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { ingestBatch, readWebhookBody, storePayload } from "../_shared/whatsapp/intake.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
-import { humanNote, menuResponder, slowDownNote } from "../_shared/whatsapp/responder.ts";
+import { menuResponder } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
 import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
 
@@ -60,8 +60,6 @@ export function createHandler(deps: Deps) {
         menu,
       }),
     ),
-    slowDown: slowDownNote,
-    humanNote,
     sleep: deps.sleep,
     now: deps.now,
   });

@@ -12,6 +12,7 @@ import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_
 import { renewClaim } from "./claim.ts";
 import type { GraphClient } from "./graph.ts";
 import { sendOutbox } from "./outbox.ts";
+import { humanNote, slowDownNote } from "./responder.ts";
 import { splitText } from "./split.ts";
 
 /** Who is writing, as the claim reports it. */
@@ -52,10 +53,10 @@ export interface ProcessorDeps {
   flags: Flags;
   log: Logger;
   respond: Responder;
-  /** Notes sent when a sender is over the per-minute budget, by language. */
-  slowDown: (language: string | null) => string;
-  /** The note a customer writing to a conversation with staff gets once a day, by language. */
-  humanNote: (language: string | null) => string;
+  /** Notes sent when a sender is over the per-minute budget, by language (slowDownNote by default). */
+  slowDown?: (language: string | null) => string;
+  /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
+  humanNote?: (language: string | null) => string;
   sleep: (ms: number) => Promise<void>;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -149,8 +150,8 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: C
   let replies: string[] = [];
   let handoff = false;
   let reason: string | undefined;
-  if (withStaff) replies = [d.humanNote(turn.sender.language)];
-  else if (claim.throttle === "notify") replies = [d.slowDown(turn.sender.language)];
+  if (withStaff) replies = [(d.humanNote ?? humanNote)(turn.sender.language)];
+  else if (claim.throttle === "notify") replies = [(d.slowDown ?? slowDownNote)(turn.sender.language)];
   else if (claim.throttle !== "silent") {
     const reply = await d.respond(turn);
     replies = splitText(reply.text);
