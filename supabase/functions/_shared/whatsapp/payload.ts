@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { check, each, isObject, list, type Path, pathString, reject } from "./_read.ts";
-import { sanitizeJson } from "./sanitize.ts";
+import { sanitizeJson, sanitizeText } from "./sanitize.ts";
 import type { InboundMessage, MetaError, StatusUpdate, WaUser, WebhookBatch } from "./types.ts";
 
 /** An optional field that is dropped, not rejected, when it comes in a shape we do not know. */
@@ -78,7 +78,8 @@ export function parseWebhook(body: unknown, options: ParseOptions = {}): Webhook
   const root = sanitizeJson(body);
   if (!isObject(root)) return { ...batch, ignored: "body is not a JSON object" };
   if (root.object !== "whatsapp_business_account") {
-    return { ...batch, ignored: `object is ${JSON.stringify(root.object)?.slice(0, 40)}` };
+    // Cut at 40 code units, which may split an emoji: made well-formed again for the jsonb it goes to.
+    return { ...batch, ignored: sanitizeText(`object is ${JSON.stringify(root.object)?.slice(0, 40)}`) };
   }
   list(root.entry, ["entry"], batch).forEach((entry, e) => {
     const at = ["entry", e];
