@@ -106,4 +106,11 @@ const report = render({
 }, await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => ""));
 console.log(report.table);
 await Deno.writeTextFile(values.out, report.markdown);
+// Formatted as the repository's other Markdown (tables aligned), so `deno fmt --check` passes.
+await new Deno.Command(Deno.execPath(), {
+  args: ["fmt", "--quiet", values.out],
+  stdout: "null",
+  stderr: "null",
+})
+  .output();
 console.error(`wrote ${values.out}`);
