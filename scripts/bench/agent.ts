@@ -1,0 +1,142 @@
+/**
+ * Agent overhead per turn: everything except the model, over real Postgres. A stored inbound message
+ * (intake untimed) is processed as the webhook does after its response: claim, transcript, a model
+ * with zero latency that asks for two tool calls (lookup_customer, list_vouchers) and then answers,
+ * the audited tool calls, the reply in the outbox, the claim released. No Graph API client (nothing
+ * sent). Baseline: the two tools' SQL functions called directly over the same pool.
+ */
+import postgres from "postgres";
+import { agentResponder, type Model } from "../../supabase/functions/_shared/agent/mod.ts";
+import type {
+  ModelRequest,
+  ModelResponse,
+  OutputItem,
+} from "../../supabase/functions/_shared/agent/model.ts";
+import { ingestBatch, readWebhookBody } from "../../supabase/functions/_shared/whatsapp/intake.ts";
+import { processConversations } from "../../supabase/functions/_shared/whatsapp/process.ts";
+import {
+  humanNote,
+  menuResponder,
+  slowDownNote,
+} from "../../supabase/functions/_shared/whatsapp/responder.ts";
+import { withConfirmations } from "../../supabase/functions/_shared/vouchers/confirmations.ts";
+import { textMessage, webhookPayload } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
+import { benchDeps } from "./deps.ts";
+import { benchMsisdn } from "./seed.ts";
+import { interleaved, quantile } from "./stats.ts";
+
+export interface AgentResult {
+  turns: number;
+  toolCalls: number;
+  p50: number;
+  p95: number;
+  baseP50: number;
+  baseP95: number;
+}
+
+/** Two tool calls for the person writing, then a text answer; no time spent. */
+export const zeroLatencyModel: Model = {
+  respond(request: ModelRequest): Promise<ModelResponse> {
+    const answered = request.input.some((i) => i.type === "function_call_output");
+    const output: OutputItem[] = answered
+      ? [{ type: "message", text: "You have three vouchers ready to use." }]
+      : [
+        { type: "function_call", call_id: "call_1", name: "lookup_customer", arguments: '{"msisdn":null}' },
+        {
+          type: "function_call",
+          call_id: "call_2",
+          name: "list_vouchers",
+          arguments: '{"msisdn":null,"status":null}',
+        },
+      ];
+    return Promise.resolve({
+      model: "bench-zero-latency",
+      output,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      latencyMs: 0,
+      attempts: 1,
+    });
+  },
+};
+
+/** `turns` turns, each by a different customer (first..first+turns-1), so no sender budget applies. */
+export async function benchAgent(dbUrl: string, first: number, turns: number): Promise<AgentResult> {
+  const { deps, settle } = benchDeps(dbUrl, {
+    AI_RESPONSES_ENABLED: "true",
+    WHATSAPP_INTEGRATION_ENABLED: "true",
+  });
+  const { db, flags, log, now, sleep } = deps;
+  const respond = withConfirmations(
+    { db, log },
+    agentResponder({
+      db,
+      flags,
+      log,
+      model: zeroLatencyModel,
+      modelName: "bench-zero-latency",
+      now,
+      today: () => new Date(),
+      menu: menuResponder(db),
+    }),
+  );
+  const processor = {
+    db,
+    graph: undefined,
+    flags,
+    log,
+    respond,
+    slowDown: slowDownNote,
+    humanNote,
+    sleep,
+    now,
+  };
+  const store = async (i: number) => {
+    const waId = benchMsisdn(first + i).slice(1);
+    const body = new TextEncoder().encode(JSON.stringify(
+      webhookPayload({
+        messages: [textMessage({ from: waId, body: "Mfite vouchers zingahe?", timestamp: new Date() })],
+      }),
+    ));
+    const read = readWebhookBody(body, undefined);
+    return (await ingestBatch(db, read.batch!, log)).conversation_ids;
+  };
+  try {
+    const before = await toolCalls(dbUrl);
+    let next = 0;
+    let pending = await store(next++);
+    const t = await interleaved(
+      turns,
+      () => processConversations(processor, pending),
+      async (i) => {
+        const msisdn = benchMsisdn(first + i);
+        await db.rpc("lookup_customer", { p_msisdn: msisdn, p_recent_limit: 5 });
+        await db.rpc("list_vouchers", { p_msisdn: msisdn, p_limit: 20 });
+      },
+      async () => {
+        await settle();
+        pending = await store(next++);
+      },
+    );
+    return {
+      turns,
+      toolCalls: (await toolCalls(dbUrl)) - before,
+      p50: quantile(t.work, 0.5),
+      p95: quantile(t.work, 0.95),
+      baseP50: quantile(t.base, 0.5),
+      baseP95: quantile(t.base, 0.95),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/** How many tool calls are audited: the check that each turn made its two. */
+async function toolCalls(dbUrl: string): Promise<number> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select count(*)::int as n from public.tool_calls`;
+    return row!.n as number;
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,0 +1,38 @@
+/** Small numeric helpers of the benchmark suite. */
+
+/** The q-quantile (0..1) of the samples, nearest rank; NaN when there are none. */
+export function quantile(samples: readonly number[], q: number): number {
+  if (!samples.length) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** Milliseconds with one decimal, or "-" for a missing figure. */
+export const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+
+/** A ratio as "1.23×", or "-" when the baseline is zero or missing. */
+export const ratio = (value: number, base: number) =>
+  Number.isFinite(value) && Number.isFinite(base) && base > 0 ? `${(value / base).toFixed(2)}×` : "-";
+
+/** Times `work` `runs` times in turn with `base` (interleaved, so drift hits both
+ * alike); ms samples. */
+export async function interleaved(
+  runs: number,
+  work: (i: number) => Promise<unknown>,
+  base: (i: number) => Promise<unknown>,
+  /** Untimed, after each pair: work left running after a response. */
+  after: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<{ work: number[]; base: number[] }> {
+  const out = { work: [] as number[], base: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now();
+    await base(i);
+    out.base.push(performance.now() - start);
+    start = performance.now();
+    await work(i);
+    out.work.push(performance.now() - start);
+    await after();
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Webhook acknowledgement: signed POSTs at a fixed offered rate (autocannon), from the request to the
+ * 200 (after the durable write), against a bare Deno.serve doing one INSERT into the same table.
+ * Each server runs in its own process (serve.ts); the load generator runs in this one.
+ */
+import autocannon from "autocannon";
+import { createHmac } from "node:crypto";
+import { textMessage, webhookPayload } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
+import { quantile } from "./stats.ts";
+
+export const APP_SECRET = "bench-app-secret-aaaaaaaaaaaaaaaa";
+
+export interface LoadResult {
+  server: "webhook" | "baseline";
+  rate: number;
+  sent: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Errors, timeouts and non-2xx answers over requests sent. */
+  errorRate: number;
+}
+
+/** A signed webhook body from one of 1,000 senders, with a fresh wamid. */
+function signedRequest(): { body: string; signature: string } {
+  const from = `25078${String(Math.floor(Math.random() * 1000)).padStart(7, "0")}`;
+  const body = JSON.stringify(
+    webhookPayload({ messages: [textMessage({ from, body: "Muraho", timestamp: new Date() })] }),
+  );
+  const signature = `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
+  return { body, signature };
+}
+
+/** Starts serve.ts KIND on a free loopback port; resolves once it answers. */
+export async function startServer(kind: "webhook" | "baseline", env: Record<string, string>) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL("./serve.ts", import.meta.url).pathname, kind, String(port)],
+    env: { ...env, NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}/functions/v1/whatsapp-webhook`;
+  for (let i = 0;; i++) {
+    try {
+      await (await fetch(url)).body?.cancel();
+      break;
+    } catch {
+      if (i > 300) throw new Error(`${kind} server did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+/** Offers `rate` signed POSTs a second for `seconds`; latencies from autocannon's per-response times. */
+export async function offer(url: string, rate: number, seconds: number): Promise<Omit<LoadResult, "server">> {
+  const times: number[] = [];
+  const instance = autocannon({
+    url,
+    method: "POST",
+    connections: Math.max(10, Math.ceil(rate / 20)),
+    overallRate: rate,
+    duration: seconds,
+    timeout: 10,
+    requests: [{
+      setupRequest: (req: Record<string, unknown>) => {
+        const { body, signature } = signedRequest();
+        return {
+          ...req,
+          body,
+          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        };
+      },
+    }],
+  });
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    times.push(responseTime);
+  });
+  const result = await instance;
+  const sent = result.requests.sent ?? result.requests.total;
+  const failed = result.errors + result.timeouts + result.non2xx;
+  return {
+    rate,
+    sent,
+    p50: quantile(times, 0.5),
+    p95: quantile(times, 0.95),
+    p99: quantile(times, 0.99),
+    errorRate: sent ? failed / sent : NaN,
+  };
+}
+
+/** Both servers started and warmed up; then for each rate the baseline and the webhook, in turn. */
+export async function benchWebhook(
+  dbUrl: string,
+  rates: readonly number[],
+  seconds: number,
+): Promise<LoadResult[]> {
+  const env = {
+    SUPABASE_DB_URL: dbUrl,
+    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    // The acknowledgement only: processing after the response is the agent benchmark's.
+    WHATSAPP_INTEGRATION_ENABLED: "false",
+    LOG_LEVEL: "info",
+  };
+  const out: LoadResult[] = [];
+  const servers = {
+    baseline: await startServer("baseline", env),
+    webhook: await startServer("webhook", env),
+  };
+  try {
+    for (const s of Object.values(servers)) await offer(s.url, 100, 3);
+    // Per rate, the baseline then the webhook, so drift of the machine's load hits both alike.
+    for (const rate of rates) {
+      for (const [server, s] of Object.entries(servers) as ["baseline" | "webhook", { url: string }][]) {
+        console.error(`  webhook: ${server} at ${rate}/s for ${seconds} s`);
+        out.push({ server, ...(await offer(s.url, rate, seconds)) });
+      }
+    }
+  } finally {
+    await servers.baseline.stop();
+    await servers.webhook.stop();
+  }
+  return out;
+}
