@@ -99,11 +99,12 @@ const injected = (async () => {
   await sleep(Math.max(0, profile.durationMs * profile.gatewayKillAt - now()));
   const kill = { label: "function server killed", from: now(), to: 0 };
   await gateway.stop("SIGKILL");
-  // Its claims and sends would lapse after the lease (90 s) and requeue's 2 minutes: the clock is
-  // moved past them, as the re-drive tests move next_attempt_at. Nothing else runs turns now.
-  await sql`update public.conversations set claimed_until = now() - interval '1 second'
-    where claimed_by is not null`;
-  await sql`update public.messages set updated_at = now() - interval '3 minutes' where status = 'sending'`;
+  // Its claims lapse after the lease (90 s): the short profile moves the clock past it, as the
+  // re-drive tests move next_attempt_at. Nothing else runs turns now.
+  if (profile.moveClock) {
+    await sql`update public.conversations set claimed_until = now() - interval '1 second'
+      where claimed_by is not null`;
+  }
   await sleep(profile.gatewayDownMs);
   await gateway.start();
   faults.push({ ...kill, to: now() });
@@ -118,6 +119,17 @@ const trafficEnd = now();
 const deadline = now() + profile.drainDeadlineMs;
 let drained = false;
 while (now() < deadline && !drained) {
+  // A send under way when Postgres went away stays "sending" until requeue looks again, 2 minutes
+  // later: the short profile moves the clock past that for rows no worker holds.
+  if (profile.moveClock) {
+    // (replica: the updated_at trigger would set it back to now()).
+    await sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update public.messages m set updated_at = now() - interval '3 minutes'
+        from public.conversations c where c.id = m.conversation_id and m.status = 'sending'
+          and c.claimed_by is null and m.updated_at < now() - interval '10 seconds'`;
+    }).catch(() => {});
+  }
   await cron();
   await sleep(1_000);
   const [left] = await sql`
@@ -146,6 +158,16 @@ outcome.checks.unshift({
   ok: drained,
   detail: `${(drainMs / 1000).toFixed(1)} s after the traffic (deadline ${profile.drainDeadlineMs / 1000} s)`,
 });
+if (!drained) {
+  // What is left, without numbers or bodies: for whoever reads a failed run.
+  const left = await sql`
+    select m.direction, m.status, m.attempts, m.seq, m.error_code, c.claimed_by is not null as claimed,
+      round(extract(epoch from now() - m.updated_at)) as idle_s,
+      round(extract(epoch from m.next_attempt_at - now())) as due_in_s
+    from public.messages m join public.conversations c on c.id = m.conversation_id
+    where m.status in ('received', 'processing', 'pending', 'sending') order by m.created_at`;
+  for (const row of left) console.error(`left: ${JSON.stringify(row)}`);
+}
 const acks = deliveries.map((d) => [d.at, d.ackMs] as [number, number]);
 const replies = await replyLatencies(sql, prefix, startEpoch);
 const svg = `${outDir}${stamp}.svg`;

@@ -20,6 +20,8 @@ export interface Profile {
   drainDeadlineMs: number;
   /** How often the soak does what pg_cron does every minute (requeue stuck work, ask for a drain). */
   cronMs: number;
+  /** Whether the clock is moved past the claim lease (90 s) and requeue's 2 minutes instead of waited for. */
+  moveClock: boolean;
 }
 
 export const PROFILES: Record<string, Profile> = {
@@ -32,8 +34,9 @@ export const PROFILES: Record<string, Profile> = {
     postgresRestartAt: 0.25,
     gatewayKillAt: 0.55,
     gatewayDownMs: 2_000,
-    drainDeadlineMs: 70_000,
+    drainDeadlineMs: 90_000,
     cronMs: 3_000,
+    moveClock: true,
   },
   long: {
     name: "long",
@@ -46,6 +49,7 @@ export const PROFILES: Record<string, Profile> = {
     gatewayDownMs: 10_000,
     drainDeadlineMs: 6 * 60_000,
     cronMs: 60_000,
+    moveClock: false,
   },
 };
 
@@ -158,6 +162,12 @@ export function statusFeed(o: TrafficOptions, graph: FakeGraph): () => Promise<n
             recipient,
             now: new Date(),
           });
+          // Meta returns a send's callback data in its statuses: how a reply whose send was never
+          // recorded (its server died) is recognised instead of sent again.
+          const value =
+            (body.entry as { changes: { value: { statuses: Record<string, unknown>[] } }[] }[])[0]!
+              .changes[0]!.value;
+          if (sent.callbackData) value.statuses[0]!.biz_opaque_callback_data = sent.callbackData;
           if ((await deliver(o, body)).ok) posted++;
         }
       })());
