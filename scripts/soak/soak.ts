@@ -1,0 +1,196 @@
+/**
+ * The soak: Meta-shaped traffic on the real webhook (the dev gateway in a child process, pg_net's
+ * worker in it) while the fake OpenAI and Graph API fail on purpose, Postgres restarts once and the
+ * function server is killed (SIGKILL) and started again once. Then it drains until nothing is due,
+ * proves the invariants from the database and the fake Graph API's records, prints a table and
+ * writes a latency plot with the fault windows to .local/soak/<time>.svg. Exit 1 when a check fails.
+ *
+ * Run by scripts/soak/run.sh (deno task soak [--profile short|long]), which gives it a throwaway
+ * cluster: SOAK_DB_URL, SOAK_PG_DATA, SOAK_PG_PORT, SOAK_PG_LOG.
+ */
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { startFakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import { startFakeOpenAI } from "../../supabase/functions/tests/fakes/openai.ts";
+import { freeLoopbackPort } from "../../supabase/functions/tests/_helpers.ts";
+import {
+  type FaultCounts,
+  type FaultWindow,
+  faultyGraph,
+  faultyModel,
+  Gateway,
+  restartPostgres,
+  rng,
+  sleep,
+} from "./faults.ts";
+import { latencySvg } from "./plot.ts";
+import { percentile, replyLatencies, table, verify } from "./report.ts";
+import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { profile: { type: "string", default: "short" }, seed: { type: "string", default: "10" } },
+});
+const profile = PROFILES[values.profile!];
+if (!profile) throw new Error(`--profile: one of ${Object.keys(PROFILES).join(", ")}`);
+const need = (key: string) =>
+  Deno.env.get(key) ?? (() => {
+    throw new Error(`${key} is not set (run scripts/soak/run.sh)`);
+  })();
+const dbUrl = need("SOAK_DB_URL");
+const random = rng(Number(values.seed));
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const outDir = new URL("../../.local/soak/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+const SECRET = "app-secret-soak-aaaaaaaaaaaa";
+const PHONE_NUMBER_ID = "100000000000001";
+const runId = crypto.randomUUID().slice(0, 6).toUpperCase();
+const prefix = `wamid.SOAK${runId}`;
+const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+const openai = await startFakeOpenAI();
+const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID, idPrefix: `SOAK${runId}x` });
+const counts: FaultCounts = { openai: {}, graph: {} };
+faultyModel(openai, 0.2, random, counts);
+const stopGraphFaults = faultyGraph(graph, 0.1, random, counts);
+const gateway = new Gateway(freeLoopbackPort(), {
+  SUPABASE_DB_URL: dbUrl,
+  LOG_LEVEL: "warn",
+  WHATSAPP_VERIFY_TOKEN: "verify-token-soak-cccccccc",
+  WHATSAPP_APP_SECRET: SECRET,
+  WHATSAPP_ACCESS_TOKEN: graph.accessToken,
+  WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+  WHATSAPP_GRAPH_URL: graph.url,
+  WHATSAPP_DRAIN_SECRET: "drain-secret-soak-dddddddd",
+  OPENAI_API_KEY: openai.apiKey,
+  OPENAI_BASE_URL: openai.url,
+  AI_RESPONSES_ENABLED: "true",
+  WHATSAPP_INTEGRATION_ENABLED: "true",
+}, `${outDir}${stamp}-gateway.log`);
+await gateway.start();
+
+const started = performance.now();
+const startEpoch = Date.now() - started;
+const now = () => performance.now() - started;
+const faults: FaultWindow[] = [];
+const deliveries: Delivery[] = [];
+const traffic = {
+  webhook: () => `${gateway.base}/functions/v1/whatsapp-webhook`,
+  secret: SECRET,
+  phoneNumberId: PHONE_NUMBER_ID,
+  started,
+  random,
+  profile,
+};
+console.error(`soak ${profile.name}: ${profile.messages} messages from ${profile.senders} senders`);
+
+/** What pg_cron does every minute here: release lapsed claims, and ask for a drain when work is due. */
+const cron = async () => {
+  await sql`select public.whatsapp_requeue_stuck()`.catch(() => {});
+  await sql`select public.whatsapp_redrive()`.catch(() => {});
+};
+const cronTimer = setInterval(cron, profile.cronMs);
+
+const injected = (async () => {
+  await sleep(profile.durationMs * profile.postgresRestartAt);
+  const pg = { label: "Postgres restart", from: now(), to: 0 };
+  await restartPostgres(need("SOAK_PG_DATA"), Number(need("SOAK_PG_PORT")), need("SOAK_PG_LOG"));
+  faults.push({ ...pg, to: now() });
+  await sleep(Math.max(0, profile.durationMs * profile.gatewayKillAt - now()));
+  const kill = { label: "function server killed", from: now(), to: 0 };
+  await gateway.stop("SIGKILL");
+  // Its claims lapse after the lease (90 s): the short profile moves the clock past it, as the
+  // re-drive tests move next_attempt_at. Nothing else runs turns now.
+  if (profile.moveClock) {
+    await sql`update public.conversations set claimed_until = now() - interval '1 second'
+      where claimed_by is not null`;
+  }
+  await sleep(profile.gatewayDownMs);
+  await gateway.start();
+  faults.push({ ...kill, to: now() });
+})();
+
+const stopStatuses = statusFeed(traffic, graph);
+await sendTraffic(traffic, plan(profile, runId, random), deliveries);
+await injected;
+const trafficEnd = now();
+
+// Drain: until nothing is waiting, due or claimed, with a deadline.
+const deadline = now() + profile.drainDeadlineMs;
+let drained = false;
+while (now() < deadline && !drained) {
+  // A send under way when Postgres went away stays "sending" until requeue looks again, 2 minutes
+  // later: the short profile moves the clock past that for rows no worker holds.
+  if (profile.moveClock) {
+    // (replica: the updated_at trigger would set it back to now()).
+    await sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update public.messages m set updated_at = now() - interval '3 minutes'
+        from public.conversations c where c.id = m.conversation_id and m.status = 'sending'
+          and c.claimed_by is null and m.updated_at < now() - interval '10 seconds'`;
+    }).catch(() => {});
+  }
+  await cron();
+  await sleep(1_000);
+  const [left] = await sql`
+    select count(*) filter (where m.direction = 'inbound' and m.status in ('received', 'processing'))::int
+      + count(*) filter (where m.direction = 'outbound' and m.status in ('pending', 'sending'))::int as n,
+      (select count(*)::int from public.conversations c where c.claimed_by is not null) as claimed
+    from public.messages m`;
+  drained = left!.n === 0 && left!.claimed === 0;
+}
+clearInterval(cronTimer);
+const drainMs = now() - trafficEnd;
+const statusesPosted = await stopStatuses();
+stopGraphFaults();
+await gateway.stop();
+
+const outcome = await verify(sql, prefix, new Set(deliveries.map((d) => d.id)).size, graph.sent);
+outcome.counts["planned messages"] = profile.messages;
+outcome.counts["webhook deliveries (redeliveries)"] = deliveries.length;
+outcome.counts["redeliveries"] = deliveries.filter((d) => d.redelivery).length;
+outcome.counts["deliveries retried (server or database down)"] = deliveries.filter((d) => d.tries > 1).length;
+outcome.counts["statuses posted"] = statusesPosted;
+for (const [k, v] of Object.entries(counts.openai)) outcome.counts[`openai ${k}`] = v;
+for (const [k, v] of Object.entries(counts.graph)) outcome.counts[`graph fault ${k}`] = v;
+outcome.checks.unshift({
+  name: "drained before the deadline",
+  ok: drained,
+  detail: `${(drainMs / 1000).toFixed(1)} s after the traffic (deadline ${profile.drainDeadlineMs / 1000} s)`,
+});
+if (!drained) {
+  // What is left, without numbers or bodies: for whoever reads a failed run.
+  const left = await sql`
+    select m.direction, m.status, m.attempts, m.seq, m.error_code, c.claimed_by is not null as claimed,
+      round(extract(epoch from now() - m.updated_at)) as idle_s,
+      round(extract(epoch from m.next_attempt_at - now())) as due_in_s
+    from public.messages m join public.conversations c on c.id = m.conversation_id
+    where m.status in ('received', 'processing', 'pending', 'sending') order by m.created_at`;
+  for (const row of left) console.error(`left: ${JSON.stringify(row)}`);
+}
+const acks = deliveries.map((d) => [d.at, d.ackMs] as [number, number]);
+const replies = await replyLatencies(sql, prefix, startEpoch);
+const svg = `${outDir}${stamp}.svg`;
+await Deno.writeTextFile(
+  svg,
+  latencySvg(`deno task soak --profile ${profile.name}: ${profile.messages} messages`, [
+    { label: "webhook acknowledgement", color: "#1f77b4", points: acks },
+    { label: "reply sent", color: "#ff7f0e", points: replies },
+  ], faults),
+);
+await sql.end();
+for (const fake of [openai, graph]) await fake.close().catch(() => {});
+
+const ms = (v: number[], p: number) => `${Math.round(percentile(v, p))} ms`;
+console.log(table(outcome));
+console.log(
+  `ack p50 ${ms(acks.map((a) => a[1]), 50)}, p99 ${ms(acks.map((a) => a[1]), 99)}; ` +
+    `reply p50 ${ms(replies.map((a) => a[1]), 50)}, p99 ${ms(replies.map((a) => a[1]), 99)}`,
+);
+for (const f of faults) {
+  console.log(`fault: ${f.label} ${(f.from / 1000).toFixed(1)}-${(f.to / 1000).toFixed(1)} s`);
+}
+console.log(`plot: ${svg}`);
+const failed = outcome.checks.filter((c) => !c.ok).length;
+console.log(`Soak result: ${outcome.checks.length - failed} passed, ${failed} failed`);
+Deno.exit(failed ? 1 : 0);

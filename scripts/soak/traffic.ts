@@ -1,0 +1,181 @@
+/** Traffic shaped like Meta's webhooks: many senders, bursts, redeliveries (some late), statuses out of order. */
+import { signedRequest, statusWebhook, textWebhook } from "../chat_payload.ts";
+import type { FakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import { sleep } from "./faults.ts";
+
+export interface Profile {
+  name: string;
+  senders: number;
+  messages: number;
+  /** How long the traffic lasts, ms. */
+  durationMs: number;
+  /** When a late redelivery comes, ms after the first delivery (from, to). */
+  lateRedeliveryMs: [number, number];
+  /** Fault times as a share of durationMs. */
+  postgresRestartAt: number;
+  gatewayKillAt: number;
+  /** How long the function server stays down, ms. */
+  gatewayDownMs: number;
+  /** After the traffic, how long the drain may take before the soak fails. */
+  drainDeadlineMs: number;
+  /** How often the soak does what pg_cron does every minute (requeue stuck work, ask for a drain). */
+  cronMs: number;
+  /** Whether the clock is moved past the claim lease (90 s) and requeue's 2 minutes instead of waited for. */
+  moveClock: boolean;
+}
+
+export const PROFILES: Record<string, Profile> = {
+  short: {
+    name: "short",
+    senders: 60,
+    messages: 300,
+    durationMs: 20_000,
+    lateRedeliveryMs: [4_000, 10_000],
+    postgresRestartAt: 0.25,
+    gatewayKillAt: 0.55,
+    gatewayDownMs: 2_000,
+    drainDeadlineMs: 90_000,
+    cronMs: 3_000,
+    moveClock: true,
+  },
+  long: {
+    name: "long",
+    senders: 2_000,
+    messages: 20_000,
+    durationMs: 20 * 60_000,
+    lateRedeliveryMs: [60_000, 240_000],
+    postgresRestartAt: 0.3,
+    gatewayKillAt: 0.6,
+    gatewayDownMs: 10_000,
+    drainDeadlineMs: 6 * 60_000,
+    cronMs: 60_000,
+    moveClock: false,
+  },
+};
+
+/** One webhook delivery as the soak saw it: when it started, how long until a 200, how many tries. */
+export interface Delivery {
+  id: string;
+  at: number;
+  ackMs: number;
+  tries: number;
+  redelivery: boolean;
+}
+
+/** One planned inbound message. */
+export interface Planned {
+  id: string;
+  waId: string;
+  at: number;
+}
+
+/** The messages of a profile: each sender writes in bursts of 1 to 4 messages a few hundred ms apart. */
+export function plan(profile: Profile, runId: string, random: () => number): Planned[] {
+  const senders = Array.from({ length: profile.senders }, (_, i) => `2507${String(80_000_000 + i)}`);
+  const out: Planned[] = [];
+  while (out.length < profile.messages) {
+    const waId = senders[Math.floor(random() * senders.length)]!;
+    let at = random() * profile.durationMs * 0.95;
+    const burst = 1 + Math.floor(random() * 4);
+    for (let b = 0; b < burst && out.length < profile.messages; b++) {
+      out.push({ id: `wamid.SOAK${runId}${String(out.length).padStart(6, "0")}`, waId, at });
+      at += 100 + random() * 400;
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+export interface TrafficOptions {
+  webhook: () => string;
+  secret: string;
+  phoneNumberId: string;
+  started: number;
+  random: () => number;
+  profile: Profile;
+}
+
+/** Posts a payload as Meta does: until a 200, backing off between tries (the server may be down). */
+async function deliver(o: TrafficOptions, payload: unknown): Promise<{ tries: number; ok: boolean }> {
+  for (let tries = 1, wait = 250;; tries++, wait = Math.min(wait * 2, 4_000)) {
+    const status = await fetch(await signedRequest(o.webhook(), payload, o.secret)).then(
+      async (r) => (await r.body?.cancel(), r.status),
+      () => 0,
+    );
+    if (status === 200) return { tries, ok: true };
+    if (performance.now() - o.started > o.profile.durationMs + o.profile.drainDeadlineMs) {
+      return { tries, ok: false };
+    }
+    await sleep(wait);
+  }
+}
+
+/** Sends the planned messages at their times; 10% are delivered again, 30% of those late. */
+export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliveries: Delivery[]) {
+  const pending: Promise<void>[] = [];
+  const post = async (m: Planned, redelivery: boolean, sentAt: Date) => {
+    const at = performance.now() - o.started;
+    const payload = textWebhook({
+      phoneNumberId: o.phoneNumberId,
+      sender: { waId: m.waId, name: "Soak" },
+      body: `Muraho, ndashaka voucher (${m.id.slice(-4)})`,
+      id: m.id,
+      now: sentAt,
+    });
+    const { tries, ok } = await deliver(o, payload);
+    if (ok) deliveries.push({ id: m.id, at, ackMs: performance.now() - o.started - at, tries, redelivery });
+  };
+  for (const m of planned) {
+    const wait = m.at - (performance.now() - o.started);
+    if (wait > 0) await sleep(wait);
+    const sentAt = new Date();
+    pending.push(post(m, false, sentAt));
+    const r = o.random();
+    if (r < 0.1) {
+      const [from, to] = o.profile.lateRedeliveryMs;
+      const delay = r < 0.03 ? from + o.random() * (to - from) : 200 + o.random() * 800;
+      pending.push(sleep(delay).then(() => post(m, true, sentAt)));
+    }
+  }
+  await Promise.all(pending);
+}
+
+/**
+ * For each reply the fake Graph API accepted, posts its statuses in a shuffled order (read before
+ * delivered, say), as Meta may; returns a stop that waits for the posts under way.
+ */
+export function statusFeed(o: TrafficOptions, graph: FakeGraph): () => Promise<number> {
+  let seen = 0;
+  let posted = 0;
+  const pending: Promise<unknown>[] = [];
+  const timer = setInterval(() => {
+    for (; seen < graph.sent.length; seen++) {
+      const sent = graph.sent[seen]!;
+      if (!sent.to) continue;
+      const order = ["sent", "delivered", "read"].sort(() => o.random() - 0.5);
+      const recipient = { waId: sent.to };
+      pending.push((async () => {
+        for (const status of order) {
+          const body = statusWebhook({
+            phoneNumberId: o.phoneNumberId,
+            id: sent.id,
+            status,
+            recipient,
+            now: new Date(),
+          });
+          // Meta returns a send's callback data in its statuses: how a reply whose send was never
+          // recorded (its server died) is recognised instead of sent again.
+          const value =
+            (body.entry as { changes: { value: { statuses: Record<string, unknown>[] } }[] }[])[0]!
+              .changes[0]!.value;
+          if (sent.callbackData) value.statuses[0]!.biz_opaque_callback_data = sent.callbackData;
+          if ((await deliver(o, body)).ok) posted++;
+        }
+      })());
+    }
+  }, 300);
+  return async () => {
+    clearInterval(timer);
+    await Promise.all(pending);
+    return posted;
+  };
+}
