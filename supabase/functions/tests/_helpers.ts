@@ -101,6 +101,25 @@ export function freeLoopbackPort(): number {
   return port;
 }
 
+/**
+ * A loopback port that takes connections and never answers, like a service behind a dead network
+ * path; `close()` drops the listener and every connection it took.
+ */
+export function silentListener(): { port: number; close(): void } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    close() {
+      listener.close();
+      for (const conn of held) conn.close();
+    },
+  };
+}
+
 /** A postgres URL on a loopback port where nothing listens: a database that is down. */
 export function deadDatabaseUrl(): string {
   return `postgresql://postgres:postgres@127.0.0.1:${freeLoopbackPort()}/postgres`;

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { createHandler } from "../health/index.ts";
-import { dbTest, deadDatabaseUrl, METRICS_TOKEN, request, testDeps, testSql, TOOL_KEY } from "./_helpers.ts";
+import {
+  dbTest,
+  deadDatabaseUrl,
+  METRICS_TOKEN,
+  request,
+  silentListener,
+  testDeps,
+  testSql,
+  TOOL_KEY,
+} from "./_helpers.ts";
 
 const sql = await testSql();
 
@@ -153,14 +162,9 @@ dbTest("health answers 503 naming the database when it does not answer", async (
 });
 
 dbTest("health answers 503 database_timeout when the database accepts but never answers", async () => {
-  // A listener that takes connections and stays silent, like a database behind a dead network path.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const held: Deno.Conn[] = [];
-  (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
+  const silent = silentListener();
   try {
-    const { port } = listener.addr as Deno.NetAddr;
+    const { port } = silent;
     const t = await testDeps({
       SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     });
@@ -169,8 +173,7 @@ dbTest("health answers 503 database_timeout when the database accepts but never 
     assert.equal(res.status, 503);
     assert.equal(body.checks.database.error, "database_timeout");
   } finally {
-    listener.close();
-    for (const conn of held) conn.close();
+    silent.close();
   }
 });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { createDeepCheck } from "./deep.ts";
+import { silentListener } from "../../tests/_helpers.ts";
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:1/postgres", ...env });
@@ -21,14 +22,9 @@ Deno.test("createDeepCheck() tries nothing that is not configured", async () => 
 });
 
 Deno.test("createDeepCheck() gives up on a service that does not answer within its timeout", async () => {
-  // Takes connections and stays silent, like a service behind a dead network path.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const held: Deno.Conn[] = [];
-  (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
+  const silent = silentListener();
   try {
-    const { port } = listener.addr as Deno.NetAddr;
+    const { port } = silent;
     const check = createDeepCheck({
       config: config({
         OPENAI_API_KEY: "sk-test-key-not-real",
@@ -49,8 +45,7 @@ Deno.test("createDeepCheck() gives up on a service that does not answer within i
     assert.equal(result.whatsapp.ok, false);
     assert.equal(result.whatsapp.error, "timeout");
   } finally {
-    listener.close();
-    for (const conn of held) conn.close();
+    silent.close();
   }
 });
 
