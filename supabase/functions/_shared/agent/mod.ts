@@ -11,6 +11,7 @@ import { type AgentDeps, AgentError, type AgentTurn, runAgentTurn } from "./loop
 import { type Model, ModelError } from "./model.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
 import { HttpError } from "../errors.ts";
+import { inLanguage, type TextsByLanguage } from "../texts.ts";
 import { actionText, type VoucherAction } from "../vouchers/actions.ts";
 import type { ToolCallRecord } from "./run_tool.ts";
 
@@ -119,7 +120,7 @@ export function effectSummary(calls: readonly ToolCallRecord[]): string | undefi
   );
 }
 
-const APOLOGY: Record<string, string> = {
+const APOLOGY: TextsByLanguage = {
   en: "Sorry, we cannot answer this message right now. Please write again later.",
   fr: "Désolés, nous ne pouvons pas répondre à ce message pour le moment. Merci de réécrire plus tard.",
   rw: "Mutwihanganire, ntidushobora gusubiza ubu butumwa ubu. Mwongere mwandike nyuma.",
@@ -127,5 +128,5 @@ const APOLOGY: Record<string, string> = {
 
 /** The fixed answer to a turn that keeps failing: no database, no model. */
 function apology(language: string | null): string {
-  return APOLOGY[language ?? "en"] ?? APOLOGY.en!;
+  return inLanguage(APOLOGY, language);
 }

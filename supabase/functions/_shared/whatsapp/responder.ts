@@ -2,6 +2,7 @@
 import type { Db } from "../db/mod.ts";
 import { type CustomerSummary, menuReply } from "../menu/mod.ts";
 import type { Responder } from "./process.ts";
+import { inLanguage, type TextsByLanguage } from "../texts.ts";
 
 /** The reason staff see for a handoff the menu makes: it hands off only on an explicit request. */
 export const MENU_HANDOFF_REASON = "asked for a person (menu)";
@@ -25,7 +26,7 @@ export function menuResponder(db: Db): Responder {
   };
 }
 
-const SLOW_DOWN: Record<string, string> = {
+const SLOW_DOWN: TextsByLanguage = {
   en: "You are sending messages very quickly. Please wait a minute, then write again.",
   fr: "Vous envoyez des messages très vite. Merci de patienter une minute avant d'écrire à nouveau.",
   rw: "Muri kohereza ubutumwa bwinshi cyane. Mwihangane umunota umwe, hanyuma mwongere mwandike.",
@@ -33,10 +34,10 @@ const SLOW_DOWN: Record<string, string> = {
 
 /** The one note a sender over the per-minute budget gets, in their language (English otherwise). */
 export function slowDownNote(language: string | null): string {
-  return SLOW_DOWN[language ?? "en"] ?? SLOW_DOWN.en!;
+  return inLanguage(SLOW_DOWN, language);
 }
 
-const HUMAN_NOTE: Record<string, string> = {
+const HUMAN_NOTE: TextsByLanguage = {
   en: "Thank you for your message. A person from our team will answer you here as soon as possible.",
   fr: "Merci pour votre message. Un conseiller de notre équipe vous répondra ici dès que possible.",
   rw: "Murakoze ku butumwa bwanyu. Umukozi wacu arabasubiza hano vuba bishoboka.",
@@ -44,5 +45,5 @@ const HUMAN_NOTE: Record<string, string> = {
 
 /** The one note a day a customer writing to a conversation with staff gets, in their language (English otherwise). */
 export function humanNote(language: string | null): string {
-  return HUMAN_NOTE[language ?? "en"] ?? HUMAN_NOTE.en!;
+  return inLanguage(HUMAN_NOTE, language);
 }
