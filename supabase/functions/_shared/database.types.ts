@@ -975,17 +975,7 @@ export type Database = {
         }
         Returns: Json
       }
-      log_request: {
-        Args: {
-          p_duration_ms: number
-          p_error_code?: string
-          p_function_name: string
-          p_method: string
-          p_request_id?: string
-          p_status: number
-        }
-        Returns: undefined
-      }
+      log_requests: { Args: { p_rows: Json }; Returns: number }
       lookup_customer: {
         Args: { p_msisdn: string; p_recent_limit?: number }
         Returns: Json
@@ -1166,6 +1156,17 @@ export type Database = {
       whatsapp_pending_conversations: {
         Args: { p_limit?: number }
         Returns: string[]
+      }
+      whatsapp_receive: {
+        Args: {
+          p_body: string
+          p_detail?: Json
+          p_events?: Json
+          p_messages?: Json
+          p_outcome?: string
+          p_statuses?: Json
+        }
+        Returns: Json
       }
       whatsapp_record_send: {
         Args: {

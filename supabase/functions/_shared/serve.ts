@@ -4,6 +4,7 @@ import type { Db } from "./db/mod.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import type { Flags } from "./flags.ts";
 import type { Logger } from "./log.ts";
+import { createRequestLog } from "./request_log.ts";
 
 /** What a handler is built from; production builds the real ones (deps.ts), tests build fakes. */
 export interface Deps {
@@ -28,12 +29,13 @@ export type Handler = (req: Request, ctx: RequestContext) => Promise<Response>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Wraps `handler`: every invocation is logged and timed into request_log after the response. */
+/** Wraps `handler`: every invocation is logged and timed into request_log (in batches) after the response. */
 export function serveFunction(
   name: string,
   deps: Deps,
   handler: Handler,
 ): (req: Request) => Promise<Response> {
+  const requestLog = createRequestLog(deps.db, deps.log.child({ function: name }));
   return async (req) => {
     const started = deps.now();
     const incoming = req.headers.get("x-request-id") ?? "";
@@ -55,16 +57,14 @@ export function serveFunction(
       duration_ms: Math.round(durationMs * 10) / 10,
       ...(errorCode ? { error_code: errorCode } : {}),
     });
-    deps.waitUntil(
-      deps.db.rpc("log_request", {
-        p_function_name: name,
-        p_method: req.method,
-        p_status: response.status,
-        p_duration_ms: durationMs,
-        p_error_code: errorCode,
-        p_request_id: requestId,
-      }).catch((error) => log.warn("telemetry", "Cannot write request_log", { error })),
-    );
+    deps.waitUntil(requestLog.record({
+      function_name: name,
+      method: req.method,
+      status: response.status,
+      duration_ms: durationMs,
+      error_code: errorCode,
+      request_id: requestId,
+    }));
     return response;
   };
 }

@@ -56,16 +56,36 @@ Deno.test("serveFunction() times the call into request_log after the response, w
   release();
   await Promise.all(background);
   assert.deepEqual(calls, [{
-    fn: "log_request",
+    fn: "log_requests",
     args: {
-      p_function_name: "health",
-      p_method: "GET",
-      p_status: 200,
-      p_duration_ms: 5,
-      p_error_code: undefined,
-      p_request_id: res.headers.get("x-request-id"),
+      p_rows: [{
+        function_name: "health",
+        method: "GET",
+        status: 200,
+        duration_ms: 5,
+        error_code: undefined,
+        request_id: res.headers.get("x-request-id"),
+      }],
     },
   }]);
+});
+
+Deno.test("serveFunction() writes what arrives while a request_log write is in flight as one batch", async () => {
+  const { deps, calls, background, release } = fakeDeps();
+  const handler = serveFunction("health", deps, () => Promise.resolve(new Response("ok")));
+  await handler(new Request("http://x/health"));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(calls.length, 1, "the first row is written at once");
+  // The database is slow: the next three requests wait for the write in flight, then go together.
+  for (let i = 0; i < 3; i++) await handler(new Request("http://x/health"));
+  assert.equal(calls.length, 1, "one write in flight at a time");
+  release();
+  await Promise.all(background);
+  assert.deepEqual(calls.map((c) => (c.args as { p_rows: unknown[] }).p_rows.length), [1, 3]);
+  const ids = calls.flatMap((c) =>
+    (c.args as { p_rows: { request_id: string }[] }).p_rows.map((r) => r.request_id)
+  );
+  assert.equal(new Set(ids).size, 4, "every request is written once");
 });
 
 Deno.test("serveFunction() keeps a caller's UUID request id and replaces anything else", async () => {
@@ -91,7 +111,10 @@ Deno.test("serveFunction() turns a thrown HttpError into its JSON answer and rec
   await Promise.all(background);
   assert.equal(res.status, 401);
   assert.deepEqual(await res.json(), { error: "unauthorized", message: "Invalid API key" });
-  assert.equal((calls[0]?.args as { p_error_code: string }).p_error_code, "unauthorized");
+  assert.equal(
+    (calls[0]?.args as { p_rows: { error_code: string }[] }).p_rows[0]?.error_code,
+    "unauthorized",
+  );
   const http = lines.map((l) => JSON.parse(l)).find((l) => l.event === "http");
   assert.equal(http.status, 401);
   assert.equal(http.function, "metrics");

@@ -227,10 +227,13 @@ dbTest(
         ...w.deps,
         db: {
           ...db,
+          // A bug in what the handler sends: an event the database's check constraint refuses.
           rpc: ((fn, args, options) =>
-            fn === "whatsapp_ingest"
-              ? Promise.reject(new Error("a bug in the ingest"))
-              : db.rpc(fn, args, options)) as typeof db.rpc,
+            db.rpc(
+              fn,
+              fn === "whatsapp_receive" ? { ...args, p_events: [{ kind: "not-a-kind", payload: {} }] } : args,
+              options,
+            )) as typeof db.rpc,
         },
       });
       const raw = JSON.stringify(
@@ -243,10 +246,12 @@ dbTest(
       const res = await broken(request("/whatsapp-webhook", { method: "POST", body: raw, headers }));
       await w.settle();
       assert.equal(res.status, 200, "a redelivery would fail the same way");
-      const [row] = await sql`select outcome from public.webhook_payloads where sha256 = ${await sha256(
-        raw,
-      )}`;
+      const [row] =
+        await sql`select outcome, detail ->> 'ingest_error' as sqlstate from public.webhook_payloads
+        where sha256 = ${await sha256(raw)}`;
       assert.equal(row?.outcome, "received", "the body waits in webhook_payloads");
+      assert.equal(row?.sqlstate, "23514", "with the reason its elements were not stored");
+      assert.equal((await res.json()).stored, 0);
       assert.ok(
         w.lines.some((l) => l.level === "error" && String(l.msg).startsWith("ERROR webhook body stored")),
       );

@@ -1,8 +1,8 @@
 /**
  * whatsapp-webhook: Meta's verification handshake (GET) and durable, idempotent intake (POST).
- * A signed POST is answered 200 once its raw body and every element that can be read are stored,
- * whatever it holds; 503 only when the database cannot store it. Replies are worked out after the
- * response. POST /whatsapp-webhook/drain (WHATSAPP_DRAIN_SECRET) is what pg_cron + pg_net call to
+ * A signed POST is answered 200 once its raw body and every element that can be read are stored
+ * (one call, one transaction), whatever it holds; 503 only when the database cannot store it.
+ * Replies are worked out after the response. POST /whatsapp-webhook/drain (WHATSAPP_DRAIN_SECRET) is what pg_cron + pg_net call to
  * re-drive due work without an inbound message.
  */
 import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
@@ -14,7 +14,7 @@ import { requireBearer, timingSafeEqual } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { ingestBatch, readWebhookBody, storePayload } from "../_shared/whatsapp/intake.ts";
+import { readWebhookBody, receiveWebhook } from "../_shared/whatsapp/intake.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
 import { menuResponder } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
@@ -96,7 +96,10 @@ export function createHandler(deps: Deps) {
     }
     // Signed: from here on the answer is 200 whatever the body holds, unless it cannot be stored.
     const read = readWebhookBody(body, phoneNumberId);
-    const payloadId = await storePayload(deps.db, body, read);
+    // One round trip: the body and its elements in one transaction. A failure stores nothing and
+    // answers an error (503 when the database is away), so Meta redelivers.
+    const received = await receiveWebhook(deps.db, body, read, log);
+    const payloadId = received.payload_id;
     if (!read.batch) {
       log.warn("whatsapp", `webhook body stored, not read: ${read.reason}`, {
         payload_id: payloadId,
@@ -104,25 +107,20 @@ export function createHandler(deps: Deps) {
       });
       return jsonResponse({ ok: true, stored: 0, duplicates: 0, ignored: read.reason });
     }
-    let stored;
-    try {
-      stored = await ingestBatch(deps.db, read.batch, log, payloadId);
-    } catch (error) {
-      // The database went away: Meta redelivers, and the elements are stored once (idempotent).
-      if (error instanceof HttpError && error.status === 503) throw error;
-      // Anything else would fail every redelivery too; the body is kept (outcome "received").
+    if (received.ingest_error) {
+      // It would fail every redelivery too: the body is kept (outcome "received"), answered 200.
       log.error("whatsapp", "ERROR webhook body stored, its elements not: see webhook_payloads", {
         payload_id: payloadId,
-        error,
+        sqlstate: received.ingest_error,
       });
       return jsonResponse({ ok: true, stored: 0, duplicates: 0, refused: 0, payload_id: payloadId });
     }
-    await answer(log, stored.conversation_ids);
+    await answer(log, received.conversation_ids ?? []);
     return jsonResponse({
       ok: true,
-      stored: stored.inserted,
-      duplicates: stored.duplicates,
-      refused: read.batch.rejected.length + (stored.refused?.length ?? 0),
+      stored: received.inserted,
+      duplicates: received.duplicates,
+      refused: read.batch.rejected.length + (received.refused?.length ?? 0),
     });
   });
 }

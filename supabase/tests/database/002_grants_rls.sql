@@ -7,7 +7,7 @@ select plan(41);
 select functions_are('public', array[
   'set_updated_at', 'generate_voucher_code', 'voucher_to_json', 'require_active_operator', 'lookup_customer',
   'raise_voucher_transition_error',
-  'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_request',
+  'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_requests',
   'request_metrics', 'prune_request_log',
   'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'whatsapp_setting',
   'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
@@ -24,7 +24,7 @@ select functions_are('public', array[
   'whatsapp_return_to_bot', 'handoff_stats',
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
-  'kill_switches_off', 'kill_switches_restore',
+  'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive',
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals'], 'public has exactly the known functions');
 

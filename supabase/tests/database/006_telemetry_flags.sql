@@ -1,7 +1,7 @@
--- Feature flags, request telemetry (log_request, request_metrics, prune_request_log) and health_check.
+-- Feature flags, request telemetry (log_requests, request_metrics, prune_request_log) and health_check.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(31);
+select plan(33);
 
 \ir _helpers.psql
 set local role service_role;
@@ -20,23 +20,28 @@ select is(array(select jsonb_object_keys(public.get_feature_flags()) order by 1)
     'VOUCHER_REDEMPTION_ENABLED', 'VOUCHER_VOID_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
   'get_feature_flags lists every row, including new ones');
 
--- log_request ------------------------------------------------------------------------------
+-- log_requests -----------------------------------------------------------------------------
 delete from public.request_log;
-select lives_ok($$select public.log_request('tool-lookup-customer', 'POST', 502, 12.5, 'upstream_timeout',
-  '11111111-1111-4111-8111-111111111111')$$, 'log_request records an invocation');
+select is(public.log_requests('[{"function_name": "tool-lookup-customer", "method": "POST", "status": 502,
+  "duration_ms": 12.5, "error_code": "upstream_timeout", "request_id": "11111111-1111-4111-8111-111111111111"}]'),
+  1, 'log_requests records an invocation and says how many');
 select is(
   (select row(function_name, method, status, duration_ms, error_code, request_id, created_at)::text from public.request_log),
   row('tool-lookup-customer', 'POST', 502::smallint, 12.5::real, 'upstream_timeout',
     '11111111-1111-4111-8111-111111111111'::uuid, now())::text,
   'the row holds every field, stamped now');
-select public.log_request('health', 'GET', 200, 0.25);
+select is(public.log_requests('[{"function_name": "health", "method": "GET", "status": 200, "duration_ms": 0.25},
+  {"function_name": "metrics", "method": "GET", "status": 401, "duration_ms": 1}]'), 2,
+  'log_requests inserts a batch in one call');
 select is((select row(error_code, request_id)::text from public.request_log where function_name = 'health'),
   row(null::text, null::uuid)::text, 'error_code and request_id default to null');
-select is((select count(*)::integer from public.request_log), 2, 'log_request inserts one row per call');
-select throws_ok($$select public.log_request('Bad Name', 'GET', 200, 1)$$, '23514', null,
-  'log_request rejects a malformed function name');
-select throws_ok($$select public.log_request('health', 'GET', 700, 1)$$, '23514', null,
-  'log_request rejects an impossible status');
+select is((select count(*)::integer from public.request_log), 3, 'log_requests inserts one row per element');
+select is(public.log_requests('[]'), 0, 'an empty batch inserts nothing');
+select throws_ok($$select public.log_requests('[{"function_name": "Bad Name", "method": "GET", "status": 200,
+  "duration_ms": 1}]')$$, '23514', null, 'log_requests rejects a malformed function name');
+select throws_ok($$select public.log_requests('[{"function_name": "health", "method": "GET", "status": 200,
+  "duration_ms": 1}, {"function_name": "health", "method": "GET", "status": 700, "duration_ms": 1}]')$$, '23514',
+  null, 'log_requests rejects an impossible status, and the batch with it');
 
 -- request_metrics --------------------------------------------------------------------------
 delete from public.request_log;

@@ -1,10 +1,11 @@
--- No payload lost, nobody answered late: whatsapp_store_payload keeps the raw body, whatsapp_time reads
--- Meta's clock without failing, whatsapp_next_outbox sends to the recorded recipient, expires rows past
--- their time-to-live and stops retrying by elapsed time, whatsapp_record_send never waits past a
--- deadline, and whatsapp_redrive calls the drain path through pg_net with the secrets in Vault.
+-- No payload lost, nobody answered late: whatsapp_store_payload keeps the raw body (whatsapp_receive
+-- with its elements, in one call), whatsapp_time reads Meta's clock without failing,
+-- whatsapp_next_outbox sends to the recorded recipient, expires rows past their time-to-live and stops
+-- retrying by elapsed time, whatsapp_record_send never waits past a deadline, and whatsapp_redrive
+-- calls the drain path through pg_net with the secrets in Vault.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(27);
+select plan(34);
 
 \ir _helpers.psql
 
@@ -38,6 +39,26 @@ select is((select row(outcome, detail ->> 'refused')::text from public.webhook_p
 select is((select row(kind, path)::text from public.whatsapp_events
   where payload_id = (select (j ->> 'id')::bigint from results where name = 'p')),
   row('invalid', 'entry[0].changes[0].value.messages[0]')::text, 'the refused element is an event linked to its payload');
+
+-- whatsapp_receive: the body and its elements in one call -----------------------------------------
+insert into results select 'rcv', public.whatsapp_receive(encode('{"b":1}', 'base64'), 'received', null,
+  jsonb_build_array(jsonb_build_object('wa_message_id', 'wamid.WR1', 'wa_id', '250788210077', 'type', 'text',
+    'body', 'x', 'wa_timestamp', now(), 'path', 'entry[0].changes[0].value.messages[0]')), null, null);
+select is((select row(r.j ->> 'inserted', jsonb_array_length(r.j -> 'conversation_ids'), p.outcome)::text
+  from results r join public.webhook_payloads p on p.id = (r.j ->> 'payload_id')::bigint where r.name = 'rcv'),
+  row('1', 1, 'stored')::text, 'whatsapp_receive stores the body and its message in one call, and says which payload');
+select is((select count(*)::integer from public.messages where wa_message_id = 'wamid.WR1'), 1, 'the message is stored');
+select is(public.whatsapp_receive(encode('{"object":"page"}', 'base64'), 'ignored', '{"reason": "page"}') - 'payload_id',
+  '{}'::jsonb, 'a body that is not read is stored only: nothing ingested');
+insert into results select 'bug', public.whatsapp_receive(encode('{"c":1}', 'base64'), 'received', null, null, null,
+  '[{"kind": "not-a-kind", "payload": {}}]');
+select is((select row(r.j ->> 'ingest_error', p.outcome, p.detail ->> 'ingest_error', p.byte_length)::text
+  from results r join public.webhook_payloads p on p.id = (r.j ->> 'payload_id')::bigint where r.name = 'bug'),
+  row('23514', 'received', '23514', 7)::text,
+  'elements refused for a reason a retry would not clear: the body is kept as received, with the SQLSTATE, and the call answers');
+select is((select count(*)::integer from public.whatsapp_events
+  where payload_id = (select (j ->> 'payload_id')::bigint from results where name = 'bug')), 0,
+  'none of its elements is half stored');
 reset role;
 
 -- The outbox --------------------------------------------------------------------------------------
@@ -122,6 +143,22 @@ select has_function('net', 'http_post', array['text', 'jsonb', 'jsonb', 'jsonb',
 select has_column('net', '_http_response', 'status_code', 'pg_net''s response table has status_code');
 select has_function('vault', 'create_secret', 'vault.create_secret exists');
 select has_view('vault', 'decrypted_secrets', 'vault.decrypted_secrets exists');
+
+-- Last, as it replaces whatsapp_ingest for the rest of this transaction: a failure that a retry can
+-- clear fails the whole call, so that the webhook answers an error and Meta redelivers the body.
+reset role;
+create or replace function public.whatsapp_ingest(p_messages jsonb, p_statuses jsonb, p_events jsonb,
+  p_payload_id bigint default null) returns jsonb language plpgsql set search_path = '' as $$
+begin
+  raise exception 'deadlock detected' using errcode = '40P01';
+end;
+$$;
+set local role service_role;
+select throws_ok($$select public.whatsapp_receive(encode('{"deadlock":1}', 'base64'))$$, '40P01', null,
+  'a deadlock while ingesting fails the call');
+select is((select count(*)::integer from public.webhook_payloads where sha256 = encode(sha256('{"deadlock":1}'::bytea), 'hex')),
+  0, 'and stores nothing of it: the redelivery stores it once');
+reset role;
 
 select * from finish();
 rollback;

@@ -131,17 +131,14 @@ Deno.test("createDb(rest) POSTs to /rest/v1/rpc/<fn> with apikey and Bearer head
 
 Deno.test("createDb(rest) omits undefined arguments from the JSON body", async () => {
   const { fetchImpl, seen } = fakeFetch(() => Promise.resolve(new Response(null, { status: 204 })));
-  await restDb(fetchImpl).rpc("log_request", {
-    p_function_name: "health",
-    p_method: "GET",
-    p_status: 200,
-    p_duration_ms: 1.5,
-    p_error_code: undefined,
-    p_request_id: undefined,
+  await restDb(fetchImpl).rpc("whatsapp_store_payload", {
+    p_body: "e30=",
+    p_outcome: "ignored",
+    p_detail: undefined,
   });
   const body = JSON.parse(seen[0]?.body ?? "") as Record<string, unknown>;
-  assert.deepEqual(body, { p_function_name: "health", p_method: "GET", p_status: 200, p_duration_ms: 1.5 });
-  assert.ok(!("p_error_code" in body));
+  assert.deepEqual(body, { p_body: "e30=", p_outcome: "ignored" });
+  assert.ok(!("p_detail" in body));
 });
 
 Deno.test("createDb(rest) returns a 200 JSON answer as the result", async () => {

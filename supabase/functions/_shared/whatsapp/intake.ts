@@ -1,6 +1,6 @@
 /**
- * Intake: the raw body stored first (webhook_payloads), then its elements in one statement
- * (whatsapp_ingest), and the `whatsapp` log lines they earn.
+ * Intake: the raw body stored (webhook_payloads) and its elements ingested in one call
+ * (whatsapp_receive), and the `whatsapp` log lines they earn.
  */
 import type { Json } from "../database.types.ts";
 import type { Db } from "../db/mod.ts";
@@ -41,23 +41,43 @@ export function readWebhookBody(body: Uint8Array, phoneNumberId: string | undefi
   }
 }
 
-/** Stores the raw body (base64, so both transports carry any bytes); returns the payload id. */
-export async function storePayload(db: Db, body: Uint8Array, read: ReadBody): Promise<number> {
-  return await db.rpc("whatsapp_store_payload", {
+/** What whatsapp_receive answers: the payload's id, and what its elements became when it was read. */
+export interface Received extends Partial<IngestResult> {
+  payload_id: number;
+  /** The SQLSTATE when the elements could not be stored for a reason a retry would not clear. */
+  ingest_error?: string;
+}
+
+/**
+ * Stores the raw body (base64, so both transports carry any bytes) and, when it was read, every
+ * message, status and other event of its batch: one call, one transaction (whatsapp_receive).
+ */
+export async function receiveWebhook(
+  db: Db,
+  body: Uint8Array,
+  read: ReadBody,
+  log: Logger,
+): Promise<Received> {
+  const { batch } = read;
+  const received = await db.rpc("whatsapp_receive", {
     p_body: toBase64(body),
     p_outcome: read.outcome,
     p_detail: read.reason ? { reason: read.reason } : undefined,
-  }) as number;
+    ...(batch ? ingestArgs(batch) : {}),
+  }) as unknown as Received;
+  if (batch && !received.ingest_error) logIngest(log, batch, received as IngestResult, received.payload_id);
+  return received;
 }
 
-/** Stores every message, status and other event of the batch in one transaction (whatsapp_ingest). */
-export async function ingestBatch(
-  db: Db,
-  batch: WebhookBatch,
-  log: Logger,
-  payloadId?: number,
-): Promise<IngestResult> {
-  const result = await db.rpc("whatsapp_ingest", {
+/** Stores a batch that has no raw body (evals and benchmarks build theirs) with whatsapp_ingest. */
+export async function ingestBatch(db: Db, batch: WebhookBatch, log: Logger): Promise<IngestResult> {
+  const result = await db.rpc("whatsapp_ingest", ingestArgs(batch)) as unknown as IngestResult;
+  logIngest(log, batch, result);
+  return result;
+}
+
+function ingestArgs(batch: WebhookBatch) {
+  return {
     p_messages: batch.messages.map((m) => ({
       wa_message_id: m.waMessageId,
       wa_id: m.sender.waId ?? null,
@@ -89,9 +109,11 @@ export async function ingestBatch(
         payload: { reason: r.reason, element: r.value ?? null },
       })),
     ] as unknown as Json,
-    p_payload_id: payloadId,
-  }) as unknown as IngestResult;
+  };
+}
 
+/** The `whatsapp` log lines of a stored batch: ids, types and codes, never a number's digits or a body. */
+function logIngest(log: Logger, batch: WebhookBatch, result: IngestResult, payloadId?: number): void {
   for (const m of batch.messages) {
     log.info("whatsapp", "message received", {
       wa_message_id: m.waMessageId,
@@ -130,7 +152,6 @@ export async function ingestBatch(
     statuses: result.statuses,
     payload_id: payloadId,
   });
-  return result;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -1,0 +1,62 @@
+/**
+ * request_log rows written in batches, one write in flight per isolate: what arrives while a write is
+ * in flight goes into the next one. Under light traffic every row is written at once, as before; under
+ * load the telemetry takes one round trip per batch instead of one per request, so that it stops
+ * competing with intake for the pool (BENCHMARKS.md). Telemetry only: a failed write is logged, not
+ * retried, and rows waiting when an isolate dies are lost.
+ */
+import type { Json } from "./database.types.ts";
+import type { Db } from "./db/mod.ts";
+import type { Logger } from "./log.ts";
+
+/** One invocation, as public.log_requests takes it. */
+export interface RequestRecord {
+  function_name: string;
+  method: string;
+  status: number;
+  duration_ms: number;
+  error_code?: string;
+  request_id?: string;
+}
+
+/** Rows beyond this many waiting (the database is slow or away) are counted and dropped, not kept. */
+export const MAX_WAITING_ROWS = 5_000;
+
+export interface RequestLog {
+  /** Queues a row; resolves when the write that carries it is over (a failure is logged, never thrown). */
+  record(row: RequestRecord): Promise<void>;
+}
+
+export function createRequestLog(db: Db, log: Logger): RequestLog {
+  let waiting: RequestRecord[] = [];
+  let dropped = 0;
+  let last: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+
+  const write = async () => {
+    next = undefined;
+    const rows = waiting;
+    waiting = [];
+    if (dropped) {
+      log.warn("telemetry", "request_log rows dropped: too many waiting for the database", { dropped });
+      dropped = 0;
+    }
+    try {
+      await db.rpc("log_requests", { p_rows: rows as unknown as Json });
+    } catch (error) {
+      log.warn("telemetry", "Cannot write request_log", { error, rows: rows.length });
+    }
+  };
+
+  return {
+    record(row) {
+      if (waiting.length >= MAX_WAITING_ROWS) {
+        dropped++;
+        return next ?? last;
+      }
+      waiting.push(row);
+      if (!next) next = last = last.then(write);
+      return next;
+    },
+  };
+}
