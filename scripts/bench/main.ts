@@ -1,42 +1,67 @@
 /**
- * The benchmark suite: builds its own data on the databases BENCH_DB_URL and BENCH_WEBHOOK_DB_URL
- * name (scripts/bench/run starts a throwaway cluster for them), measures each figure against a baseline taken in the same run,
- * prints one table and writes BENCHMARKS.md. Timings are printed here, never asserted in tests.
+ * The benchmark suite: builds its own data on the databases BENCH_DB_URL, BENCH_WEBHOOK_DB_URL,
+ * BENCH_E2E_DB_URL and BENCH_METRICS_DB_URL name (scripts/bench/run starts a throwaway cluster for
+ * them), measures each figure against a baseline taken in the same run, prints the tables and writes
+ * BENCHMARKS.md (keeping its soak region). Timings are printed here, never asserted in tests.
  *
- * deno run -A scripts/bench/main.ts [--sizes 10000,100000,1000000] [--seconds 10] [--runs 300]
- *   [--turns 200] [--out BENCHMARKS.md] [--command "how it was started"]
+ * deno run -A scripts/bench/main.ts [--only webhook,lookup,agent,e2e,metrics,memory]
+ *   [--sizes 10000,100000,1000000] [--rates 100,500,1000] [--seconds 10] [--runs 300] [--turns 200]
+ *   [--senders 50] [--log-sizes 1000000,10000000] [--messages 1000000] [--metrics-runs 30]
+ *   [--memory-requests 100000] [--memory-rate 1000] [--out BENCHMARKS.md] [--command "how it was started"]
+ *
+ * Without --only, all measures run and --out defaults to BENCHMARKS.md; with --only, the tables go to
+ * stdout and a file is written only when --out is given (then with only the measures that ran).
  */
 import postgres from "postgres";
 import { parseArgs } from "node:util";
 import { type AgentResult, benchAgent } from "./agent.ts";
+import { benchE2e, type E2eResult } from "./e2e.ts";
 import { benchLookup, type LookupResult } from "./lookup.ts";
-import { render } from "./report.ts";
+import { withSoakRegion } from "./markdown.ts";
+import { benchMemory, type MemoryResult } from "./memory.ts";
+import { benchMetrics, type MetricsResult, type TelemetrySeeding } from "./metrics.ts";
+import { type Measure, MEASURES, render } from "./report.ts";
 import { seedCustomers } from "./seed.ts";
+import { targets } from "./targets.ts";
 import { benchWebhook, type LoadResult } from "./webhook.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
+    only: { type: "string" },
     sizes: { type: "string", default: "10000,100000,1000000" },
     rates: { type: "string", default: "100,500,1000" },
     seconds: { type: "string", default: "10" },
     runs: { type: "string", default: "300" },
     turns: { type: "string", default: "200" },
-    out: { type: "string", default: "BENCHMARKS.md" },
+    senders: { type: "string", default: "50" },
+    "log-sizes": { type: "string", default: "1000000,10000000" },
+    messages: { type: "string", default: "1000000" },
+    "metrics-runs": { type: "string", default: "30" },
+    "memory-requests": { type: "string", default: "100000" },
+    "memory-rate": { type: "string", default: "1000" },
+    out: { type: "string" },
     command: { type: "string", default: "deno task bench" },
   },
 });
-const dbUrl = Deno.env.get("BENCH_DB_URL");
-const webhookDbUrl = Deno.env.get("BENCH_WEBHOOK_DB_URL");
-if (!dbUrl || !webhookDbUrl) {
-  throw new Error("BENCH_DB_URL and BENCH_WEBHOOK_DB_URL are not set: run the suite through deno task bench");
-}
-const sizes = values.sizes.split(",").map(Number);
-const rates = values.rates.split(",").map(Number);
+const need = (key: string) =>
+  Deno.env.get(key) ?? (() => {
+    throw new Error(`${key} is not set: run the suite through deno task bench`);
+  })();
+const numbers = (list: string) => list.split(",").map(Number);
+const measures = values.only ? values.only.split(",") as Measure[] : [...MEASURES];
+const unknown = measures.filter((m) => !MEASURES.includes(m));
+if (unknown.length) throw new Error(`--only: ${unknown.join(", ")} unknown; one of ${MEASURES.join(", ")}`);
+const runs_ = (m: Measure) => measures.includes(m);
+const out = values.out ?? (values.only ? undefined : "BENCHMARKS.md");
+const sizes = numbers(values.sizes);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const turns = Number(values.turns);
+const metricsRuns = Number(values["metrics-runs"]);
+const memoryRate = Number(values["memory-rate"]);
 
+const dbUrl = need("BENCH_DB_URL");
 const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
 const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
   const start = performance.now();
@@ -49,43 +74,72 @@ const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
 const started = new Date();
 const loadBefore = Deno.loadavg();
 const [{ version: pgVersion }] =
-  await sql`select current_setting('server_version') as version` as unknown as [
-    { version: string },
-  ];
+  await sql`select current_setting('server_version') as version` as unknown as [{ version: string }];
 const webhook: LoadResult[] = [];
 const lookup: LookupResult[] = [];
 const agent: (AgentResult & { customers: number })[] = [];
 const seeding: { customers: number; seconds: number }[] = [];
+let e2e: E2eResult[] = [];
+let metrics: { results: MetricsResult[]; seeding: TelemetrySeeding[] } = { results: [], seeding: [] };
+let memory: MemoryResult[] = [];
 try {
+  if (runs_("webhook")) {
+    webhook.push(
+      ...await step(
+        "webhook acknowledgement",
+        () => benchWebhook(need("BENCH_WEBHOOK_DB_URL"), numbers(values.rates), seconds),
+      ),
+    );
+  }
   let have = 0;
-  for (const size of sizes) {
+  for (const size of runs_("lookup") || runs_("agent") ? sizes : []) {
     const start = performance.now();
     await step(
       `seed customers ${have + 1}..${size} (five vouchers each)`,
       () => seedCustomers(sql, have, size),
     );
     seeding.push({ customers: size, seconds: (performance.now() - start) / 1000 });
-    have = size;
-    if (size === sizes[0]) {
-      webhook.push(
-        ...await step("webhook acknowledgement", () => benchWebhook(webhookDbUrl, rates, seconds)),
+    if (runs_("lookup")) {
+      lookup.push(
+        await step(`tool-lookup-customer at ${size} customers`, () => benchLookup(dbUrl, size, runs)),
       );
     }
-    lookup.push(
-      await step(`tool-lookup-customer at ${size} customers`, () => benchLookup(dbUrl, size, runs)),
-    );
-    if (size === sizes[0] || size === sizes.at(-1)) {
-      // Senders the earlier agent runs did not use, so no per-minute budget applies.
-      const first = size === sizes[0] ? 1 : size - turns;
-      const result = await step(`agent turns at ${size} customers`, () => benchAgent(dbUrl, first, turns));
+    if (runs_("agent")) {
+      // Customers added at this size have not written yet, so no per-minute budget applies.
+      if (turns > size - have) {
+        throw new Error(`--turns ${turns}: more than the ${size - have} customers added at ${size}`);
+      }
+      const result = await step(`agent turns at ${size} customers`, () => benchAgent(dbUrl, have + 1, turns));
       agent.push({ ...result, customers: size });
     }
+    have = size;
+  }
+  if (runs_("e2e")) {
+    e2e = await step("end to end", () => benchE2e(need("BENCH_E2E_DB_URL"), Number(values.senders), seconds));
+  }
+  if (runs_("metrics")) {
+    metrics = await step(
+      "metrics and health",
+      () =>
+        benchMetrics(
+          need("BENCH_METRICS_DB_URL"),
+          numbers(values["log-sizes"]),
+          Number(values.messages),
+          metricsRuns,
+        ),
+    );
+  }
+  if (runs_("memory")) {
+    memory = await step(
+      "memory",
+      () => benchMemory(need("BENCH_WEBHOOK_DB_URL"), Number(values["memory-requests"]), memoryRate),
+    );
   }
 } finally {
   await sql.end();
 }
 
-const report = render({
+const run = {
   started,
   finished: new Date(),
   command: values.command,
@@ -97,20 +151,33 @@ const report = render({
     loadBefore,
     loadAfter: Deno.loadavg(),
   },
+  measures: MEASURES.filter(runs_),
   seconds,
   runs,
+  metricsRuns,
+  memoryRate,
   seeding,
+  telemetrySeeding: metrics.seeding,
   webhook,
   lookup,
   agent,
-}, await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => ""));
+  e2e,
+  metrics: metrics.results,
+  memory,
+};
+const report = render(
+  run,
+  await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => ""),
+);
 console.log(report.table);
-await Deno.writeTextFile(values.out, report.markdown);
-// Formatted as the repository's other Markdown (tables aligned), so `deno fmt --check` passes.
-await new Deno.Command(Deno.execPath(), {
-  args: ["fmt", "--quiet", values.out],
-  stdout: "null",
-  stderr: "null",
-})
-  .output();
-console.error(`wrote ${values.out}`);
+console.log(`\n${targets(run).join("\n")}`);
+if (out) {
+  const existing = await Deno.readTextFile(out).catch(() => undefined);
+  await Deno.writeTextFile(out, withSoakRegion(report.markdown, existing));
+  // Formatted as the repository's other Markdown (tables aligned), so `deno fmt --check` passes.
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", out], stdout: "null", stderr: "null" })
+    .output();
+  console.error(`wrote ${out}`);
+} else {
+  console.error("--only without --out: nothing written");
+}

@@ -1,8 +1,18 @@
-/** The suite's one table, and BENCHMARKS.md around it (machine, command, results, targets). */
+/** The suite's tables, and BENCHMARKS.md around them (machine, command, results, growth, targets). */
 import type { AgentResult } from "./agent.ts";
+import type { E2eResult } from "./e2e.ts";
 import type { LookupResult } from "./lookup.ts";
-import { ms, ratio } from "./stats.ts";
+import { markdownTable, textTable } from "./markdown.ts";
+import type { MemoryResult } from "./memory.ts";
+import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
+import { describe } from "./report_notes.ts";
+import { GROWTH_HEAD, growthRows, HEAD, MEMORY_HEAD, memoryRows, rows } from "./rows.ts";
+import { targets } from "./targets.ts";
 import type { LoadResult } from "./webhook.ts";
+
+/** The measures of the suite, in the order they run; `--only` picks some. */
+export const MEASURES = ["webhook", "lookup", "agent", "e2e", "metrics", "memory"] as const;
+export type Measure = typeof MEASURES[number];
 
 export interface Run {
   started: Date;
@@ -16,131 +26,61 @@ export interface Run {
     loadBefore: number[];
     loadAfter: number[];
   };
+  /** The measures this run made; the others' rows are absent. */
+  measures: Measure[];
   seconds: number;
   runs: number;
+  metricsRuns: number;
+  memoryRate: number;
   seeding: { customers: number; seconds: number }[];
+  telemetrySeeding: TelemetrySeeding[];
   webhook: LoadResult[];
   lookup: LookupResult[];
   agent: (AgentResult & { customers: number })[];
+  e2e: E2eResult[];
+  metrics: MetricsResult[];
+  memory: MemoryResult[];
 }
 
-const pct = (n: number) => (Number.isFinite(n) ? `${(100 * n).toFixed(2)}%` : "-");
-const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+const count = (n: number) => n.toLocaleString("en");
 
-/** Rows of the one table: what, size, p50, p95, p99, errors, baseline p50/p95/p99, ratio of p95s. */
-function rows(r: Run): string[][] {
-  const out: string[][] = [];
-  for (const w of r.webhook.filter((w) => w.server === "webhook")) {
-    const b = r.webhook.find((x) => x.server === "baseline" && x.rate === w.rate);
-    out.push([
-      `webhook ack, ${w.rate}/s offered`,
-      `${w.sent} req`,
-      ms(w.p50),
-      ms(w.p95),
-      ms(w.p99),
-      pct(w.errorRate),
-      b ? `${ms(b.p50)} / ${ms(b.p95)} / ${ms(b.p99)}, ${b.sent} req, ${pct(b.errorRate)} err` : "-",
-      b ? ratio(w.p99, b.p99) + " (p99)" : "-",
-    ]);
-  }
-  for (const l of r.lookup) {
-    out.push([
-      "tool-lookup-customer",
-      `${l.customers.toLocaleString("en")} customers`,
-      ms(l.p50),
-      ms(l.p95),
-      "",
-      "0%",
-      `${ms(l.directP50)} / ${ms(l.directP95)} (direct SQL)`,
-      ratio(l.p95, l.directP95) + " (p95)",
-    ]);
-  }
-  for (const a of r.agent) {
-    out.push([
-      "agent turn, model excluded",
-      `${a.customers.toLocaleString("en")} customers`,
-      ms(a.p50),
-      ms(a.p95),
-      "",
-      `${a.toolCalls}/${2 * a.turns} tool calls`,
-      `${ms(a.baseP50)} / ${ms(a.baseP95)} (the two tools' SQL)`,
-      ratio(a.p95, a.baseP95) + " (p95)",
-    ]);
-  }
-  return out;
-}
-
-const HEAD = [
-  "measure",
-  "size",
-  "p50 ms",
-  "p95 ms",
-  "p99 ms",
-  "errors",
-  "baseline p50 / p95 / p99 ms",
-  "ratio",
-];
-
-function markdownTable(head: string[], body: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...body.map(line)].join("\n");
-}
-
-function textTable(head: string[], body: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(head), ...body.map(line)].join("\n");
-}
-
-/** Each target of issue 10, with the figure it is judged on. */
-function targets(r: Run): string[] {
+function seedingLines(r: Run): string[] {
   const out: string[] = [];
-  const w = r.webhook.find((x) => x.server === "webhook" && x.rate === 500);
-  const b = r.webhook.find((x) => x.server === "baseline" && x.rate === 500);
-  if (w && b) {
-    out.push(`- Webhook p99 under 25 ms at 500/s: ${ms(w.p99)} ms, ${verdict(w.p99 < 25)}.`);
+  if (r.seeding.length) {
     out.push(
-      `- Webhook at most 1.5× the baseline at 500/s (p99): ${ratio(w.p99, b.p99)}, ${
-        verdict(w.p99 <= 1.5 * b.p99)
+      `Customers seeded (five vouchers each; cumulative): ${
+        r.seeding.map((s) => `${count(s.customers)} in ${s.seconds.toFixed(0)} s`).join(", ")
       }.`,
     );
   }
-  const first = r.lookup[0];
-  const last = r.lookup.at(-1);
-  if (first && last) {
+  if (r.telemetrySeeding.length) {
     out.push(
-      `- Lookup p95 under 10 ms at ${last.customers.toLocaleString("en")}: ${ms(last.p95)} ms, ${
-        verdict(last.p95 < 10)
-      }.`,
-    );
-    out.push(
-      `- Lookup at most 2× the direct call (p95, ${last.customers.toLocaleString("en")}): ${
-        ratio(last.p95, last.directP95)
-      }, ${verdict(last.p95 <= 2 * last.directP95)}.`,
-    );
-    out.push(
-      `- Lookup growth ${first.customers.toLocaleString("en")} → ${
-        last.customers.toLocaleString("en")
-      } (p95): ${ratio(last.p95, first.p95)} (direct: ${ratio(last.directP95, first.directP95)}), ${
-        verdict(last.p95 <= 1.5 * first.p95)
-      } (flat: at most 1.5×).`,
-    );
-  }
-  for (const a of r.agent) {
-    out.push(
-      `- Agent overhead p95 under 50 ms (${a.customers.toLocaleString("en")} customers): ${ms(a.p95)} ms, ${
-        verdict(a.p95 < 50)
+      `Telemetry seeded (one INSERT ... SELECT generate_series each; then VACUUM ANALYZE and roll_metric_totals()): ${
+        r.telemetrySeeding.map((s) =>
+          `${count(s.rows)} ${s.what} in ${s.insertSeconds.toFixed(1)} s + ${
+            s.maintenanceSeconds.toFixed(1)
+          } s`
+        ).join(", ")
       }.`,
     );
   }
   return out;
 }
 
-/** `findings` (hand-written, scripts/bench/findings.md) goes in as it is: why targets were missed. */
+/** `findings` (hand-written, scripts/bench/findings.md) goes in as it is: why targets were missed. The
+ * markdown ends before the soak region (main.ts carries that over). */
 export function render(r: Run, findings = ""): { table: string; markdown: string } {
   const body = rows(r);
+  const memory = memoryRows(r);
+  const growth = growthRows(r);
   const m = r.machine;
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+  const all = r.measures.length === MEASURES.length;
+  const table = [
+    textTable(HEAD, body),
+    ...(memory.length ? ["", textTable(MEMORY_HEAD, memory)] : []),
+    ...(growth.length ? ["", textTable(GROWTH_HEAD, growth)] : []),
+  ].join("\n");
   const markdown = `# Benchmarks
 
 Written by \`deno task bench\` (scripts/bench/); do not edit by hand. Run it again to refresh.
@@ -155,40 +95,29 @@ Timings are printed by the benchmarks, never asserted in tests.
   this ran, so absolute figures are noisy; each figure's baseline was taken in the same run, on the same
   database, interleaved with it, and the ratios are what to compare.
 - Command: \`${r.command}\`
+- Measures run: ${r.measures.join(", ")}${
+    all ? " (all)" : " (the others were not run: their rows are absent)"
+  }.
 
 ## Results
 
 ${markdownTable(HEAD, body)}
-
-Data seeded (customers, five vouchers each; cumulative): ${
-    r.seeding.map((s) => `${s.customers.toLocaleString("en")} in ${s.seconds.toFixed(0)} s`).join(", ")
-  }.
-
+${memory.length ? `\nMemory of the server process (VmRSS):\n\n${markdownTable(MEMORY_HEAD, memory)}\n` : ""}
+${seedingLines(r).join("\n")}
+${
+    growth.length
+      ? `\n## Growth with the data\n\np95 at each size as a ratio to the smallest size, beside the same for its baseline.\n\n${
+        markdownTable(GROWTH_HEAD, growth)
+      }\n`
+      : ""
+  }
 ## Targets (issue 10)
 
 ${targets(r).join("\n")}
 ${findings ? `\n${findings.trim()}\n` : ""}
 ## What each row measures
 
-- **webhook ack**: autocannon (npm \`autocannon\`, run in the suite's Deno process) offers signed WhatsApp
-  text-message POSTs at a fixed rate for ${r.seconds} s to the production entry
-  \`supabase/functions/whatsapp-webhook/index.ts\` served by \`Deno.serve\` in its own process: signature,
-  raw body stored (\`whatsapp_store_payload\`), the message ingested (\`whatsapp_ingest\`), then the 200.
-  \`WHATSAPP_INTEGRATION_ENABLED=false\`, so no reply is worked out after the response (that is the agent
-  row). Baseline: a bare \`Deno.serve\` in its own process doing one INSERT of the body into the same table
-  (\`webhook_payloads\`) over a postgres.js pool of the same size (3). Latency is autocannon's per-response
-  time; errors are connection errors, timeouts and non-2xx answers over requests sent. autocannon does not
-  correct for coordinated omission: at a rate a server cannot keep up with, the offered rate is not reached
-  (compare "req" with rate × ${r.seconds}).
-- **tool-lookup-customer**: the production handler called in-process (auth, body, msisdn, the SQL
-  function, the JSON answer) ${r.runs} times with random existing customers, interleaved with the same SQL
-  function (\`lookup_customer\`) called directly over the same pool. The request_log write runs after
-  the response and is not timed.
-- **agent turn**: a stored inbound message processed as the webhook does after its response (claim,
-  transcript, the agent loop, the audited tool calls, the reply to the outbox, the claim released) with an
-  in-process model of zero latency that asks for \`lookup_customer\` and \`list_vouchers\`, then answers. No
-  Graph API client, so nothing is sent. "errors" counts the audited tool calls (two per turn expected).
-  Baseline: the two tools' SQL functions called directly over the same pool.
+${describe(r).join("\n")}
 `;
-  return { table: textTable(HEAD, body), markdown };
+  return { table, markdown };
 }

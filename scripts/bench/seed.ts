@@ -33,3 +33,43 @@ export async function seedCustomers(sql: postgres.Sql, from: number, to: number)
   await sql`vacuum analyze public.customers`;
   await sql`vacuum analyze public.vouchers`;
 }
+
+/** request_log rows from+1..to: four functions, 1% errors, latencies skewed like real ones, spread over
+ * the 30 days the nightly prune keeps. One INSERT ... SELECT; VACUUM ANALYZE is the caller's. */
+export async function seedRequestLog(sql: postgres.Sql, from: number, to: number): Promise<void> {
+  await sql`
+    insert into public.request_log (function_name, method, status, duration_ms, created_at)
+    select (array['whatsapp-webhook', 'tool-lookup-customer', 'health', 'metrics'])[1 + (i % 4)],
+           'POST',
+           case when i % 97 = 0 then 500 when i % 31 = 0 then 404 else 200 end,
+           (5 + 400 * power(random(), 4))::real,
+           now() - (random() * interval '30 days')
+    from generate_series(${from + 1}::bigint, ${to}::bigint) i`;
+}
+
+/** `count` messages over 90 days (the retention of bodies): `count / 100` conversations of 50 inbound
+ * messages, each answered by one delivered reply. Triggers off (session_replication_role = replica):
+ * the rows are made complete here, caller_role included. */
+export async function seedMessages(sql: postgres.Sql, count: number): Promise<void> {
+  const conversations = Math.max(1, Math.floor(count / 100));
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`
+      insert into public.conversations (wa_id, last_inbound_at)
+      select '2506' || lpad(i::text, 8, '0'), now() from generate_series(1, ${conversations}) i`;
+    await tx`
+      insert into public.messages (conversation_id, direction, wa_message_id, type, body, status, to_wa_id,
+        caller_role, sent_at, delivered_at, created_at)
+      select c.id, s.direction, case when s.direction = 'inbound' then 'wamid.BENCH' || s.i end, 'text',
+             'Mfite vouchers zingahe?', case when s.direction = 'inbound' then 'answered' else 'delivered' end,
+             case when s.direction = 'outbound' then c.wa_id end, 'customer',
+             case when s.direction = 'outbound' then s.at end,
+             case when s.direction = 'outbound' then s.at + interval '2 seconds' end, s.at
+      from (
+        select i, case when i % 2 = 0 then 'inbound' else 'outbound' end as direction,
+               now() - random() * interval '90 days' as at
+        from generate_series(0, ${count - 1}::bigint) i
+      ) s
+      join public.conversations c on c.wa_id = '2506' || lpad((1 + (s.i / 2) % ${conversations})::text, 8, '0')`;
+  });
+}

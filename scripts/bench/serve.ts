@@ -1,22 +1,48 @@
 /**
- * One server of the webhook benchmark, in its own process so that the load generator does not share
+ * One server of the webhook benchmarks, in its own process so that the load generator does not share
  * its event loop: `webhook` is the production entry (supabase/functions/whatsapp-webhook/index.ts,
  * configured from the environment); `baseline` is a bare Deno.serve doing one INSERT of the body into
- * the same table (webhook_payloads) over a postgres.js pool of the same size and options.
+ * the same table (webhook_payloads) over a postgres.js pool of the same size and options; `relay` is
+ * the baseline that also, after its answer, POSTs the text BENCH_REPLY_TEXT to the sender through the
+ * Graph API at WHATSAPP_GRAPH_URL (the end-to-end benchmark's baseline).
  *
- * deno run -A scripts/bench/serve.ts webhook|baseline PORT   (SUPABASE_DB_URL and the webhook's variables set)
+ * deno run -A scripts/bench/serve.ts webhook|baseline|relay PORT   (SUPABASE_DB_URL and the webhook's variables set)
  */
 import postgres from "postgres";
 
 const [kind, port] = Deno.args;
 
-function baseline(): (req: Request) => Promise<Response> {
+function baseline(after?: (body: Uint8Array) => void): (req: Request) => Promise<Response> {
   const sql = postgres(Deno.env.get("SUPABASE_DB_URL")!, { prepare: false, max: 3, onnotice: () => {} });
   return async (req) => {
     const body = new Uint8Array(await req.arrayBuffer());
     await sql`insert into public.webhook_payloads (body, byte_length, sha256)
       values (${body}, ${body.length}, encode(sha256(${body}), 'hex'))`;
+    after?.(body);
     return Response.json({ ok: true });
+  };
+}
+
+/** Sends the fixed reply to the body's first message's sender, after the response, errors dropped. */
+function relay(): (body: Uint8Array) => void {
+  const env = (key: string) => Deno.env.get(key) ?? "";
+  const url = `${env("WHATSAPP_GRAPH_URL")}/${env("WHATSAPP_PHONE_NUMBER_ID")}/messages`;
+  const headers = {
+    authorization: `Bearer ${env("WHATSAPP_ACCESS_TOKEN")}`,
+    "content-type": "application/json",
+  };
+  const text = { body: env("BENCH_REPLY_TEXT") };
+  return (body) => {
+    let to: string;
+    try {
+      to = JSON.parse(new TextDecoder().decode(body)).entry[0].changes[0].value.messages[0].from;
+    } catch {
+      return; // not a message (the start-up probe's GET)
+    }
+    const message = JSON.stringify({ messaging_product: "whatsapp", to, type: "text", text });
+    setTimeout(() =>
+      fetch(url, { method: "POST", headers, body: message }).then((r) => r.body?.cancel(), () => {})
+    );
   };
 }
 
@@ -24,6 +50,8 @@ const handler = kind === "webhook"
   ? (await import("../../supabase/functions/whatsapp-webhook/index.ts")).default.fetch
   : kind === "baseline"
   ? baseline()
+  : kind === "relay"
+  ? baseline(relay())
   : undefined;
-if (!handler || !port) throw new Error("usage: serve.ts webhook|baseline PORT");
+if (!handler || !port) throw new Error("usage: serve.ts webhook|baseline|relay PORT");
 Deno.serve({ hostname: "127.0.0.1", port: Number(port), onListen: () => {} }, handler);

@@ -36,3 +36,23 @@ export async function interleaved(
   }
   return out;
 }
+
+/** The least-squares slope of y over x; NaN with fewer than two distinct x. */
+export function slope(points: readonly [x: number, y: number][]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : NaN;
+}
+
+/** Each value as a ratio to the first (the smallest size): "1.00× → 1.10× → 1.35×". */
+export function growth(values: readonly number[]): string {
+  return values.map((v) => ratio(v, values[0] ?? NaN)).join(" → ");
+}

@@ -6,6 +6,7 @@
 import autocannon from "autocannon";
 import { createHmac } from "node:crypto";
 import { textMessage, webhookPayload } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
+import { freeLoopbackPort } from "../../supabase/functions/tests/_helpers.ts";
 import { quantile } from "./stats.ts";
 
 export const APP_SECRET = "bench-app-secret-aaaaaaaaaaaaaaaa";
@@ -21,21 +22,34 @@ export interface LoadResult {
   errorRate: number;
 }
 
-/** A signed webhook body from one of 1,000 senders, with a fresh wamid. */
-function signedRequest(): { body: string; signature: string } {
-  const from = `25078${String(Math.floor(Math.random() * 1000)).padStart(7, "0")}`;
+/** A signed webhook body from `from` (default: one of 1,000 senders), with a fresh wamid. */
+export function signedRequest(
+  from = `25078${String(Math.floor(Math.random() * 1000)).padStart(7, "0")}`,
+  text = "Muraho",
+): { body: string; signature: string } {
   const body = JSON.stringify(
-    webhookPayload({ messages: [textMessage({ from, body: "Muraho", timestamp: new Date() })] }),
+    webhookPayload({ messages: [textMessage({ from, body: text, timestamp: new Date() })] }),
   );
   const signature = `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
   return { body, signature };
 }
 
+/** The servers' environment: the acknowledgement only (processing after the response is the agent
+ * benchmark's) unless `extra` turns the integration on. */
+export function webhookEnv(dbUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SUPABASE_DB_URL: dbUrl,
+    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_INTEGRATION_ENABLED: "false",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
 /** Starts serve.ts KIND on a free loopback port; resolves once it answers. */
-export async function startServer(kind: "webhook" | "baseline", env: Record<string, string>) {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+export async function startServer(kind: "webhook" | "baseline" | "relay", env: Record<string, string>) {
+  const port = freeLoopbackPort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", new URL("./serve.ts", import.meta.url).pathname, kind, String(port)],
     env: { ...env, NO_COLOR: "1" },
@@ -54,6 +68,7 @@ export async function startServer(kind: "webhook" | "baseline", env: Record<stri
   }
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await child.status;
@@ -61,8 +76,16 @@ export async function startServer(kind: "webhook" | "baseline", env: Record<stri
   };
 }
 
-/** Offers `rate` signed POSTs a second for `seconds`; latencies from autocannon's per-response times. */
-export async function offer(url: string, rate: number, seconds: number): Promise<Omit<LoadResult, "server">> {
+/**
+ * Offers `rate` signed POSTs a second for `seconds` (or until `amount` were sent); latencies from
+ * autocannon's per-response times; `onResponse` sees each response.
+ */
+export async function offer(
+  url: string,
+  rate: number,
+  seconds: number,
+  options: { amount?: number; onResponse?: () => void } = {},
+): Promise<Omit<LoadResult, "server">> {
   const times: number[] = [];
   const instance = autocannon({
     url,
@@ -70,6 +93,7 @@ export async function offer(url: string, rate: number, seconds: number): Promise
     connections: Math.max(10, Math.ceil(rate / 20)),
     overallRate: rate,
     duration: seconds,
+    ...(options.amount ? { amount: options.amount } : {}),
     timeout: 10,
     requests: [{
       setupRequest: (req: Record<string, unknown>) => {
@@ -84,6 +108,7 @@ export async function offer(url: string, rate: number, seconds: number): Promise
   });
   instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     times.push(responseTime);
+    options.onResponse?.();
   });
   const result = await instance;
   const sent = result.requests.sent ?? result.requests.total;
@@ -104,14 +129,7 @@ export async function benchWebhook(
   rates: readonly number[],
   seconds: number,
 ): Promise<LoadResult[]> {
-  const env = {
-    SUPABASE_DB_URL: dbUrl,
-    WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    // The acknowledgement only: processing after the response is the agent benchmark's.
-    WHATSAPP_INTEGRATION_ENABLED: "false",
-    LOG_LEVEL: "info",
-  };
+  const env = webhookEnv(dbUrl);
   const out: LoadResult[] = [];
   const servers = {
     baseline: await startServer("baseline", env),

@@ -1,0 +1,66 @@
+/** "What each row measures" of BENCHMARKS.md: one entry per measure that ran. */
+import type { Measure, Run } from "./report.ts";
+import { MEMORY_FLAT_MIB_PER_10K } from "./targets.ts";
+
+const NOTES: Record<Measure, (r: Run) => string> = {
+  webhook: (r) =>
+    `- **webhook ack**: autocannon (npm \`autocannon\`, run in the suite's Deno process) offers signed WhatsApp
+  text-message POSTs at a fixed rate for ${r.seconds} s to the production entry
+  \`supabase/functions/whatsapp-webhook/index.ts\` served by \`Deno.serve\` in its own process: signature,
+  raw body stored (\`whatsapp_store_payload\`), the message ingested (\`whatsapp_ingest\`), then the 200.
+  \`WHATSAPP_INTEGRATION_ENABLED=false\`, so no reply is worked out after the response (that is the agent
+  row). Baseline: a bare \`Deno.serve\` in its own process doing one INSERT of the body into the same table
+  (\`webhook_payloads\`) over a postgres.js pool of the same size (3). Latency is autocannon's per-response
+  time; errors are connection errors, timeouts and non-2xx answers over requests sent. autocannon does not
+  correct for coordinated omission: at a rate a server cannot keep up with, the offered rate is not reached
+  (compare "req" with rate × ${r.seconds}).`,
+  lookup: (r) =>
+    `- **tool-lookup-customer**: the production handler called in-process (auth, body, msisdn, the SQL
+  function, the JSON answer) ${r.runs} times with random existing customers, interleaved with the same SQL
+  function (\`lookup_customer\`) called directly over the same pool. The request_log write runs after
+  the response and is not timed.`,
+  agent: () =>
+    `- **agent turn**: at each customer count, a stored inbound message processed as the webhook does after
+  its response (claim, transcript, the agent loop, the audited tool calls, the reply to the outbox, the
+  claim released) with an in-process model of zero latency that asks for \`lookup_customer\` and
+  \`list_vouchers\`, then answers; each turn by a customer who has not written before (no per-minute budget
+  applies). No Graph API client, so nothing is sent. "errors" counts the audited tool calls (two per turn
+  expected). Baseline: the two tools' SQL functions called directly over the same pool.`,
+  e2e: (r) =>
+    `- **end to end**: ${r.e2e[0]?.senders ?? 50} conversations at once, each a distinct customer who sends
+  its next signed message only when the reply to the previous one has reached the Graph API sink, for
+  ${r.seconds} s after a warm-up; latency is from the start of the POST to the sink receiving that sender's
+  reply, throughput is replies a second. The webhook is the production entry in its own process
+  (\`serve.ts webhook\`, \`WHATSAPP_INTEGRATION_ENABLED=true\`, \`AI_RESPONSES_ENABLED=true\`) with
+  \`OPENAI_BASE_URL\` at the loopback fake OpenAI of \`supabase/functions/tests/fakes/openai.ts\` answering
+  at once (two tool calls, then the reply) and \`WHATSAPP_GRAPH_URL\` at the loopback fake Graph API of
+  \`supabase/functions/tests/fakes/graph_api.ts\`, both in the suite's process: intake, the 200, then the
+  turn (claim, transcript, two model calls over HTTP, the audited tools, the outbox) and the send.
+  \`whatsapp_rate_limit_per_minute\` is raised in this database so that no message is throttled. Errors:
+  non-2xx answers and replies not at the sink within 10 s. Baseline (relay): a bare \`Deno.serve\` in its
+  own process that stores the body (one INSERT, as the ack baseline), answers 200, then POSTs the same
+  reply to the same sink.`,
+  metrics: (r) =>
+    `- **metrics and health**: in a database of their own, messages (100 per conversation, half inbound
+  answered, half outbound delivered, over 90 days) and request_log rows (four functions, over the 30 days
+  kept) seeded by one INSERT ... SELECT generate_series each, then VACUUM ANALYZE and
+  \`roll_metric_totals()\` as autovacuum and the 5-minute pg_cron job would have done; request_log grows to
+  each size in turn. The production handlers are called in-process, ${r.metricsRuns} times each with the
+  metrics token, interleaved with the baseline: \`metrics?window=24h\` (JSON over the largest window),
+  \`metrics?format=prometheus\` (the cumulative counters, the backlog, the pool) and \`health\` (its
+  database check, alarms, operator activity, handoffs, backlog; not deep). The request_log write after
+  each response is not timed. Baseline: \`health_check()\` (one \`select jsonb_build_object(...)\`, the
+  lightest SQL function, what health's database check calls) over the same pool: a round trip.`,
+  memory: (r) =>
+    `- **memory**: the resident set (VmRSS from \`/proc/<pid>/status\`, sampled every second) of a server
+  process across ${(r.memory[0]?.requests ?? 0).toLocaleString("en")} signed webhook POSTs offered by
+  autocannon at ${r.memoryRate}/s (\`amount\`), after a 3 s warm-up at 100/s, each server in a fresh
+  process: the webhook as in the ack row (\`WHATSAPP_INTEGRATION_ENABLED=false\`, acknowledgement only), and
+  before it the ack row's baseline under the same load. Growth is the least-squares slope of RSS over
+  answered requests in the second half (after the heap has settled); flat means at most
+  ${MEMORY_FLAT_MIB_PER_10K} MiB per 10k requests.`,
+};
+
+export function describe(r: Run): string[] {
+  return r.measures.map((m) => NOTES[m](r));
+}
