@@ -47,11 +47,18 @@ export function webhookEnv(dbUrl: string, extra: Record<string, string> = {}): R
   };
 }
 
-/** Starts serve.ts KIND on a free loopback port; resolves once it answers. */
-export async function startServer(kind: "webhook" | "baseline" | "relay", env: Record<string, string>) {
+/**
+ * Starts serve.ts KIND on a free loopback port; resolves once it answers. `serveScript`: another
+ * checkout's serve.ts (the code before a change, for a before/after comparison).
+ */
+export async function startServer(
+  kind: "webhook" | "baseline" | "relay",
+  env: Record<string, string>,
+  serveScript = new URL("./serve.ts", import.meta.url).pathname,
+) {
   const port = freeLoopbackPort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL("./serve.ts", import.meta.url).pathname, kind, String(port)],
+    args: ["run", "--allow-all", serveScript, kind, String(port)],
     env: { ...env, NO_COLOR: "1" },
     stdout: "null",
     stderr: "inherit",
