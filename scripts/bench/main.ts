@@ -40,6 +40,7 @@ const { values } = parseArgs({
     "metrics-runs": { type: "string", default: "30" },
     "memory-requests": { type: "string", default: "100000" },
     "memory-rate": { type: "string", default: "1000" },
+    before: { type: "string" },
     out: { type: "string" },
     command: { type: "string", default: "deno task bench" },
   },
@@ -87,7 +88,15 @@ try {
     webhook.push(
       ...await step(
         "webhook acknowledgement",
-        () => benchWebhook(need("BENCH_WEBHOOK_DB_URL"), numbers(values.rates), seconds),
+        () =>
+          benchWebhook(
+            need("BENCH_WEBHOOK_DB_URL"),
+            numbers(values.rates),
+            seconds,
+            values.before
+              ? { dbUrl: need("BENCH_BEFORE_DB_URL"), serveScript: need("BENCH_BEFORE_SERVE") }
+              : undefined,
+          ),
       ),
     );
   }
@@ -143,6 +152,7 @@ const run = {
   started,
   finished: new Date(),
   command: values.command,
+  before: values.before,
   machine: {
     cpus: navigator.hardwareConcurrency,
     memoryGiB: Deno.systemMemoryInfo().total / 2 ** 30,

@@ -18,6 +18,8 @@ export interface Run {
   started: Date;
   finished: Date;
   command: string;
+  /** The revision the webhook was also measured at (--before), if any. */
+  before?: string;
   machine: {
     cpus: number;
     memoryGiB: number;

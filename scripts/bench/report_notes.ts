@@ -7,13 +7,20 @@ const NOTES: Record<Measure, (r: Run) => string> = {
     `- **webhook ack**: autocannon (npm \`autocannon\`, run in the suite's Deno process) offers signed WhatsApp
   text-message POSTs at a fixed rate for ${r.seconds} s to the production entry
   \`supabase/functions/whatsapp-webhook/index.ts\` served by \`Deno.serve\` in its own process: signature,
-  raw body stored (\`whatsapp_store_payload\`), the message ingested (\`whatsapp_ingest\`), then the 200.
+  the raw body stored and the message ingested in one call and one transaction (\`whatsapp_receive\`), then
+  the 200; the request_log row is written after the response, batched with the others in flight.
   \`WHATSAPP_INTEGRATION_ENABLED=false\`, so no reply is worked out after the response (that is the agent
   row). Baseline: a bare \`Deno.serve\` in its own process doing one INSERT of the body into the same table
   (\`webhook_payloads\`) over a postgres.js pool of the same size (3). Latency is autocannon's per-response
   time; errors are connection errors, timeouts and non-2xx answers over requests sent. autocannon does not
   correct for coordinated omission: at a rate a server cannot keep up with, the offered rate is not reached
-  (compare "req" with rate × ${r.seconds}).`,
+  (compare "req" with rate × ${r.seconds}).${
+      r.before
+        ? ` "webhook ack before (${r.before})": the same load on the webhook as it was at that revision
+  (\`--before\`), served from a worktree of it, on a database of the same cluster built by its own
+  migrations, interleaved with the others at each rate; its ratio is now ÷ before.`
+        : ""
+    }`,
   lookup: (r) =>
     `- **tool-lookup-customer**: the production handler called in-process (auth, body, msisdn, the SQL
   function, the JSON answer) ${r.runs} times with random existing customers, interleaved with the same SQL

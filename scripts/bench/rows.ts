@@ -33,6 +33,19 @@ export function rows(r: Run): string[][] {
       b ? ratio(w.p99, b.p99) + " (p99)" : "-",
     ]);
   }
+  for (const w of r.webhook.filter((w) => w.server === "before")) {
+    const after = r.webhook.find((x) => x.server === "webhook" && x.rate === w.rate);
+    out.push([
+      `webhook ack before (${r.before ?? "?"}), ${w.rate}/s`,
+      `${w.sent} req`,
+      ms(w.p50),
+      ms(w.p95),
+      ms(w.p99),
+      pct(w.errorRate),
+      after ? `now: ${ms(after.p50)} / ${ms(after.p95)} / ${ms(after.p99)}, ${after.sent} req` : "-",
+      after ? ratio(after.p99, w.p99) + " now/before (p99)" : "-",
+    ]);
+  }
   for (const l of r.lookup) {
     out.push([
       "tool-lookup-customer",

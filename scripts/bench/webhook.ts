@@ -12,7 +12,8 @@ import { quantile } from "./stats.ts";
 export const APP_SECRET = "bench-app-secret-aaaaaaaaaaaaaaaa";
 
 export interface LoadResult {
-  server: "webhook" | "baseline";
+  /** `before`: the webhook of another checkout (deno task bench --before REV), on its own schema. */
+  server: "webhook" | "baseline" | "before";
   rate: number;
   sent: number;
   p50: number;
@@ -130,30 +131,35 @@ export async function offer(
   };
 }
 
-/** Both servers started and warmed up; then for each rate the baseline and the webhook, in turn. */
+/**
+ * The servers started and warmed up; then for each rate the baseline and the webhook in turn (and the
+ * webhook as it was at another revision, when `before` is given).
+ */
 export async function benchWebhook(
   dbUrl: string,
   rates: readonly number[],
   seconds: number,
+  before?: { dbUrl: string; serveScript: string },
 ): Promise<LoadResult[]> {
-  const env = webhookEnv(dbUrl);
   const out: LoadResult[] = [];
-  const servers = {
-    baseline: await startServer("baseline", env),
-    webhook: await startServer("webhook", env),
-  };
+  const servers: [LoadResult["server"], Awaited<ReturnType<typeof startServer>>][] = [
+    ["baseline", await startServer("baseline", webhookEnv(dbUrl))],
+    ["webhook", await startServer("webhook", webhookEnv(dbUrl))],
+  ];
   try {
-    for (const s of Object.values(servers)) await offer(s.url, 100, 3);
-    // Per rate, the baseline then the webhook, so drift of the machine's load hits both alike.
+    if (before) {
+      servers.push(["before", await startServer("webhook", webhookEnv(before.dbUrl), before.serveScript)]);
+    }
+    for (const [, s] of servers) await offer(s.url, 100, 3);
+    // Per rate, each server in turn, so drift of the machine's load hits them alike.
     for (const rate of rates) {
-      for (const [server, s] of Object.entries(servers) as ["baseline" | "webhook", { url: string }][]) {
+      for (const [server, s] of servers) {
         console.error(`  webhook: ${server} at ${rate}/s for ${seconds} s`);
         out.push({ server, ...(await offer(s.url, rate, seconds)) });
       }
     }
   } finally {
-    await servers.baseline.stop();
-    await servers.webhook.stop();
+    for (const [, s] of servers) await s.stop();
   }
   return out;
 }
