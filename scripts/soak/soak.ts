@@ -173,7 +173,9 @@ const outcome = await verify(
   graph.sent,
   staff.customers,
 );
-const vouchers = await verifyVouchers(sql, staff.operators, graph.sent);
+const codesRead = operatorCounts["codes read at the sink"] +
+  operatorCounts["codes read from the database (reply late)"];
+const vouchers = await verifyVouchers(sql, staff.operators, graph.sent, codesRead);
 outcome.counts["customer messages planned"] = profile.messages;
 for (const [k, v] of Object.entries(operatorCounts)) outcome.counts[`operators: ${k}`] = v;
 Object.assign(outcome.counts, vouchers.counts);

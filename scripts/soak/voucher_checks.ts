@@ -8,11 +8,15 @@ import type postgres from "postgres";
 import type { FakeSent } from "../../supabase/functions/tests/fakes/graph_api.ts";
 import type { Outcome } from "./report.ts";
 
-/** The checks over the actions and vouchers of the operators with these WhatsApp numbers. */
+/**
+ * The checks over the actions and vouchers of the operators with these WhatsApp numbers; `codesRead`
+ * is how many confirmation codes they read (one per request that was proposed).
+ */
 export async function verifyVouchers(
   sql: postgres.Sql,
   operators: string[],
   sent: FakeSent[],
+  codesRead: number,
 ): Promise<Outcome> {
   const msisdns = operators.map((w) => `+${w}`);
   const ops = sql`select o.id from public.operators o where o.msisdn = any(${msisdns})`;
@@ -52,6 +56,11 @@ export async function verifyVouchers(
     "no request issued two vouchers",
     twice === 0,
     `${twice} vouchers sharing an operator, customer and amount, or issued without a confirmed proposal`,
+  );
+  add(
+    "one proposal per request proposed, its code read by the operator",
+    actions.length === codesRead,
+    `${actions.length} proposals, ${codesRead} codes read`,
   );
   add("vouchers were issued (the voucher checks are not vacuous)", vouchers.length > 0, `${vouchers.length}`);
   const open = actions.filter((a) => a.status === "pending" || a.status === "awaiting_approval").length;
