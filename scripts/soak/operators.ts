@@ -30,8 +30,29 @@ export interface OperatorCounts {
   "confirmations redelivered": number;
 }
 
-/** Registers the profile's operators and a few customers in the soak database. */
-export async function registerStaff(sql: postgres.Sql, operators: number): Promise<Staff> {
+/** The amount operator `i` asks for in its `k`th request: each request of an operator its own. */
+export const amountFor = (i: number, k: number) => 1_000 * (1 + k) + 10 * i;
+
+/**
+ * Registers the profile's operators and a few customers in the soak database, once it is sure their
+ * requests stay under the limits (approval threshold, daily cap, hourly rate) that would refuse them.
+ */
+export async function registerStaff(
+  sql: postgres.Sql,
+  operators: number,
+  perOperator: number,
+): Promise<Staff> {
+  const [limits] =
+    await sql`select public.whatsapp_setting('voucher_approval_threshold_rwf', 100000) as threshold,
+    public.whatsapp_setting('operator_daily_cap_rwf', 1000000) as cap,
+    public.whatsapp_setting('operator_effects_per_hour', 60) as hourly`;
+  const amounts = Array.from({ length: perOperator }, (_, k) => amountFor(operators - 1, k));
+  if (
+    Math.max(...amounts) > limits!.threshold || amounts.reduce((a, b) => a + b, 0) > limits!.cap ||
+    perOperator > limits!.hourly
+  ) {
+    throw new Error(`${perOperator} vouchers per operator would pass a limit: ${JSON.stringify(limits)}`);
+  }
   const staff: Staff = {
     operators: Array.from({ length: operators }, (_, i) => `2507${81_000_000 + i}`),
     customers: Array.from({ length: 5 }, (_, i) => `2507${82_000_000 + i}`),
@@ -100,7 +121,7 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
       const wait = (t.profile.durationMs * 0.7 * (k + t.random())) / n - (performance.now() - t.started);
       if (wait > 0) await sleep(wait);
       const customer = `+${o.staff.customers[(i + k) % o.staff.customers.length]}`;
-      const amount = 1_000 * (1 + (k % 20)) + 10 * i;
+      const amount = amountFor(i, k);
       const id = `${o.prefix}OP${String(i).padStart(3, "0")}${String(k).padStart(3, "0")}`;
       const seen = o.graph.sent.length;
       counts["voucher requests"]++;
@@ -116,9 +137,10 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
       const sentAt = new Date();
       counts["confirmations sent"]++;
       await postText(t, yes, false, sentAt, o.deliveries);
-      const delay = redeliveryDelay(t, 1);
+      // Every confirmation is delivered twice, 30% of them minutes apart.
+      const delay = redeliveryDelay(t, 1)!;
       counts["confirmations redelivered"]++;
-      pending.push(sleep(delay!).then(() => postText(t, yes, true, sentAt, o.deliveries)));
+      pending.push(sleep(delay).then(() => postText(t, yes, true, sentAt, o.deliveries)));
       if (t.random() < 0.1) {
         counts["confirmations sent twice (a second YES)"]++;
         pending.push(

@@ -63,7 +63,7 @@ const runId = crypto.randomUUID().slice(0, 6).toUpperCase();
 const prefix = `wamid.SOAK${runId}`;
 const startedAt = new Date();
 const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
-const staff = await registerStaff(sql, profile.operators);
+const staff = await registerStaff(sql, profile.operators, profile.vouchersPerOperator);
 const openai = await startFakeOpenAI();
 const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID, idPrefix: `SOAK${runId}x` });
 const counts: FaultCounts = { openai: {}, graph: {} };

@@ -55,8 +55,9 @@ export const PROFILES: Record<string, Profile> = {
     drainDeadlineMs: 6 * 60_000,
     cronMs: 60_000,
     moveClock: false,
-    // 20 creates each in 20 minutes: under operator_effects_per_hour (60) and, at most 20,180 RWF
-    // each (under the approval threshold, 100,000), under the daily cap (1,000,000) too.
+    // 20 creates each in 20 minutes: under operator_effects_per_hour (60); at most 20,090 RWF each
+    // (under the approval threshold, 100,000) and 211,800 RWF in all (under the daily cap, 1,000,000).
+    // registerStaff refuses a profile that would pass one of them.
     operators: 10,
     vouchersPerOperator: 20,
   },
