@@ -24,7 +24,7 @@ export interface OperatorCounts {
   "voucher requests": number;
   "codes read at the sink": number;
   "codes read from the database (reply late)": number;
-  "requests not proposed (the model failed; the menu answered)": number;
+  "requests answered without a proposal (the model or the database failed)": number;
   "confirmations sent": number;
   "confirmations sent twice (a second YES)": number;
   "confirmations redelivered": number;
@@ -108,7 +108,7 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
     "voucher requests": 0,
     "codes read at the sink": 0,
     "codes read from the database (reply late)": 0,
-    "requests not proposed (the model failed; the menu answered)": 0,
+    "requests answered without a proposal (the model or the database failed)": 0,
     "confirmations sent": 0,
     "confirmations sent twice (a second YES)": 0,
     "confirmations redelivered": 0,
@@ -129,7 +129,7 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
       await postText(t, ask, false, new Date(), o.deliveries);
       const code = await codeFor(o, ask.id, waId, seen, customer, amount);
       if (!code) {
-        counts["requests not proposed (the model failed; the menu answered)"]++;
+        counts["requests answered without a proposal (the model or the database failed)"]++;
         continue;
       }
       counts[code.from === "sink" ? "codes read at the sink" : "codes read from the database (reply late)"]++;
