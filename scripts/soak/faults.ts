@@ -82,16 +82,28 @@ export interface FaultCounts {
   graph: Record<string, number>;
 }
 
-/** The fake OpenAI answers, and `rate` of its calls fail: 429 (short Retry-After), 500 or no answer. */
-export function faultyModel(openai: FakeOpenAI, rate: number, random: () => number, counts: FaultCounts) {
-  openai.respondWith((): FakeOpenAIStep => {
+/** What the model says when it does not fail: a plain thank-you, unless the soak answers otherwise. */
+// deno-lint-ignore no-explicit-any -- the request body as the fake parsed it
+export type ModelAnswer = (body: any) => FakeOpenAIStep;
+export const thanks: ModelAnswer = () =>
+  say("Murakoze! Ubutumwa bwawe bwakiriwe. Thank you, we got your message.");
+
+/** The fake OpenAI answers with `answer`, and `rate` of its calls fail: 429 (short Retry-After), 500 or no answer. */
+export function faultyModel(
+  openai: FakeOpenAI,
+  rate: number,
+  random: () => number,
+  counts: FaultCounts,
+  answer: ModelAnswer = thanks,
+) {
+  openai.respondWith((body): FakeOpenAIStep => {
     const r = random();
     const kind = r >= rate ? "ok" : r < rate / 3 ? "429" : r < (2 * rate) / 3 ? "500" : "hang";
     counts.openai[kind] = (counts.openai[kind] ?? 0) + 1;
     if (kind === "429") return { status: 429, retryAfterMs: 300 };
     if (kind === "500") return { status: 500 };
     if (kind === "hang") return { hang: true };
-    return say("Murakoze! Ubutumwa bwawe bwakiriwe. Thank you, we got your message.");
+    return answer(body);
   });
 }
 

@@ -13,15 +13,19 @@ export interface Outcome {
   checks: Check[];
 }
 
-/** Runs every invariant over the messages whose ids start with `prefix` and their senders' replies. */
+/**
+ * Runs every invariant over the messages whose ids start with `prefix` and their senders' replies,
+ * and over the messages to `alsoWaIds` (customers who get receipts without writing).
+ */
 export async function verify(
   sql: postgres.Sql,
   prefix: string,
   planned: number,
   sent: FakeSent[],
+  alsoWaIds: string[] = [],
 ): Promise<Outcome> {
   const like = `${prefix}%`;
-  const counts: Record<string, number> = { planned };
+  const counts: Record<string, number> = { "messages delivered (distinct ids)": planned };
   const inbound = await sql`
     select m.status, count(*)::int as n from public.messages m
     where m.direction = 'inbound' and m.wa_message_id like ${like} group by m.status`;
@@ -29,7 +33,8 @@ export async function verify(
   const stored = inbound.reduce((s, r) => s + r.n, 0);
   counts["inbound stored"] = stored;
   const convs = sql`select distinct m.conversation_id from public.messages m
-    where m.direction = 'inbound' and m.wa_message_id like ${like}`;
+    where m.direction = 'inbound' and m.wa_message_id like ${like}
+    union select c.id from public.conversations c where c.wa_id = any(${alsoWaIds})`;
   const outbound = await sql`
     select m.id, m.wa_message_id, m.status, m.in_reply_to, m.seq, m.to_wa_id, m.created_at
     from public.messages m where m.direction = 'outbound' and m.conversation_id in (${convs})

@@ -5,9 +5,15 @@
  * proves the invariants from the database and the fake Graph API's records, prints a table and
  * writes a latency plot with the fault windows to .local/soak/<time>.svg. Exit 1 when a check fails.
  *
- * Run by scripts/soak/run.sh (deno task soak [--profile short|long]), which gives it a throwaway
- * cluster: SOAK_DB_URL, SOAK_PG_DATA, SOAK_PG_PORT, SOAK_PG_LOG.
+ * A few senders are operators who ask for vouchers and confirm them with "YES <code>" (operators.ts),
+ * so that "no voucher was issued twice" is proven on vouchers that were issued.
+ *
+ * Run by scripts/soak/run.sh (deno task soak [--profile short|long] [--seed N] [--record [--out F]]),
+ * which gives it a throwaway cluster: SOAK_DB_URL, SOAK_PG_DATA, SOAK_PG_PORT, SOAK_PG_LOG. --record
+ * writes the results between the soak markers of BENCHMARKS.md (or F) and copies the plot to
+ * docs/soak-<profile>.svg beside it (record.ts).
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startFakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
@@ -23,13 +29,21 @@ import {
   rng,
   sleep,
 } from "./faults.ts";
+import { operatorTraffic, registerStaff, soakModel } from "./operators.ts";
 import { latencySvg } from "./plot.ts";
+import { machine, record } from "./record.ts";
 import { percentile, replyLatencies, table, verify } from "./report.ts";
 import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
+import { verifyVouchers } from "./voucher_checks.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { profile: { type: "string", default: "short" }, seed: { type: "string", default: "10" } },
+  options: {
+    profile: { type: "string", default: "short" },
+    seed: { type: "string", default: "10" },
+    record: { type: "boolean", default: false },
+    out: { type: "string", default: "BENCHMARKS.md" },
+  },
 });
 const profile = PROFILES[values.profile!];
 if (!profile) throw new Error(`--profile: one of ${Object.keys(PROFILES).join(", ")}`);
@@ -47,11 +61,13 @@ const SECRET = "app-secret-soak-aaaaaaaaaaaa";
 const PHONE_NUMBER_ID = "100000000000001";
 const runId = crypto.randomUUID().slice(0, 6).toUpperCase();
 const prefix = `wamid.SOAK${runId}`;
-const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
+const startedAt = new Date();
+const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
+const staff = await registerStaff(sql, profile.operators, profile.vouchersPerOperator);
 const openai = await startFakeOpenAI();
 const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID, idPrefix: `SOAK${runId}x` });
 const counts: FaultCounts = { openai: {}, graph: {} };
-faultyModel(openai, 0.2, random, counts);
+faultyModel(openai, 0.2, random, counts, soakModel);
 const stopGraphFaults = faultyGraph(graph, 0.1, random, counts);
 const gateway = new Gateway(freeLoopbackPort(), {
   SUPABASE_DB_URL: dbUrl,
@@ -82,7 +98,10 @@ const traffic = {
   random,
   profile,
 };
-console.error(`soak ${profile.name}: ${profile.messages} messages from ${profile.senders} senders`);
+console.error(
+  `soak ${profile.name}: ${profile.messages} messages from ${profile.senders} senders; ` +
+    `${profile.operators} operators asking for ${profile.vouchersPerOperator} vouchers each`,
+);
 
 /** What pg_cron does every minute here: release lapsed claims, and ask for a drain when work is due. */
 const cron = async () => {
@@ -111,7 +130,9 @@ const injected = (async () => {
 })();
 
 const stopStatuses = statusFeed(traffic, graph);
+const staffTraffic = operatorTraffic({ traffic, sql, graph, staff, prefix, deliveries });
 await sendTraffic(traffic, plan(profile, runId, random), deliveries);
+const operatorCounts = await staffTraffic;
 await injected;
 const trafficEnd = now();
 
@@ -145,8 +166,20 @@ const statusesPosted = await stopStatuses();
 stopGraphFaults();
 await gateway.stop();
 
-const outcome = await verify(sql, prefix, new Set(deliveries.map((d) => d.id)).size, graph.sent);
-outcome.counts["planned messages"] = profile.messages;
+const outcome = await verify(
+  sql,
+  prefix,
+  new Set(deliveries.map((d) => d.id)).size,
+  graph.sent,
+  staff.customers,
+);
+const codesRead = operatorCounts["codes read at the sink"] +
+  operatorCounts["codes read from the database (reply late)"];
+const vouchers = await verifyVouchers(sql, staff.operators, graph.sent, codesRead);
+outcome.counts["customer messages planned"] = profile.messages;
+for (const [k, v] of Object.entries(operatorCounts)) outcome.counts[`operators: ${k}`] = v;
+Object.assign(outcome.counts, vouchers.counts);
+outcome.checks.push(...vouchers.checks);
 outcome.counts["webhook deliveries (redeliveries)"] = deliveries.length;
 outcome.counts["redeliveries"] = deliveries.filter((d) => d.redelivery).length;
 outcome.counts["deliveries retried (server or database down)"] = deliveries.filter((d) => d.tries > 1).length;
@@ -178,19 +211,48 @@ await Deno.writeTextFile(
     { label: "reply sent", color: "#ff7f0e", points: replies },
   ], faults),
 );
+const [pg] = await sql`select current_setting('server_version') as version`;
 await sql.end();
 for (const fake of [openai, graph]) await fake.close().catch(() => {});
 
-const ms = (v: number[], p: number) => `${Math.round(percentile(v, p))} ms`;
+const latency = [["webhook acknowledgement", acks], ["reply sent", replies]].map(([label, points]) => {
+  const v = (points as [number, number][]).map((a) => a[1]);
+  return { label: label as string, samples: v.length, p: [50, 95, 99].map((p) => percentile(v, p)) };
+}) as { label: string; samples: number; p: [number, number, number] }[];
 console.log(table(outcome));
-console.log(
-  `ack p50 ${ms(acks.map((a) => a[1]), 50)}, p99 ${ms(acks.map((a) => a[1]), 99)}; ` +
-    `reply p50 ${ms(replies.map((a) => a[1]), 50)}, p99 ${ms(replies.map((a) => a[1]), 99)}`,
-);
+for (const { label, p: [p50, p95, p99] } of latency) {
+  console.log(`${label}: p50 ${Math.round(p50)} ms, p95 ${Math.round(p95)} ms, p99 ${Math.round(p99)} ms`);
+}
 for (const f of faults) {
   console.log(`fault: ${f.label} ${(f.from / 1000).toFixed(1)}-${(f.to / 1000).toFixed(1)} s`);
 }
 console.log(`plot: ${svg}`);
+if (values.record) {
+  const out = values.out!;
+  const svgOut = `${dirname(out)}/docs/soak-${profile.name}.svg`;
+  const faultCounts: Record<string, number> = {};
+  const calls = Object.values(counts.openai).reduce((a, b) => a + b, 0);
+  faultCounts[`OpenAI calls`] = calls;
+  for (const k of ["429", "500", "hang"]) {
+    faultCounts[`OpenAI ${k === "hang" ? "no answer" : k}`] = counts.openai[k] ?? 0;
+  }
+  faultCounts["Graph API requests"] = graph.requests.length;
+  for (const k of ["429", "500", "503"]) faultCounts[`Graph API ${k}`] = counts.graph[k] ?? 0;
+  await record(out, svg, svgOut, {
+    command: `deno task soak --profile ${profile.name} --seed ${values.seed} --record` +
+      (out === "BENCHMARKS.md" ? "" : ` --out ${out}`),
+    profile: profile.name,
+    seed: values.seed!,
+    started: startedAt,
+    finished: new Date(),
+    machine: machine(String(pg?.version)),
+    faults,
+    faultCounts,
+    outcome,
+    latency,
+  });
+  console.log(`recorded: ${out} (plot ${svgOut})`);
+}
 const failed = outcome.checks.filter((c) => !c.ok).length;
 console.log(`Soak result: ${outcome.checks.length - failed} passed, ${failed} failed`);
 Deno.exit(failed ? 1 : 0);

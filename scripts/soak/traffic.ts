@@ -22,6 +22,9 @@ export interface Profile {
   cronMs: number;
   /** Whether the clock is moved past the claim lease (90 s) and requeue's 2 minutes instead of waited for. */
   moveClock: boolean;
+  /** Operators who each ask for this many vouchers and confirm them (scripts/soak/operators.ts). */
+  operators: number;
+  vouchersPerOperator: number;
 }
 
 export const PROFILES: Record<string, Profile> = {
@@ -37,6 +40,8 @@ export const PROFILES: Record<string, Profile> = {
     drainDeadlineMs: 90_000,
     cronMs: 3_000,
     moveClock: true,
+    operators: 3,
+    vouchersPerOperator: 3,
   },
   long: {
     name: "long",
@@ -50,6 +55,11 @@ export const PROFILES: Record<string, Profile> = {
     drainDeadlineMs: 6 * 60_000,
     cronMs: 60_000,
     moveClock: false,
+    // 20 creates each in 20 minutes: under operator_effects_per_hour (60); at most 20,090 RWF each
+    // (under the approval threshold, 100,000) and 211,800 RWF in all (under the daily cap, 1,000,000).
+    // registerStaff refuses a profile that would pass one of them.
+    operators: 10,
+    vouchersPerOperator: 20,
   },
 };
 
@@ -109,31 +119,46 @@ async function deliver(o: TrafficOptions, payload: unknown): Promise<{ tries: nu
   }
 }
 
+/** One text message from `waId` posted as Meta does; a delivery that ends in a 200 is recorded. */
+export async function postText(
+  o: TrafficOptions,
+  m: { id: string; waId: string; body: string },
+  redelivery: boolean,
+  sentAt: Date,
+  deliveries: Delivery[],
+): Promise<void> {
+  const at = performance.now() - o.started;
+  const payload = textWebhook({
+    phoneNumberId: o.phoneNumberId,
+    sender: { waId: m.waId, name: "Soak" },
+    body: m.body,
+    id: m.id,
+    now: sentAt,
+  });
+  const { tries, ok } = await deliver(o, payload);
+  if (ok) deliveries.push({ id: m.id, at, ackMs: performance.now() - o.started - at, tries, redelivery });
+}
+
+/** When Meta delivers a message again (ms after the first time), for `share` of them, 30% of those late. */
+export function redeliveryDelay(o: TrafficOptions, share: number): number | undefined {
+  const r = o.random();
+  if (r >= share) return undefined;
+  const [from, to] = o.profile.lateRedeliveryMs;
+  return r < share * 0.3 ? from + o.random() * (to - from) : 200 + o.random() * 800;
+}
+
 /** Sends the planned messages at their times; 10% are delivered again, 30% of those late. */
 export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliveries: Delivery[]) {
   const pending: Promise<void>[] = [];
-  const post = async (m: Planned, redelivery: boolean, sentAt: Date) => {
-    const at = performance.now() - o.started;
-    const payload = textWebhook({
-      phoneNumberId: o.phoneNumberId,
-      sender: { waId: m.waId, name: "Soak" },
-      body: `Muraho, ndashaka voucher (${m.id.slice(-4)})`,
-      id: m.id,
-      now: sentAt,
-    });
-    const { tries, ok } = await deliver(o, payload);
-    if (ok) deliveries.push({ id: m.id, at, ackMs: performance.now() - o.started - at, tries, redelivery });
-  };
   for (const m of planned) {
     const wait = m.at - (performance.now() - o.started);
     if (wait > 0) await sleep(wait);
     const sentAt = new Date();
-    pending.push(post(m, false, sentAt));
-    const r = o.random();
-    if (r < 0.1) {
-      const [from, to] = o.profile.lateRedeliveryMs;
-      const delay = r < 0.03 ? from + o.random() * (to - from) : 200 + o.random() * 800;
-      pending.push(sleep(delay).then(() => post(m, true, sentAt)));
+    const text = { ...m, body: `Muraho, ndashaka voucher (${m.id.slice(-4)})` };
+    pending.push(postText(o, text, false, sentAt, deliveries));
+    const delay = redeliveryDelay(o, 0.1);
+    if (delay !== undefined) {
+      pending.push(sleep(delay).then(() => postText(o, text, true, sentAt, deliveries)));
     }
   }
   await Promise.all(pending);
