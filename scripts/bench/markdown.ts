@@ -1,8 +1,8 @@
 /** Tables as Markdown and as text, and the soak region of BENCHMARKS.md that the bench carries over. */
 
-export const SOAK_BEGIN = "<!-- soak:begin -->";
-export const SOAK_END = "<!-- soak:end -->";
-const PLACEHOLDER = "No long soak recorded yet: run `deno task soak --profile long --record`.";
+import { SOAK_BEGIN, SOAK_END, SOAK_PLACEHOLDER } from "../soak/record.ts";
+
+export { SOAK_BEGIN, SOAK_END };
 
 export function markdownTable(head: string[], body: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -24,6 +24,6 @@ export function withSoakRegion(generated: string, existing: string | undefined):
   const end = begin >= 0 ? existing!.indexOf(SOAK_END, begin) : -1;
   const region = end >= 0
     ? existing!.slice(begin, end + SOAK_END.length)
-    : `${SOAK_BEGIN}\n${PLACEHOLDER}\n${SOAK_END}`;
+    : `${SOAK_BEGIN}\n${SOAK_PLACEHOLDER}\n${SOAK_END}`;
   return `${generated.trimEnd()}\n\n${region}\n`;
 }

@@ -1,9 +1,9 @@
 /**
- * request_log rows written in batches, one write in flight per isolate: what arrives while a write is
- * in flight goes into the next one. Under light traffic every row is written at once, as before; under
- * load the telemetry takes one round trip per batch instead of one per request, so that it stops
- * competing with intake for the pool (BENCHMARKS.md). Telemetry only: a failed write is logged, not
- * retried, and rows waiting when an isolate dies are lost.
+ * request_log rows written in batches: a write carries every row recorded in the REQUEST_LOG_FLUSH_MS
+ * before it, and one write is in flight per isolate at a time (what arrives meanwhile goes into the
+ * next). The telemetry then takes one round trip per batch instead of one per request, so that it stops
+ * competing with intake for the pool and the CPU (BENCHMARKS.md). Telemetry only: a failed write is
+ * logged, not retried, and rows waiting when an isolate dies are lost.
  */
 import type { Json } from "./database.types.ts";
 import type { Db } from "./db/mod.ts";
@@ -19,6 +19,9 @@ export interface RequestRecord {
   request_id?: string;
 }
 
+/** How long a row waits for others before its write starts. */
+export const REQUEST_LOG_FLUSH_MS = 100;
+
 /** Rows beyond this many waiting (the database is slow or away) are counted and dropped, not kept. */
 export const MAX_WAITING_ROWS = 5_000;
 
@@ -27,7 +30,7 @@ export interface RequestLog {
   record(row: RequestRecord): Promise<void>;
 }
 
-export function createRequestLog(db: Db, log: Logger): RequestLog {
+export function createRequestLog(db: Db, log: Logger, flushMs = REQUEST_LOG_FLUSH_MS): RequestLog {
   let waiting: RequestRecord[] = [];
   let dropped = 0;
   let last: Promise<void> = Promise.resolve();
@@ -55,7 +58,9 @@ export function createRequestLog(db: Db, log: Logger): RequestLog {
         return next ?? last;
       }
       waiting.push(row);
-      if (!next) next = last = last.then(write);
+      if (!next) {
+        next = last = Promise.all([last, new Promise((resolve) => setTimeout(resolve, flushMs))]).then(write);
+      }
       return next;
     },
   };
