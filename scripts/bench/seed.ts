@@ -35,7 +35,9 @@ export async function seedCustomers(sql: postgres.Sql, from: number, to: number)
 }
 
 /** request_log rows from+1..to: four functions, 1% errors, latencies skewed like real ones, spread over
- * the 30 days the nightly prune keeps. One INSERT ... SELECT; VACUUM ANALYZE is the caller's. */
+ * the 30 days the nightly prune keeps, in time order within the batch: the table is append-only and
+ * never updated, so in production its heap follows created_at (random times would scatter a day's rows
+ * over every page, which no real request_log does). One INSERT ... SELECT; VACUUM ANALYZE is the caller's. */
 export async function seedRequestLog(sql: postgres.Sql, from: number, to: number): Promise<void> {
   await sql`
     insert into public.request_log (function_name, method, status, duration_ms, created_at)
@@ -43,13 +45,14 @@ export async function seedRequestLog(sql: postgres.Sql, from: number, to: number
            'POST',
            case when i % 97 = 0 then 500 when i % 31 = 0 then 404 else 200 end,
            (5 + 400 * power(random(), 4))::real,
-           now() - (random() * interval '30 days')
+           now() - interval '30 days' + (i - ${from}) * (interval '30 days' / ${to - from})
     from generate_series(${from + 1}::bigint, ${to}::bigint) i`;
 }
 
 /** `count` messages over 90 days (the retention of bodies): `count / 100` conversations of 50 inbound
- * messages, each answered by one delivered reply. Triggers off (session_replication_role = replica):
- * the rows are made complete here, caller_role included. */
+ * messages, each answered by one delivered reply, at random times: the worst case of a table whose rows
+ * are updated after they are written (status, sent_at), so its heap drifts from created_at order.
+ * Triggers off (session_replication_role = replica): the rows are made complete here, caller_role included. */
 export async function seedMessages(sql: postgres.Sql, count: number): Promise<void> {
   const conversations = Math.max(1, Math.floor(count / 100));
   await sql.begin(async (tx) => {
