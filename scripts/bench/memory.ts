@@ -1,6 +1,8 @@
 /**
  * Memory: the resident set (VmRSS) of a webhook server process across `requests` signed POSTs offered
- * at a fixed rate (autocannon `amount`), sampled from /proc/<pid>/status every second. The webhook is
+ * at a fixed rate (autocannon `amount`), sampled from /proc/<pid>/status every second, and its heap
+ * after a full collection at each quarter: RSS follows V8's heap sizing (up and down by tens of MiB
+ * under load), the collected heap only what stays reachable, which is where a leak shows. The webhook is
  * the production entry, acknowledgement only (WHATSAPP_INTEGRATION_ENABLED=false, as the ack
  * benchmark); the baseline is the bare Deno.serve doing one INSERT, under the same load, before it.
  */
@@ -20,6 +22,10 @@ export interface MemoryResult {
   maxMiB: number;
   /** Least-squares slope of MiB over answered requests, in MiB per 10k, over the second half. */
   slopePer10k: number;
+  /** Heap used after a full collection, MiB: after the warm-up, then at 25, 50, 75 and 100%. */
+  heapMiB: number[];
+  /** Growth of that heap from 25% to 100% of the requests, in MiB per 10k requests. */
+  heapPer10k: number;
 }
 
 /** A process's resident set in MiB, from /proc. */
@@ -56,6 +62,7 @@ export async function benchMemory(dbUrl: string, requests: number, rate: number)
     try {
       await offer(s.url, 100, 3);
       const warmMiB = await rssMiB(s.pid);
+      const heap: Promise<number>[] = [s.heapMiB()];
       let answered = 0;
       const samples: [number, number][] = [[0, warmMiB]];
       const timer = setInterval(() => {
@@ -63,9 +70,17 @@ export async function benchMemory(dbUrl: string, requests: number, rate: number)
         rssMiB(s.pid).then((mib) => samples.push([n, mib]), () => {});
       }, 1000);
       console.error(`  memory: ${server}, ${requests} requests at ${rate}/s`);
-      const load = await offer(s.url, rate, 3600, { amount: requests, onResponse: () => answered++ });
+      const quarters = [0.25, 0.5, 0.75].map((q) => Math.round(q * requests));
+      const load = await offer(s.url, rate, 3600, {
+        amount: requests,
+        onResponse: () => {
+          if (quarters.includes(++answered)) heap.push(s.heapMiB());
+        },
+      });
       clearInterval(timer);
       samples.push([answered, await rssMiB(s.pid)]);
+      heap.push(s.heapMiB());
+      const heapMiB = await Promise.all(heap);
       out.push({
         server,
         requests,
@@ -73,6 +88,8 @@ export async function benchMemory(dbUrl: string, requests: number, rate: number)
         errorRate: load.errorRate,
         warmMiB,
         ...summarise(samples, requests),
+        heapMiB,
+        heapPer10k: ((heapMiB.at(-1)! - heapMiB[1]!) / (0.75 * requests)) * 10_000,
       });
     } finally {
       await s.stop();

@@ -63,9 +63,12 @@ const NOTES: Record<Measure, (r: Run) => string> = {
   process across ${(r.memory[0]?.requests ?? 0).toLocaleString("en")} signed webhook POSTs offered by
   autocannon at ${r.memoryRate}/s (\`amount\`), after a 3 s warm-up at 100/s, each server in a fresh
   process: the webhook as in the ack row (\`WHATSAPP_INTEGRATION_ENABLED=false\`, acknowledgement only), and
-  before it the ack row's baseline under the same load. Growth is the least-squares slope of RSS over
-  answered requests in the second half (after the heap has settled); flat means at most
-  ${MEMORY_FLAT_MIB_PER_10K} MiB per 10k requests.`,
+  before it the ack row's baseline under the same load. RSS growth is the least-squares slope of RSS
+  over answered requests in the second half; it follows V8's heap sizing, which moves by tens of MiB
+  under load. The judged figure is the heap after a full collection (\`gc()\`: the servers run with
+  \`--expose-gc\`, and \`scripts/bench/serve.ts\` answers \`/__heap\` with \`Deno.memoryUsage()\` after one)
+  at 25, 50, 75 and 100% of the requests: what stays reachable, where a leak shows. Flat means it grows
+  at most ${MEMORY_FLAT_MIB_PER_10K} MiB per 10k requests from 25% to 100%.`,
 };
 
 export function describe(r: Run): string[] {

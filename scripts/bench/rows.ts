@@ -109,7 +109,9 @@ export const MEMORY_HEAD = [
   "RSS after warm-up MiB",
   "at 25 / 50 / 75 / 100% MiB",
   "max MiB",
-  "MiB per 10k, 2nd half",
+  "RSS MiB per 10k, 2nd half",
+  "heap after GC MiB: warm-up, 25 / 50 / 75 / 100%",
+  "heap MiB per 10k, 25→100%",
 ];
 
 /** One row per server of the memory benchmark, the baseline first. */
@@ -122,6 +124,8 @@ export function memoryRows(r: Run): string[][] {
     m.atMiB.map(mib).join(" / "),
     mib(m.maxMiB),
     Number.isFinite(m.slopePer10k) ? m.slopePer10k.toFixed(2) : "-",
+    `${mib(m.heapMiB[0]!)}, ${m.heapMiB.slice(1).map(mib).join(" / ")}`,
+    Number.isFinite(m.heapPer10k) ? m.heapPer10k.toFixed(2) : "-",
   ]);
 }
 

@@ -54,4 +54,13 @@ const handler = kind === "webhook"
   ? baseline(relay())
   : undefined;
 if (!handler || !port) throw new Error("usage: serve.ts webhook|baseline|relay PORT");
-Deno.serve({ hostname: "127.0.0.1", port: Number(port), onListen: () => {} }, handler);
+// The memory benchmark's probe (this file only, never a function): a full collection (the server runs
+// with --expose-gc), then the isolate's heap, so that what stays reachable shows apart from garbage.
+const gc = (globalThis as { gc?: () => void }).gc;
+Deno.serve({ hostname: "127.0.0.1", port: Number(port), onListen: () => {} }, (req) => {
+  if (gc && new URL(req.url).pathname === "/__heap") {
+    gc();
+    return Response.json(Deno.memoryUsage());
+  }
+  return handler(req);
+});

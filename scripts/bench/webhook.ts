@@ -59,7 +59,7 @@ export async function startServer(
 ) {
   const port = freeLoopbackPort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", serveScript, kind, String(port)],
+    args: ["run", "--allow-all", "--v8-flags=--expose-gc", serveScript, kind, String(port)],
     env: { ...env, NO_COLOR: "1" },
     stdout: "null",
     stderr: "inherit",
@@ -76,6 +76,11 @@ export async function startServer(
   }
   return {
     url,
+    /** The heap after a full collection (serve.ts's probe), in MiB. */
+    heapMiB: async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/__heap`);
+      return (await res.json()).heapUsed / 2 ** 20 as number;
+    },
     pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
