@@ -63,6 +63,7 @@ const runId = crypto.randomUUID().slice(0, 6).toUpperCase();
 const prefix = `wamid.SOAK${runId}`;
 const startedAt = new Date();
 const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
+const [pg] = await sql`select current_setting('server_version') as version`;
 const staff = await registerStaff(sql, profile.operators, profile.vouchersPerOperator);
 const openai = await startFakeOpenAI();
 const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID, idPrefix: `SOAK${runId}x` });
@@ -211,10 +212,10 @@ await Deno.writeTextFile(
     { label: "reply sent", color: "#ff7f0e", points: replies },
   ], faults),
 );
-const [pg] = await sql`select current_setting('server_version') as version`;
-await sql.end();
-// Bounded: after a long run with many hanging calls a fake's shutdown can wait on sockets its peers have
-// closed (1,500 in CLOSE-WAIT once, for over ten minutes); the process exits at the end all the same.
+// Bounded: after a long run a pooled connection can be left waiting on the restarted Postgres, and a
+// fake's shutdown on sockets its peers have closed (1,500 in CLOSE-WAIT once); two long runs hung here
+// for over ten minutes before they printed anything. The process exits at the end all the same.
+await Promise.race([sql.end({ timeout: 5 }), sleep(5_000)]);
 for (const fake of [openai, graph]) await Promise.race([fake.close().catch(() => {}), sleep(5_000)]);
 
 const latency = [["webhook acknowledgement", acks], ["reply sent", replies]].map(([label, points]) => {
