@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { latencySvg } from "./plot.ts";
 import {
+  formatted,
+  record,
   type Recorded,
   SOAK_BEGIN,
   SOAK_END,
@@ -34,24 +37,25 @@ Deno.test("a lone or misplaced marker is refused rather than guessed at", () => 
   assert.throws(() => spliceSoakRegion(`${SOAK_END}\n${SOAK_BEGIN}\n`, "x"), /must both be there/);
 });
 
+const recorded: Recorded = {
+  command: "deno task soak --profile long --record",
+  profile: "long",
+  seed: "10",
+  started: new Date("2026-11-27T12:00:00Z"),
+  finished: new Date("2026-11-27T12:30:00Z"),
+  machine: { cpus: 2, memoryGiB: 23.5, postgres: "15.20", deno: "2.9.6" },
+  faults: [{ label: "Postgres restart", from: 360_000, to: 361_500 }],
+  faultCounts: { "openai 429": 3, "graph fault 503": 2 },
+  outcome: {
+    counts: { "vouchers issued": 190 },
+    checks: [{ name: "no request issued two vouchers", ok: false, detail: "1 | shared" }],
+  },
+  latency: [{ label: "webhook acknowledgement", samples: 22_000, p: [5.4, 40, 900.6] }],
+  plot: "docs/soak-long.svg",
+};
+
 Deno.test("the region shows the run, the faults, the latency, every count and check, and the plot", () => {
-  const r: Recorded = {
-    command: "deno task soak --profile long --record",
-    profile: "long",
-    seed: "10",
-    started: new Date("2026-11-27T12:00:00Z"),
-    finished: new Date("2026-11-27T12:30:00Z"),
-    machine: { cpus: 2, memoryGiB: 23.5, postgres: "15.20", deno: "2.9.6" },
-    faults: [{ label: "Postgres restart", from: 360_000, to: 361_500 }],
-    faultCounts: { "openai 429": 3, "graph fault 503": 2 },
-    outcome: {
-      counts: { "vouchers issued": 190 },
-      checks: [{ name: "no request issued two vouchers", ok: false, detail: "1 | shared" }],
-    },
-    latency: [{ label: "webhook acknowledgement", samples: 22_000, p: [5.4, 40, 900.6] }],
-    plot: "docs/soak-long.svg",
-  };
-  const md = soakRegion(r);
+  const md = soakRegion(recorded);
   assert.match(md, /Profile long, seed 10; 2 CPUs, 23\.5 GiB memory; Postgres 15\.20; Deno 2\.9\.6/);
   assert.match(md, /2026-11-27T12:00:00\.000Z → 2026-11-27T12:30:00\.000Z \(30\.0 minutes\)/);
   assert.match(md, /openai 429 3, graph fault 503 2; Postgres restart 360\.0–361\.5 s/);
@@ -61,4 +65,27 @@ Deno.test("the region shows the run, the faults, the latency, every count and ch
   assert.match(md, /\| no request issued two vouchers \| FAIL \| 1 \\\| shared \|/);
   assert.match(md, /!\[[^\]]+\]\(docs\/soak-long\.svg\)$/);
   assert.ok(!md.includes(SOAK_BEGIN) && !md.includes(SOAK_END));
+});
+
+Deno.test("record() writes the plot as deno fmt formats it, so deno fmt --check passes on the copy", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const svg = `${dir}/raw.svg`;
+    const raw = latencySvg(
+      "soak <short>",
+      [{ label: "ack", color: "#1f77b4", points: [[0, 5], [1_000, 40], [2_000, 900]] }],
+      [{ label: "Postgres restart", from: 500, to: 700 }],
+    );
+    await Deno.writeTextFile(svg, raw);
+    const out = `${dir}/BENCHMARKS.md`;
+    const svgOut = `${dir}/docs/soak.svg`;
+    await record(out, svg, svgOut, recorded);
+    const copy = await Deno.readTextFile(svgOut);
+    assert.notEqual(copy, raw, "the plot was copied as generated, not as deno fmt formats it");
+    assert.equal(await formatted(copy, "svg"), copy);
+    assert.equal(copy.replace(/\s+/g, " ").includes("Postgres restart"), true);
+    assert.match(await Deno.readTextFile(out), /!\[[^\]]+\]\(docs\/soak\.svg\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
