@@ -1241,6 +1241,7 @@ export type Database = {
         Returns: number
       }
       whatsapp_time: { Args: { p_value: string }; Returns: string }
+      whatsapp_transient: { Args: { p_sqlstate: string }; Returns: boolean }
     }
     Enums: {
       voucher_status: "issued" | "redeemed" | "void"

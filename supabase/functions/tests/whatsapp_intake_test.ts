@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { statusUpdate, textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
 import { signBody } from "../_shared/whatsapp/signature.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
-import { dbTest, deadDatabaseUrl, request, testSql } from "./_helpers.ts";
+import { dbTest, deadDatabaseUrl, request, testDatabaseUrl, testSql } from "./_helpers.ts";
 import { APP_SECRET, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();
@@ -216,6 +216,48 @@ dbTest("database down: 503, so Meta redelivers, and nothing of the body is store
   assert.equal(counted!.count, 0);
   assert.equal((await inboundOf(waId)).length, 0);
 });
+
+dbTest(
+  "a message that meets a lock timeout is answered 503, not swallowed, and the redelivery is answered",
+  async () => {
+    const database = new URL(await testDatabaseUrl()).pathname.slice(1);
+    const waId = uniqueWaId();
+    const [conversation] = await sql`insert into public.conversations (wa_id) values (${waId}) returning id`;
+    const raw = JSON.stringify(
+      webhookPayload({ messages: [textMessage({ from: waId, body: "help", timestamp: now() })] }),
+    );
+    // The webhook's connections give up on a lock after 300 ms (they are opened after this).
+    await sql.unsafe(`alter database ${database} set lock_timeout = '300ms'`);
+    const w = await startWebhook();
+    try {
+      const first = await sql.begin(async (tx) => {
+        // Another transaction holds the customer's conversation row while Meta's POST arrives.
+        await tx`select 1 from public.conversations where id = ${conversation!.id} for update`;
+        return await w.post(undefined, { raw });
+      });
+      assert.equal(first.status, 503, "an error Meta retries, not a 200 that loses the message");
+      assert.equal((await first.json()).error, "database_busy");
+      const [kept] =
+        await sql`select count(*)::int from public.webhook_payloads where sha256 = ${await sha256(
+          raw,
+        )}`;
+      assert.equal(kept!.count, 0, "nothing of the refused delivery is stored");
+      const [invalid] = await sql`select count(*)::int from public.whatsapp_events where kind = 'invalid'
+      and payload ->> 'reason' like '%lock timeout%'`;
+      assert.equal(invalid!.count, 0, "and the message is not kept as an invalid event");
+
+      const again = await w.post(undefined, { raw });
+      assert.equal(again.status, 200);
+      assert.equal((await again.json()).stored, 1);
+      await w.settle();
+      assert.deepEqual((await inboundOf(waId)).map((m) => m.status), ["answered"]);
+      assert.equal(w.graph.sent.length, 1, "the redelivery is answered once");
+    } finally {
+      await w.close();
+      await sql.unsafe(`alter database ${database} reset lock_timeout`);
+    }
+  },
+);
 
 dbTest(
   "an ingest that fails for another reason than an outage still answers 200: the body is kept",

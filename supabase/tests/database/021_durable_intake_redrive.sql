@@ -5,7 +5,7 @@
 -- calls the drain path through pg_net with the secrets in Vault.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(34);
+select plan(39);
 
 \ir _helpers.psql
 
@@ -59,7 +59,48 @@ select is((select row(r.j ->> 'ingest_error', p.outcome, p.detail ->> 'ingest_er
 select is((select count(*)::integer from public.whatsapp_events
   where payload_id = (select (j ->> 'payload_id')::bigint from results where name = 'bug')), 0,
   'none of its elements is half stored');
+
+-- An element that meets a failure a retry can clear (here raised by a trigger with the SQLSTATE a
+-- real deadlock or lock timeout has) fails the whole call: it is not kept as an invalid event, which
+-- would answer Meta 200 and leave the message unanswered for good.
 reset role;
+create function public.test_raise() returns trigger language plpgsql as $$
+begin
+  raise exception 'simulated failure' using errcode = tg_argv[0];
+end;
+$$;
+create trigger test_deadlock before insert on public.messages for each row
+  when (new.wa_message_id = 'wamid.DEADLOCK') execute function public.test_raise('40P01');
+create trigger test_refused before insert on public.messages for each row
+  when (new.wa_message_id = 'wamid.REFUSED') execute function public.test_raise('23514');
+create trigger test_lock_timeout before insert on public.message_status_events for each row
+  when (new.wa_message_id = 'wamid.LOCKED') execute function public.test_raise('55P03');
+set local role service_role;
+select throws_ok($$select public.whatsapp_receive(encode('{"t":1}', 'base64'), 'received', null,
+  '[{"wa_message_id": "wamid.DEADLOCK", "wa_id": "250788210078", "type": "text", "body": "x", "path": "m0"},
+    {"wa_message_id": "wamid.WR3", "wa_id": "250788210078", "type": "text", "body": "y", "path": "m1"}]')$$,
+  '40P01', null, 'a deadlock on one message fails the whole call');
+select throws_ok($$select public.whatsapp_receive(encode('{"t":2}', 'base64'), 'received', null, null,
+  '[{"wa_message_id": "wamid.LOCKED", "status": "delivered", "timestamp": "2026-01-01T00:00:00Z", "path": "s0"}]')$$,
+  '55P03', null, 'a lock timeout on one status fails the whole call');
+select is((select count(*)::integer from public.webhook_payloads
+  where sha256 in (encode(sha256('{"t":1}'::bytea), 'hex'), encode(sha256('{"t":2}'::bytea), 'hex'))), 0,
+  'neither body is stored: the redeliveries store them once');
+select is((select count(*)::integer from public.messages where wa_message_id = 'wamid.WR3')
+  + (select count(*)::integer from public.whatsapp_events where payload ->> 'reason' = 'simulated failure'), 0,
+  'nor any of their elements, as a message or as an invalid event');
+-- A failure a redelivery would meet again still refuses only its element.
+insert into results select 'refused', public.whatsapp_receive(encode('{"t":3}', 'base64'), 'received', null,
+  '[{"wa_message_id": "wamid.REFUSED", "wa_id": "250788210078", "type": "text", "body": "x", "path": "m0"},
+    {"wa_message_id": "wamid.WR4", "wa_id": "250788210078", "type": "text", "body": "y", "path": "m1"}]');
+select is((select row(r.j ->> 'inserted', jsonb_array_length(r.j -> 'refused'), p.outcome)::text
+  from results r join public.webhook_payloads p on p.id = (r.j ->> 'payload_id')::bigint where r.name = 'refused'),
+  row('1', 1, 'partial')::text, 'an element refused for good is an invalid event, and the rest is stored');
+reset role;
+drop trigger test_deadlock on public.messages;
+drop trigger test_refused on public.messages;
+drop trigger test_lock_timeout on public.message_status_events;
+drop function public.test_raise();
 
 -- The outbox --------------------------------------------------------------------------------------
 insert into public.conversations (id, wa_id, user_id, claimed_by, claimed_until, last_inbound_at) values

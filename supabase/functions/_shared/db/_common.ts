@@ -13,11 +13,15 @@ export interface RawDbError {
 // SQLSTATE classes that mean "the database is not there right now", not "the call was wrong",
 // and PostgREST's PGRST000-003 (cannot connect, connection lost, schema cache, pool timeout).
 const UNAVAILABLE = /^(08|53|57P0[1-4]|PGRST00[0-3]$)/;
+// A conflict or a wait that a retry clears: serialization failure or deadlock (40), lock not
+// available (55P03), a statement cancelled by its timeout (57014). Nothing of the call was committed.
+const BUSY = /^(40|55P03|57014$)/;
 
 /**
  * Maps a database failure to an HttpError. SQL functions raise `PTxxx` with a sentence and a
  * machine code in detail (PostgREST's convention for HTTP status xxx); those reach the caller.
- * Anything else is an outage (503) or a bug (500) whose detail stays in the logs.
+ * Anything else is an outage or a conflict a retry clears (503), or a bug (500) whose detail stays in
+ * the logs.
  */
 export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
   const code = raw.code ?? "";
@@ -33,6 +37,11 @@ export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
   // No code at all: the request never reached the database (network, refused connection).
   if (code === "" || UNAVAILABLE.test(code)) {
     return new HttpError(503, "database_unavailable", "The database is unavailable; try again shortly", {
+      cause,
+    });
+  }
+  if (BUSY.test(code)) {
+    return new HttpError(503, "database_busy", "The database could not complete the request now; try again", {
       cause,
     });
   }

@@ -82,6 +82,15 @@ Deno.test("toHttpError() maps connection failures 08006 and 57P01 and an empty c
   assert.equal(toHttpError({}, null).status, 503);
 });
 
+Deno.test("toHttpError() maps a deadlock, a serialization failure, a lock or statement timeout to 503 database_busy", () => {
+  for (const code of ["40P01", "40001", "55P03", "57014"]) {
+    const err = toHttpError({ code, message: "deadlock detected" }, null);
+    assert.equal(err.status, 503, `code ${code}`);
+    assert.equal(err.code, "database_busy");
+  }
+  assert.equal(toHttpError({ code: "57014X" }, null).status, 500, "only the codes themselves");
+});
+
 Deno.test("toHttpError() maps 23505 (unique violation) to 500 database_error without its detail", () => {
   const err = toHttpError({ code: "23505", message: "duplicate key value violates vouchers_code_key" }, null);
   assert.equal(err.status, 500);
