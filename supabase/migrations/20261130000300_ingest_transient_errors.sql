@@ -3,8 +3,9 @@
 -- of an element in its subtransaction: a deadlock or a lock timeout on a customer's message stored it
 -- as an invalid event, the webhook answered 200, Meta never redelivered, and the customer was never
 -- answered. Now such an error rolls the whole call back (whatsapp_receive stores nothing) and the
--- webhook answers 503, so Meta redelivers the body. whatsapp_transient names those errors once, for
--- both functions. Re-runs safely.
+-- webhook answers 503, so Meta redelivers the body. whatsapp_transient names those errors once;
+-- whatsapp_ingest_payload is the one place where a stored body's elements are ingested and a lasting
+-- failure is recorded (whatsapp_receive calls it; so will a replay). Re-runs safely.
 
 create or replace function public.whatsapp_transient(p_sqlstate text) returns boolean
 language sql immutable set search_path = '' as $$
@@ -116,6 +117,29 @@ end;
 $$;
 comment on function public.whatsapp_ingest(jsonb, jsonb, jsonb, bigint) is 'Stores one webhook POST: messages (once per WhatsApp id), statuses (applied to their outbound message), other events; an element the database refuses becomes an invalid event, never failing the rest, unless the error is one a retry can clear (whatsapp_transient): that fails the whole call. Marks the payload stored or partial. Returns the conversations with new messages, and what was refused (when anything was).';
 
+create or replace function public.whatsapp_ingest_payload(p_payload_id bigint, p_messages jsonb,
+  p_statuses jsonb, p_events jsonb)
+returns jsonb
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  return public.whatsapp_ingest(p_messages, p_statuses, p_events, p_payload_id)
+    || jsonb_build_object('payload_id', p_payload_id);
+exception when others then
+  -- A failure that a retry can clear (serialization, deadlock, lock timeout, resources, connection)
+  -- fails the whole call: the webhook answers an error and Meta redelivers (a replay answers the error).
+  if public.whatsapp_transient(sqlstate) then
+    raise;
+  end if;
+  -- Anything else would fail every redelivery as well: the body stays 'received', with the reason,
+  -- and the call answers normally.
+  update public.webhook_payloads p
+  set detail = coalesce(p.detail, '{}'::jsonb) || jsonb_build_object('ingest_error', sqlstate, 'message', sqlerrm)
+  where p.id = p_payload_id;
+  return jsonb_build_object('payload_id', p_payload_id, 'ingest_error', sqlstate);
+end;
+$$;
+comment on function public.whatsapp_ingest_payload(bigint, jsonb, jsonb, jsonb) is 'Ingests the elements of a stored webhook body (whatsapp_ingest) and answers with payload_id; when they are refused for a reason a retry would not clear, the body stays received with detail.ingest_error (the SQLSTATE) and the answer has ingest_error. A transient failure (whatsapp_transient) fails the call.';
+
 create or replace function public.whatsapp_receive(p_body text, p_outcome text default 'received',
   p_detail jsonb default null, p_messages jsonb default null, p_statuses jsonb default null,
   p_events jsonb default null)
@@ -123,30 +147,14 @@ returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   new_id bigint := public.whatsapp_store_payload(p_body, p_outcome, p_detail);
-  result jsonb;
 begin
   if p_outcome <> 'received' then
     return jsonb_build_object('payload_id', new_id);
   end if;
-  begin
-    result := public.whatsapp_ingest(p_messages, p_statuses, p_events, new_id);
-  exception when others then
-    -- A failure that a retry can clear (serialization, deadlock, lock timeout, resources, connection)
-    -- fails the whole call, the body too: the webhook answers an error and Meta redelivers.
-    if public.whatsapp_transient(sqlstate) then
-      raise;
-    end if;
-    -- Anything else would fail every redelivery as well: the body is kept (outcome 'received') and
-    -- the call answers normally, so that the webhook answers 200 and the body is not sent for days.
-    update public.webhook_payloads p
-    set detail = coalesce(p.detail, '{}'::jsonb) || jsonb_build_object('ingest_error', sqlstate, 'message', sqlerrm)
-    where p.id = new_id;
-    return jsonb_build_object('payload_id', new_id, 'ingest_error', sqlstate);
-  end;
-  return result || jsonb_build_object('payload_id', new_id);
+  return public.whatsapp_ingest_payload(new_id, p_messages, p_statuses, p_events);
 end;
 $$;
-comment on function public.whatsapp_receive(text, text, jsonb, jsonb, jsonb, jsonb) is 'One signed webhook POST in one call: the raw body stored (whatsapp_store_payload), then, when it was read (outcome received), its elements ingested (whatsapp_ingest). Returns whatsapp_ingest''s answer with payload_id; ingest_error (a SQLSTATE) when the elements could not be stored for a reason a retry would not clear, the body kept. A transient failure fails the whole call.';
+comment on function public.whatsapp_receive(text, text, jsonb, jsonb, jsonb, jsonb) is 'One signed webhook POST in one call: the raw body stored (whatsapp_store_payload), then, when it was read (outcome received), its elements ingested (whatsapp_ingest_payload). Returns whatsapp_ingest''s answer with payload_id; ingest_error (a SQLSTATE) when the elements could not be stored for a reason a retry would not clear, the body kept. A transient failure fails the whole call.';
 
 revoke execute on all functions in schema public from public, anon, authenticated;
 grant execute on all functions in schema public to service_role;

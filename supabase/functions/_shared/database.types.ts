@@ -1149,8 +1149,21 @@ export type Database = {
         }
         Returns: Json
       }
+      whatsapp_ingest_payload: {
+        Args: {
+          p_events: Json
+          p_messages: Json
+          p_payload_id: number
+          p_statuses: Json
+        }
+        Returns: Json
+      }
       whatsapp_next_outbox: {
         Args: { p_conversation_id: string; p_worker: string }
+        Returns: Json
+      }
+      whatsapp_payloads_to_replay: {
+        Args: { p_ids?: number[]; p_limit?: number }
         Returns: Json
       }
       whatsapp_pending_conversations: {
@@ -1191,6 +1204,17 @@ export type Database = {
           p_worker: string
         }
         Returns: string
+      }
+      whatsapp_replay_payload: {
+        Args: {
+          p_detail?: Json
+          p_events?: Json
+          p_id: number
+          p_messages?: Json
+          p_outcome?: string
+          p_statuses?: Json
+        }
+        Returns: Json
       }
       whatsapp_requeue_stuck: {
         Args: Record<PropertyKey, never>

@@ -59,6 +59,33 @@ export async function startWebhook(env: Record<string, string> = {}): Promise<We
   });
 }
 
+/**
+ * Signs and POSTs `raw` through the webhook built with a bug: every event it sends the database is
+ * refused by a check constraint, so the body is kept as received and its elements are not stored.
+ */
+export async function postThroughBug(w: Webhook, raw: string): Promise<Response> {
+  const db = w.deps.db;
+  const buggy = createHandler({
+    ...w.deps,
+    db: {
+      ...db,
+      rpc: ((fn, args, options) =>
+        db.rpc(
+          fn,
+          fn === "whatsapp_receive" ? { ...args, p_events: [{ kind: "not-a-kind", payload: {} }] } : args,
+          options,
+        )) as typeof db.rpc,
+    },
+  });
+  const headers = {
+    "content-type": "application/json",
+    "x-hub-signature-256": await signBody(raw, APP_SECRET),
+  };
+  const res = await buggy(request("/whatsapp-webhook", { method: "POST", body: raw, headers }));
+  await w.settle();
+  return res;
+}
+
 /** A unique Rwandan wa_id per call, so tests sharing a database never share a conversation. */
 let next = 0;
 export function uniqueWaId(): string {

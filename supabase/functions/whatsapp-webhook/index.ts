@@ -2,8 +2,9 @@
  * whatsapp-webhook: Meta's verification handshake (GET) and durable, idempotent intake (POST).
  * A signed POST is answered 200 once its raw body and every element that can be read are stored
  * (one call, one transaction), whatever it holds; 503 only when the database cannot store it.
- * Replies are worked out after the response. POST /whatsapp-webhook/drain (WHATSAPP_DRAIN_SECRET) is what pg_cron + pg_net call to
- * re-drive due work without an inbound message.
+ * Replies are worked out after the response. POST /whatsapp-webhook/drain (WHATSAPP_DRAIN_SECRET) is what
+ * pg_cron + pg_net call to re-drive due work without an inbound message; POST /whatsapp-webhook/replay
+ * (the same secret) replays bodies whose elements were refused, once their cause is fixed.
  */
 import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
 import { createDeps, lazyFetch } from "../_shared/deps.ts";
@@ -14,11 +15,12 @@ import { requireBearer, timingSafeEqual } from "../_shared/secrets.ts";
 import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { readWebhookBody, receiveWebhook } from "../_shared/whatsapp/intake.ts";
+import { readWebhookBody, receiveWebhook, replayPayloads } from "../_shared/whatsapp/intake.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
 import { menuResponder } from "../_shared/whatsapp/responder.ts";
 import { verifySignature } from "../_shared/whatsapp/signature.ts";
 import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
+import { readReplayRequest, replaySummary } from "./replay.ts";
 
 /** Builds the webhook handler; WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET guard it. */
 export function createHandler(deps: Deps) {
@@ -76,12 +78,21 @@ export function createHandler(deps: Deps) {
   };
 
   return serveFunction("whatsapp-webhook", deps, async (req, { log }) => {
-    if (new URL(req.url).pathname.replace(/\/+$/, "").endsWith("/drain")) {
+    const path = new URL(req.url).pathname.replace(/\/+$/, "");
+    if (path.endsWith("/drain")) {
       requireMethod(req, "POST");
       await requireDrainSecret(req, drainSecret);
       // Answered at once: pg_net does not wait long, and the work runs after the response.
       const draining = await answer(log, []);
       return jsonResponse({ ok: true, draining }, draining ? 202 : 200);
+    }
+    if (path.endsWith("/replay")) {
+      requireMethod(req, "POST");
+      await requireDrainSecret(req, drainSecret);
+      const replayed = await replayPayloads(deps.db, phoneNumberId, log, await readReplayRequest(req));
+      const waiting = [...new Set(replayed.flatMap((r) => r.conversation_ids ?? []))];
+      const draining = waiting.length > 0 && await answer(log, waiting);
+      return jsonResponse({ ok: true, replayed: replayed.map(replaySummary), draining });
     }
     requireMethod(req, "GET", "POST");
     if (req.method === "GET") return await verifyHandshake(new URL(req.url), verifyToken);
@@ -99,21 +110,17 @@ export function createHandler(deps: Deps) {
     // One round trip: the body and its elements in one transaction. A failure stores nothing and
     // answers an error (503 when the database is away), so Meta redelivers.
     const received = await receiveWebhook(deps.db, body, read, log);
-    const payloadId = received.payload_id;
-    if (!read.batch) {
-      log.warn("whatsapp", `webhook body stored, not read: ${read.reason}`, {
-        payload_id: payloadId,
-        outcome: read.outcome,
-      });
-      return jsonResponse({ ok: true, stored: 0, duplicates: 0, ignored: read.reason });
-    }
+    if (!read.batch) return jsonResponse({ ok: true, stored: 0, duplicates: 0, ignored: read.reason });
     if (received.ingest_error) {
-      // It would fail every redelivery too: the body is kept (outcome "received"), answered 200.
-      log.error("whatsapp", "ERROR webhook body stored, its elements not: see webhook_payloads", {
-        payload_id: payloadId,
-        sqlstate: received.ingest_error,
+      // It would fail every redelivery too: the body is kept (outcome "received") for a replay, and
+      // answered 200 so that Meta does not send it for days.
+      return jsonResponse({
+        ok: true,
+        stored: 0,
+        duplicates: 0,
+        refused: 0,
+        payload_id: received.payload_id,
       });
-      return jsonResponse({ ok: true, stored: 0, duplicates: 0, refused: 0, payload_id: payloadId });
     }
     await answer(log, received.conversation_ids ?? []);
     return jsonResponse({

@@ -25,6 +25,7 @@ select functions_are('public', array[
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
   'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive', 'whatsapp_transient',
+  'whatsapp_ingest_payload', 'whatsapp_payloads_to_replay', 'whatsapp_replay_payload',
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals'], 'public has exactly the known functions');
 

@@ -58,15 +58,81 @@ export async function receiveWebhook(
   read: ReadBody,
   log: Logger,
 ): Promise<Received> {
-  const { batch } = read;
   const received = await db.rpc("whatsapp_receive", {
     p_body: toBase64(body),
+    ...readArgs(read),
+  }) as unknown as Received;
+  logReceived(log, read, received);
+  return received;
+}
+
+/** What a replay came to for one body: as whatsapp_receive answers, or why it was skipped. */
+export interface Replayed extends Received {
+  /** The body's outcome when it was no longer received (another replay took it), or "not found". */
+  skipped?: string;
+  /** The outcome the parser now gives a body it reads as nothing to store (unparsed, ignored). */
+  outcome?: string;
+}
+
+/**
+ * Replays the bodies still `received` (their elements refused for a reason a redelivery would not
+ * clear), oldest first: all of them, or those of `ids`, at most `limit`. Each is read again from its
+ * stored bytes and its elements ingested (whatsapp_replay_payload), so a fix deployed since reaches
+ * messages Meta will not send again. A body refused again stays received, with its reason.
+ */
+export async function replayPayloads(
+  db: Db,
+  phoneNumberId: string | undefined,
+  log: Logger,
+  options: { ids?: number[]; limit?: number } = {},
+): Promise<Replayed[]> {
+  const kept = await db.rpc("whatsapp_payloads_to_replay", {
+    p_ids: options.ids,
+    p_limit: options.limit,
+  }) as unknown as { id: number; body: string }[];
+  const replayed: Replayed[] = [];
+  for (const { id, body } of kept) {
+    const read = readWebhookBody(fromBase64(body), phoneNumberId);
+    const result = await db.rpc("whatsapp_replay_payload", {
+      p_id: id,
+      ...readArgs(read),
+    }) as unknown as Replayed;
+    if (result.skipped) {
+      log.info("whatsapp", "webhook body replay skipped", { payload_id: id, skipped: result.skipped });
+    } else {
+      logReceived(log, read, result);
+    }
+    replayed.push(result);
+  }
+  return replayed;
+}
+
+/** The arguments whatsapp_receive and whatsapp_replay_payload share: what the body was read as. */
+function readArgs(read: ReadBody) {
+  return {
     p_outcome: read.outcome,
     p_detail: read.reason ? { reason: read.reason } : undefined,
-    ...(batch ? ingestArgs(batch) : {}),
-  }) as unknown as Received;
-  if (batch && !received.ingest_error) logIngest(log, batch, received as IngestResult, received.payload_id);
-  return received;
+    ...(read.batch ? ingestArgs(read.batch) : {}),
+  };
+}
+
+/** The log lines of a body stored or replayed: what it was read as, and what its elements became. */
+function logReceived(log: Logger, read: ReadBody, received: Received): void {
+  const payloadId = received.payload_id;
+  if (!read.batch) {
+    log.warn("whatsapp", `webhook body stored, not read: ${read.reason}`, {
+      payload_id: payloadId,
+      outcome: read.outcome,
+    });
+  } else if (received.ingest_error) {
+    // It would fail every redelivery too: the body is kept (outcome "received") for a replay.
+    log.error("whatsapp", "ERROR webhook body stored, its elements not: see webhook_payloads", {
+      payload_id: payloadId,
+      sqlstate: received.ingest_error,
+    });
+  } else {
+    logIngest(log, read.batch, received as IngestResult, payloadId);
+  }
 }
 
 /** Stores a batch that has no raw body (evals and benchmarks build theirs) with whatsapp_ingest. */
@@ -152,6 +218,10 @@ function logIngest(log: Logger, batch: WebhookBatch, result: IngestResult, paylo
     statuses: result.statuses,
     payload_id: payloadId,
   });
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 function toBase64(bytes: Uint8Array): string {
