@@ -7,21 +7,36 @@ import { createLogger } from "./log.ts";
 import { waitUntil } from "./runtime.ts";
 import type { Deps } from "./serve.ts";
 
+/** What a host other than the edge runtime changes in the wiring (tests, benchmarks). */
+export interface DepsOptions {
+  /** Where log lines go; stdout when absent. */
+  sink?: (line: string) => void;
+  /** Work after the response; the runtime's waitUntil when absent. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** How long flag values are cached; flags.ts's FLAG_CACHE_MS when absent. */
+  flagTtlMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /** Builds the real dependencies from the environment; throws ConfigError naming what is wrong. */
-export function createDeps(env: Record<string, string | undefined>, required: RequiredVar[] = []): Deps {
+export function createDeps(
+  env: Record<string, string | undefined>,
+  required: RequiredVar[] = [],
+  options: DepsOptions = {},
+): Deps {
   const config = loadConfig(env, required);
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, sink: options.sink });
   const db = createDb(config.db);
-  const flags = createFlags({ db, overrides: config.flagOverrides, now: () => performance.now(), log });
+  const now = () => performance.now();
   return {
     config,
     db,
     log,
-    flags,
-    now: () => performance.now(),
-    waitUntil,
+    flags: createFlags({ db, overrides: config.flagOverrides, now, log, ttlMs: options.flagTtlMs }),
+    now,
+    waitUntil: options.waitUntil ?? waitUntil,
     fetch: globalThis.fetch.bind(globalThis),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
 }
 

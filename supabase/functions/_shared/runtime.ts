@@ -17,3 +17,17 @@ export function waitUntil(promise: Promise<unknown>): void {
 export async function drainBackgroundWork(): Promise<void> {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 }
+
+/**
+ * A waitUntil whose work can be awaited, for hosts that run handlers in-process and check or time
+ * what runs after a response (tests, benchmarks): `settle()` resolves once all of it is done.
+ */
+export function settledWork(): { waitUntil(promise: Promise<unknown>): void; settle(): Promise<void> } {
+  const started: Promise<unknown>[] = [];
+  return {
+    waitUntil: (promise) => void started.push(promise),
+    settle: async () => {
+      while (started.length) await Promise.allSettled(started.splice(0));
+    },
+  };
+}

@@ -1,9 +1,7 @@
 /** Test wiring: a database cloned from the migrated template per test file, and real deps around it. */
 import postgres from "postgres";
-import { loadConfig } from "../_shared/config.ts";
-import { createDb } from "../_shared/db/mod.ts";
-import { createFlags } from "../_shared/flags.ts";
-import { createLogger } from "../_shared/log.ts";
+import { createDeps } from "../_shared/deps.ts";
+import { settledWork } from "../_shared/runtime.ts";
 import type { Deps } from "../_shared/serve.ts";
 
 export const TOOL_KEY = "tool-key-aaaaaaaaaaaaaaaa";
@@ -60,36 +58,32 @@ export interface TestDeps {
 
 /** Real config, database, flags and logger on the test database; `env` adds or overrides variables. */
 export async function testDeps(env: Record<string, string> = {}): Promise<TestDeps> {
-  const config = loadConfig({
-    SUPABASE_DB_URL: await testDatabaseUrl(),
-    TOOL_API_KEYS: `${TOOL_KEY},${TOOL_KEY_NEXT}`,
-    METRICS_TOKEN,
-    LOG_LEVEL: "debug",
-    ...env,
-  });
   const out: string[] = [];
-  const log = createLogger({ level: config.logLevel, sink: (line) => out.push(line) });
-  const db = createDb(config.db);
-  const pending: Promise<unknown>[] = [];
-  const deps: Deps = {
-    config,
-    db,
-    log,
-    flags: createFlags({ db, overrides: config.flagOverrides, now: () => performance.now(), log, ttlMs: 0 }),
-    now: () => performance.now(),
-    waitUntil: (p) => void pending.push(p),
-    fetch: globalThis.fetch.bind(globalThis),
-    sleep: () => Promise.resolve(),
-  };
+  const work = settledWork();
+  const deps = createDeps(
+    {
+      SUPABASE_DB_URL: await testDatabaseUrl(),
+      TOOL_API_KEYS: `${TOOL_KEY},${TOOL_KEY_NEXT}`,
+      METRICS_TOKEN,
+      LOG_LEVEL: "debug",
+      ...env,
+    },
+    [],
+    // Flags read fresh on every call, and retries that do not wait.
+    {
+      sink: (line) => out.push(line),
+      waitUntil: work.waitUntil,
+      flagTtlMs: 0,
+      sleep: () => Promise.resolve(),
+    },
+  );
   return {
     deps,
     get lines() {
       return out.map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     raw: () => out.join("\n"),
-    settle: async () => {
-      while (pending.length) await Promise.allSettled(pending.splice(0));
-    },
+    settle: work.settle,
   };
 }
 
