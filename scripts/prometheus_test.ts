@@ -88,6 +88,9 @@ async function start(): Promise<Stack> {
   // The quota alarm, raised the way the agent raises it; the re-drive never ran on this database.
   await sql`select public.agent_record_model_call('gpt-test', 'insufficient_quota', 50)`;
   const [conv] = await sql`insert into public.conversations (wa_id) values ('250700990001') returning id`;
+  // A body kept without its messages (an event kind the database refuses), waiting for a replay.
+  await sql`select public.whatsapp_receive(encode('{"kept":1}', 'base64'), 'received', null, null, null,
+    '[{"kind": "not-a-kind", "payload": {}}]')`;
   const dir = await Deno.makeTempDir({ prefix: "voucher-prometheus-" });
   await Deno.writeTextFile(`${dir}/metrics_token`, METRICS_TOKEN);
   // The local stack: the dev gateway serving every function on the test database.
@@ -286,7 +289,7 @@ dbTest(
       query: string;
       state: string;
     }[];
-    assert.equal(alerts.length, 9, "the rules of monitoring/prometheus/alerts.yml are loaded");
+    assert.equal(alerts.length, 10, "the rules of monitoring/prometheus/alerts.yml are loaded");
     const failures: string[] = [];
     for (const alert of alerts) {
       const r = await query(s.prom, alert.query);

@@ -8,6 +8,8 @@ export interface Backlog {
   outbox_due: number;
   oldest_outbox_seconds: number;
   handoffs_open: number;
+  /** Webhook bodies whose elements were never stored (outcome received): each waits for a replay. */
+  payloads_unstored: number;
   /** The whatsapp-redrive job's last run as its heartbeat recorded it; null before its first run. */
   redrive: { last_run_at: string; seconds_ago: number; result: Record<string, unknown> } | null;
   thresholds: {
@@ -36,6 +38,8 @@ export function backlogOverThresholds(b: Backlog): string[] {
     ["outbox_due", b.outbox_due > t.outbox_due_max],
     ["oldest_outbox", b.oldest_outbox_seconds > t.oldest_waiting_seconds_max],
     ["redrive_stale", b.redrive !== null && b.redrive.seconds_ago > t.redrive_stale_seconds],
+    // No threshold: Meta will not send such a body again, so one is already a customer waiting.
+    ["payloads_unstored", b.payloads_unstored > 0],
   ];
   return over.filter(([, past]) => past).map(([name]) => name);
 }

@@ -7,6 +7,7 @@ const calm: Backlog = {
   outbox_due: 1,
   oldest_outbox_seconds: 5,
   handoffs_open: 3,
+  payloads_unstored: 0,
   redrive: { last_run_at: "2026-11-29T10:00:00Z", seconds_ago: 40, result: {} },
   thresholds: {
     inbound_waiting_max: 50,
@@ -40,8 +41,16 @@ Deno.test("backlogOverThresholds() names each threshold the backlog is past", ()
       outbox_due: 101,
       oldest_outbox_seconds: 301,
       redrive: { ...calm.redrive!, seconds_ago: 301 },
+      payloads_unstored: 1,
     }),
-    ["inbound_waiting", "oldest_inbound", "outbox_due", "oldest_outbox", "redrive_stale"],
+    [
+      "inbound_waiting",
+      "oldest_inbound",
+      "outbox_due",
+      "oldest_outbox",
+      "redrive_stale",
+      "payloads_unstored",
+    ],
   );
 });
 

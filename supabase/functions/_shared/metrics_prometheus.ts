@@ -75,6 +75,11 @@ export const FAMILIES = {
     "Age of the oldest reply not yet sent.",
   ),
   handoffsOpen: family("voucher_handoffs_open", "gauge", "Conversations with staff now."),
+  payloadsUnstored: family(
+    "voucher_whatsapp_payloads_unstored",
+    "gauge",
+    "Webhook bodies whose elements were never stored; each waits for a replay.",
+  ),
   redriveLastRun: family(
     "voucher_redrive_last_run_timestamp_seconds",
     "gauge",
@@ -154,6 +159,7 @@ export function toPrometheus(s: PrometheusSnapshot): string {
     emit(F.outboxDue, [[{}, b.outbox_due]]);
     emit(F.outboxOldest, [[{}, b.oldest_outbox_seconds]]);
     emit(F.handoffsOpen, [[{}, b.handoffs_open]]);
+    emit(F.payloadsUnstored, [[{}, b.payloads_unstored]]);
     emit(F.redriveLastRun, [[{}, b.redrive ? Date.parse(b.redrive.last_run_at) / 1000 : 0]]);
     emit(F.quota, [[{}, db.alarms.openai_quota_exhausted ? 1 : 0]]);
     emit(F.tokenError, [[{}, db.alarms.whatsapp_token_error ? 1 : 0]]);

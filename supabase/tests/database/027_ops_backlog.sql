@@ -2,7 +2,7 @@
 -- last run as its heartbeat records it, and the thresholds health judges them by.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(9);
+select plan(12);
 
 \ir _helpers.psql
 
@@ -19,7 +19,7 @@ insert into public.messages (conversation_id, direction, wa_message_id, type, bo
 set local role service_role;
 select is(public.ops_backlog() - 'redrive' - 'thresholds',
   '{"inbound_waiting": 1, "oldest_inbound_seconds": 120, "outbox_due": 1, "oldest_outbox_seconds": 60,
-    "handoffs_open": 1}'::jsonb,
+    "handoffs_open": 1, "payloads_unstored": 0}'::jsonb,
   'the backlog counts what waits and what is due, the oldest of each, and handoffs open');
 select is(public.ops_backlog() -> 'redrive', 'null'::jsonb, 'a re-drive that never ran has no heartbeat');
 select is(public.ops_backlog() -> 'thresholds',
@@ -34,6 +34,16 @@ update public.job_heartbeats set ran_at = now() - interval '10 minutes' where jo
 select is((public.ops_backlog() #>> '{redrive,seconds_ago}')::integer, 600, 'a job that stopped shows its age');
 select is(public.record_job_run('whatsapp-redrive', null), '{}'::jsonb, 'a run with no result still counts');
 select is((select count(*)::integer from public.job_heartbeats), 1, 'one heartbeat per job');
+
+-- Bodies whose elements were never stored: counted until a replay stores them.
+select public.whatsapp_receive(encode('{"unstored":1}', 'base64'), 'received', null, null, null,
+  '[{"kind": "not-a-kind", "payload": {}}]');
+select public.whatsapp_receive(encode('{"stored":1}', 'base64'), 'received', null, null, null, null);
+select is((public.ops_backlog() ->> 'payloads_unstored')::integer, 1, 'a body kept as received is counted, a stored one not');
+select public.whatsapp_replay_payload((select id from public.webhook_payloads where outcome = 'received'));
+select is((public.ops_backlog() ->> 'payloads_unstored')::integer, 0, 'and is not once a replay stored it');
+select is((select count(*)::integer from pg_indexes where indexname = 'webhook_payloads_received_idx'
+  and indexdef like '%WHERE (outcome = ''received''::text)%'), 1, 'the count reads a partial index');
 
 select * from finish();
 rollback;
