@@ -30,5 +30,7 @@ export function replaySummary(r: Replayed) {
     ...(r.outcome ? { outcome: r.outcome } : {}),
     ...(r.ingest_error ? { ingest_error: r.ingest_error } : {}),
     ...(r.inserted !== undefined ? { inserted: r.inserted, duplicates: r.duplicates } : {}),
+    // Elements refused one by one (kept as invalid events, as on a first delivery).
+    ...(r.refused?.length ? { refused: r.refused.length } : {}),
   };
 }
