@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dbTest, testDatabaseUrl, testSql } from "../supabase/functions/tests/_helpers.ts";
+import { dbTest, testDatabaseUrl, testSql } from "../supabase/functions/_testing/harness.ts";
 import { developmentRefusal } from "./guard.ts";
 
 const RUN = new URL("./run.ts", import.meta.url).pathname;

@@ -11,7 +11,7 @@ import {
   type FakeOpenAIStep,
   say,
   startFakeOpenAI,
-} from "../supabase/functions/tests/fakes/openai.ts";
+} from "../supabase/functions/_testing/openai_fake.ts";
 import { render, renderDeep, type SeenOutput, type Step, type Vars } from "./case.ts";
 
 export interface ScriptedModel {

@@ -14,12 +14,8 @@ import type { Deps } from "../supabase/functions/_shared/serve.ts";
 import { signBody } from "../supabase/functions/_shared/whatsapp/signature.ts";
 import { createHandler as createLookup } from "../supabase/functions/tool-lookup-customer/index.ts";
 import { createHandler as createWebhook } from "../supabase/functions/whatsapp-webhook/index.ts";
-import { startFakeGraph } from "../supabase/functions/tests/fakes/graph_api.ts";
-import {
-  PHONE_NUMBER_ID,
-  textMessage,
-  webhookPayload,
-} from "../supabase/functions/tests/fixtures/whatsapp.ts";
+import { startFakeGraph } from "../supabase/functions/_testing/graph_fake.ts";
+import { PHONE_NUMBER_ID, textMessage, webhookPayload } from "../supabase/functions/_testing/meta.ts";
 
 const APP_SECRET = "drill-app-secret-aaaaaaaaaaaa";
 const TOOL_KEY = "drill-tool-key-aaaaaaaaaaaaa";

@@ -16,7 +16,7 @@ import {
   testDatabaseUrl,
   testDeps,
   testSql,
-} from "../supabase/functions/tests/_helpers.ts";
+} from "../supabase/functions/_testing/harness.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DASHBOARDS = `${ROOT}monitoring/dashboards`;

@@ -20,7 +20,7 @@ import {
   slowDownNote,
 } from "../../supabase/functions/_shared/whatsapp/responder.ts";
 import { withConfirmations } from "../../supabase/functions/_shared/vouchers/confirmations.ts";
-import { textMessage, webhookPayload } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
+import { textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
 import { benchDeps } from "./deps.ts";
 import { benchMsisdn } from "./seed.ts";
 import { interleaved, quantile } from "./stats.ts";

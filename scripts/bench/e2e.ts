@@ -7,9 +7,9 @@
  * that stores the body (one INSERT), answers, then POSTs the same reply to the same sink.
  */
 import postgres from "postgres";
-import { type FakeSent, startFakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
-import { call, calls, say, startFakeOpenAI } from "../../supabase/functions/tests/fakes/openai.ts";
-import { PHONE_NUMBER_ID } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
+import { type FakeSent, startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
+import { call, calls, say, startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
+import { PHONE_NUMBER_ID } from "../../supabase/functions/_testing/meta.ts";
 import { benchMsisdn, seedCustomers } from "./seed.ts";
 import { quantile } from "./stats.ts";
 import { signedRequest, startServer, webhookEnv } from "./webhook.ts";

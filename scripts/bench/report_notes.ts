@@ -39,9 +39,9 @@ const NOTES: Record<Measure, (r: Run) => string> = {
   ${r.seconds} s after a warm-up; latency is from the start of the POST to the sink receiving that sender's
   reply, throughput is replies a second. The webhook is the production entry in its own process
   (\`serve.ts webhook\`, \`WHATSAPP_INTEGRATION_ENABLED=true\`, \`AI_RESPONSES_ENABLED=true\`) with
-  \`OPENAI_BASE_URL\` at the loopback fake OpenAI of \`supabase/functions/tests/fakes/openai.ts\` answering
+  \`OPENAI_BASE_URL\` at the loopback fake OpenAI of \`supabase/functions/_testing/openai_fake.ts\` answering
   at once (two tool calls, then the reply) and \`WHATSAPP_GRAPH_URL\` at the loopback fake Graph API of
-  \`supabase/functions/tests/fakes/graph_api.ts\`, both in the suite's process: intake, the 200, then the
+  \`supabase/functions/_testing/graph_fake.ts\`, both in the suite's process: intake, the 200, then the
   turn (claim, transcript, two model calls over HTTP, the audited tools, the outbox) and the send.
   \`whatsapp_rate_limit_per_minute\` is raised in this database so that no message is throttled. Errors:
   non-2xx answers and replies not at the sink within 10 s. Baseline (relay): a bare \`Deno.serve\` in its

@@ -5,8 +5,8 @@
  */
 import autocannon from "autocannon";
 import { createHmac } from "node:crypto";
-import { textMessage, webhookPayload } from "../../supabase/functions/tests/fixtures/whatsapp.ts";
-import { freeLoopbackPort } from "../../supabase/functions/tests/_helpers.ts";
+import { textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
+import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
 import { quantile } from "./stats.ts";
 
 export const APP_SECRET = "bench-app-secret-aaaaaaaaaaaaaaaa";

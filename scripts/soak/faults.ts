@@ -1,7 +1,7 @@
 /** The soak's moving parts that fail on purpose: the function server, Postgres, the fake OpenAI and Graph API. */
-import { say } from "../../supabase/functions/tests/fakes/openai.ts";
-import type { FakeOpenAI, FakeOpenAIStep } from "../../supabase/functions/tests/fakes/openai.ts";
-import type { FakeFailure, FakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import { say } from "../../supabase/functions/_testing/openai_fake.ts";
+import type { FakeOpenAI, FakeOpenAIStep } from "../../supabase/functions/_testing/openai_fake.ts";
+import type { FakeFailure, FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 
 /** A window of time when a fault was in force, in ms since the soak started. */
 export interface FaultWindow {

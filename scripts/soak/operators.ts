@@ -6,9 +6,9 @@
  * twice by a hurried operator: the cases where a voucher could be issued twice.
  */
 import type postgres from "postgres";
-import type { FakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
-import { call, calls, say } from "../../supabase/functions/tests/fakes/openai.ts";
-import { insertCustomer } from "../../supabase/functions/tests/_helpers.ts";
+import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
+import { call, calls, say } from "../../supabase/functions/_testing/openai_fake.ts";
+import { insertCustomer } from "../../supabase/functions/_testing/harness.ts";
 import { formatRwf } from "../../supabase/functions/_shared/menu/mod.ts";
 import { type ModelAnswer, sleep, thanks } from "./faults.ts";
 import { type Delivery, postText, redeliveryDelay, type TrafficOptions } from "./traffic.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dbTest, testSql } from "../../supabase/functions/tests/_helpers.ts";
+import { dbTest, testSql } from "../../supabase/functions/_testing/harness.ts";
 import { amountFor, registerStaff, soakModel } from "./operators.ts";
 
 /** The text of a step that is one message, else undefined. */

@@ -1,6 +1,6 @@
 /** What the soak proves at the end, from the database and the fake Graph API's records. */
 import type postgres from "postgres";
-import type { FakeSent } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 
 export interface Check {
   name: string;

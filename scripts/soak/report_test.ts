@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type postgres from "postgres";
-import { dbTest, testSql } from "../../supabase/functions/tests/_helpers.ts";
-import type { FakeSent } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import { dbTest, testSql } from "../../supabase/functions/_testing/harness.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import { verify } from "./report.ts";
 
 const sql = await testSql();

@@ -16,9 +16,9 @@
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { startFakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
-import { startFakeOpenAI } from "../../supabase/functions/tests/fakes/openai.ts";
-import { freeLoopbackPort } from "../../supabase/functions/tests/_helpers.ts";
+import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
+import { startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
+import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
 import {
   type FaultCounts,
   type FaultWindow,

@@ -1,6 +1,6 @@
 /** Traffic shaped like Meta's webhooks: many senders, bursts, redeliveries (some late), statuses out of order. */
 import { signedRequest, statusWebhook, textWebhook } from "../chat_payload.ts";
-import type { FakeGraph } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { sleep } from "./faults.ts";
 
 export interface Profile {

@@ -5,7 +5,7 @@
  * once and reached the customer at most once.
  */
 import type postgres from "postgres";
-import type { FakeSent } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import type { Outcome } from "./report.ts";
 
 /**

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { uniqueCode } from "../../supabase/functions/tests/_agent.ts";
-import { dbTest, insertCustomer, testSql } from "../../supabase/functions/tests/_helpers.ts";
-import type { FakeSent } from "../../supabase/functions/tests/fakes/graph_api.ts";
+import { dbTest, insertCustomer, testSql, uniqueCode } from "../../supabase/functions/_testing/harness.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import { verifyVouchers } from "./voucher_checks.ts";
 
 const sql = await testSql();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { rejectsWith } from "../tests/_assert.ts";
+import { rejectsWith } from "../_testing/assert.ts";
 import { readBodyLimited, readJsonObject, requireMethod } from "./http.ts";
 import { HttpError } from "./errors.ts";
 

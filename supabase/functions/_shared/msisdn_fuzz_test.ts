@@ -1,7 +1,7 @@
 /** Property tests of msisdn parsing: any input is an E.164 number or a 400, nothing else. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { anyJson, fuzzRuns, nastyString } from "../tests/fixtures/fuzz.ts";
+import { anyJson, fuzzRuns, nastyString } from "../_testing/fuzz.ts";
 import { HttpError } from "./errors.ts";
 import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "./msisdn.ts";
 

@@ -1,16 +1,10 @@
 /** The agent's integration rig: the webhook with the fake OpenAI and Graph API, and people to talk as. */
 import type postgres from "postgres";
-import { type FakeOpenAI, startFakeOpenAI } from "./fakes/openai.ts";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { insertCustomer } from "./_helpers.ts";
+import { type FakeOpenAI, startFakeOpenAI } from "../_testing/openai_fake.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { insertCustomer, uniqueCode } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
-const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-/** A voucher code no other test uses: random, in the codes' own alphabet. */
-export const uniqueCode = () => {
-  const pick = () => ALPHABET[crypto.getRandomValues(new Uint8Array(1))[0]! % ALPHABET.length];
-  return Array.from({ length: 9 }, (_, i) => (i === 4 ? "-" : pick())).join("");
-};
 export const text = (waId: string, body: string) =>
   webhookPayload({ messages: [textMessage({ from: waId, body, timestamp: new Date() })] });
 

@@ -3,9 +3,9 @@ import type postgres from "postgres";
 import { type NetWorker, startNetWorker, writeDrainSecrets } from "../../../scripts/net_worker.ts";
 import { signBody } from "../_shared/whatsapp/signature.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
-import { startFakeGraph } from "./fakes/graph_api.ts";
-import { PHONE_NUMBER_ID } from "./fixtures/whatsapp.ts";
-import { request, type TestDeps, testDeps } from "./_helpers.ts";
+import { startFakeGraph } from "../_testing/graph_fake.ts";
+import { PHONE_NUMBER_ID } from "../_testing/meta.ts";
+import { request, type TestDeps, testDeps } from "../_testing/harness.ts";
 
 export const APP_SECRET = "app-secret-aaaaaaaaaaaaaaaa";
 export const APP_SECRET_NEXT = "app-secret-bbbbbbbbbbbbbbbb";

@@ -4,8 +4,8 @@
  * when a turn is replayed, and the menu answering whenever the model cannot.
  */
 import assert from "node:assert/strict";
-import { call, calls, say, think } from "./fakes/openai.ts";
-import { dbTest, testSql } from "./_helpers.ts";
+import { call, calls, say, think } from "../_testing/openai_fake.ts";
+import { dbTest, testSql } from "../_testing/harness.ts";
 import { customer, operator, rig, text, toolOutputs } from "./_agent.ts";
 
 const sql = await testSql();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { dbTest, testDatabaseUrl } from "./_helpers.ts";
+import { dbTest, testDatabaseUrl } from "../_testing/harness.ts";
 
 const WORKER_A = "00000000-0000-4000-8000-00000000a0a0";
 const WORKER_B = "00000000-0000-4000-8000-00000000b0b0";

@@ -5,9 +5,9 @@
  * the caller's present role; an effect's server timeout rolls it back.
  */
 import assert from "node:assert/strict";
-import { call, calls, say } from "./fakes/openai.ts";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, testDatabaseUrl, testSql } from "./_helpers.ts";
+import { call, calls, say } from "../_testing/openai_fake.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, testDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { customer, operator, rig, text, toolOutputs } from "./_agent.ts";
 import { createDb } from "../_shared/db/mod.ts";
 import { HttpError } from "../_shared/errors.ts";

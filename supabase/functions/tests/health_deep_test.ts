@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { DEEP_CACHE_MS } from "../_shared/health/deep.ts";
 import { createHandler } from "../health/index.ts";
-import { startFakeGraph } from "./fakes/graph_api.ts";
-import { startFakeOpenAI } from "./fakes/openai.ts";
-import { dbTest, METRICS_TOKEN, request, testDeps } from "./_helpers.ts";
+import { startFakeGraph } from "../_testing/graph_fake.ts";
+import { startFakeOpenAI } from "../_testing/openai_fake.ts";
+import { dbTest, METRICS_TOKEN, request, testDeps } from "../_testing/harness.ts";
 
 /** The health handler against both fakes, with a clock the test moves; `env` overrides variables. */
 async function deepHealth(env: Record<string, string> = {}, fakes: { models?: string[] } = {}) {

@@ -9,7 +9,7 @@ import {
   testDeps,
   testSql,
   TOOL_KEY,
-} from "./_helpers.ts";
+} from "../_testing/harness.ts";
 
 const sql = await testSql();
 

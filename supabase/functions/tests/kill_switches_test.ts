@@ -4,8 +4,8 @@
  * `kill_switches_restore()` the job's next drain answers what was stored meanwhile, exactly once.
  */
 import assert from "node:assert/strict";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, testSql } from "../_testing/harness.ts";
 import { startRedrive, uniqueWaId } from "./_whatsapp.ts";
 
 const sql = await testSql();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHandler } from "../metrics/index.ts";
-import { dbTest, deadDatabaseUrl, METRICS_TOKEN, request, testDeps, testSql } from "./_helpers.ts";
+import { dbTest, deadDatabaseUrl, METRICS_TOKEN, request, testDeps, testSql } from "../_testing/harness.ts";
 
 const sql = await testSql();
 // 100 calls of 1..100 ms two minutes ago, 3 of them 5xx; one old call an hour and a half ago.

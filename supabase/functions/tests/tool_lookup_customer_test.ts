@@ -9,7 +9,7 @@ import {
   testSql,
   TOOL_KEY,
   TOOL_KEY_NEXT,
-} from "./_helpers.ts";
+} from "../_testing/harness.ts";
 
 const PATH = "/tool-lookup-customer";
 const sql = await testSql();

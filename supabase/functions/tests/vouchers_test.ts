@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../_shared/errors.ts";
-import { rejectsWith } from "./_assert.ts";
-import { dbTest, insertCustomer, testDeps, testSql } from "./_helpers.ts";
+import { rejectsWith } from "../_testing/assert.ts";
+import { dbTest, insertCustomer, testDeps, testSql } from "../_testing/harness.ts";
 
 const sql = await testSql();
 const OPERATOR = "+250788000001";

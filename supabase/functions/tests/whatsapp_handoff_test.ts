@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { humanNote, MENU_HANDOFF_REASON } from "../_shared/whatsapp/responder.ts";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

@@ -1,8 +1,8 @@
 /** No signed payload is ever lost: whatever a signed body holds, it is stored and answered 200. */
 import assert from "node:assert/strict";
-import { statusUpdate, textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
+import { statusUpdate, textMessage, webhookPayload } from "../_testing/meta.ts";
 import { signBody } from "../_shared/whatsapp/signature.ts";
-import { dbTest, deadDatabaseUrl, request, testDatabaseUrl, testSql } from "./_helpers.ts";
+import { dbTest, deadDatabaseUrl, request, testDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { APP_SECRET, postThroughBug, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { MAX_INLINE_SLEEP_MS, MAX_RETRY_DELAY_MS } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

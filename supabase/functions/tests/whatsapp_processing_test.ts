@@ -7,8 +7,8 @@ import {
 import { INVOCATION_BUDGET_MS } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { humanNote, slowDownNote } from "../_shared/whatsapp/responder.ts";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, deadDatabaseUrl, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, deadDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

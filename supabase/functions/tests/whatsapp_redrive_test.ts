@@ -3,8 +3,8 @@
  * pg_net's worker (the dev gateway's, scripts/net_worker.ts) drive them through the drain path.
  */
 import assert from "node:assert/strict";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, request, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, request, testSql } from "../_testing/harness.ts";
 import { DRAIN_SECRET, startRedrive, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

@@ -4,8 +4,8 @@
  * bytes and the customer is answered, once, however often the replay is asked for.
  */
 import assert from "node:assert/strict";
-import { textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, request, testSql } from "./_helpers.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, request, testSql } from "../_testing/harness.ts";
 import { DRAIN_SECRET, postThroughBug, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();

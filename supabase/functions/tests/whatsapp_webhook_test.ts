@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHandler as createHealth } from "../health/index.ts";
-import { contact, mediaMessage, statusUpdate, textMessage, webhookPayload } from "./fixtures/whatsapp.ts";
-import { dbTest, request, testSql } from "./_helpers.ts";
+import { contact, mediaMessage, statusUpdate, textMessage, webhookPayload } from "../_testing/meta.ts";
+import { dbTest, request, testSql } from "../_testing/harness.ts";
 import { APP_SECRET_NEXT, startWebhook, uniqueWaId, VERIFY_TOKEN } from "./_whatsapp.ts";
 
 const sql = await testSql();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { call, calls, say, startFakeOpenAI, think } from "../../tests/fakes/openai.ts";
+import { call, calls, say, startFakeOpenAI, think } from "../../_testing/openai_fake.ts";
 import { ModelError } from "./model.ts";
 import { createOpenAIModel } from "./openai.ts";
 

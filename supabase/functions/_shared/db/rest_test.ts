@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { rejectsWith } from "../../tests/_assert.ts";
+import { rejectsWith } from "../../_testing/assert.ts";
 import { createDb, toHttpError } from "./mod.ts";
 import { definedArgs, withTimeout } from "./_common.ts";
 import { HttpError } from "../errors.ts";

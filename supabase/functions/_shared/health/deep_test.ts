@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../config.ts";
 import { createDeepCheck } from "./deep.ts";
-import { silentListener } from "../../tests/_helpers.ts";
+import { silentListener } from "../../_testing/harness.ts";
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:1/postgres", ...env });

@@ -1,7 +1,7 @@
 /** Property tests of the menu's intent reader: any text gives an intent and a language, never a throw. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fuzzRuns, nastyString } from "../../tests/fixtures/fuzz.ts";
+import { fuzzRuns, nastyString } from "../../_testing/fuzz.ts";
 import { readTurn } from "./_intents.ts";
 import type { Language } from "./_types.ts";
 

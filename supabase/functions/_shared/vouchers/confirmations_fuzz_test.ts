@@ -1,7 +1,7 @@
 /** Property tests of the confirmation parser: any text is a confirmation or null, never a throw. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fuzzRuns, nastyString } from "../../tests/fixtures/fuzz.ts";
+import { fuzzRuns, nastyString } from "../../_testing/fuzz.ts";
 import { parseConfirmation } from "./confirmations.ts";
 
 const verb = fc.constantFrom(

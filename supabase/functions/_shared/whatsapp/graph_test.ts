@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as fakes from "../../tests/fakes/graph_api.ts";
+import * as fakes from "../../_testing/graph_fake.ts";
 import {
   classifyGraphFailure,
   createGraphClient,

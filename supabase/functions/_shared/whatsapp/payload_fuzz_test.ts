@@ -1,8 +1,8 @@
 /** Property tests of the webhook reader: for any body it answers, never throws, and loses no element. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { anyJson, fuzzRuns, nastyString, randomEnvelope, webhookBody } from "../../tests/fixtures/fuzz.ts";
-import { PHONE_NUMBER_ID } from "../../tests/fixtures/whatsapp.ts";
+import { anyJson, fuzzRuns, nastyString, randomEnvelope, webhookBody } from "../../_testing/fuzz.ts";
+import { PHONE_NUMBER_ID } from "../../_testing/meta.ts";
 import { readWebhookBody } from "./intake.ts";
 import { parseWebhook } from "./payload.ts";
 import { sanitizeJson, sanitizeText } from "./sanitize.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseWebhook } from "./payload.ts";
 import type { InboundMessage } from "./types.ts";
-import * as fx from "../../tests/fixtures/whatsapp.ts";
+import * as fx from "../../_testing/meta.ts";
 
 const AT = new Date(fx.FIXTURE_SECONDS * 1000);
 const SENDER = { waId: fx.CUSTOMER_WA_ID, profileName: fx.CUSTOMER_NAME };

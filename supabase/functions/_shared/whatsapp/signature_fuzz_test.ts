@@ -1,7 +1,7 @@
 /** Property tests of the signature check: any header and body give true or false, never a throw. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fuzzRuns, nastyString } from "../../tests/fixtures/fuzz.ts";
+import { fuzzRuns, nastyString } from "../../_testing/fuzz.ts";
 import { signBody, verifySignature } from "./signature.ts";
 
 const SECRET = "app-secret-aaaaaaaaaaaaaaaa";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signBody, verifySignature } from "./signature.ts";
-import { textMessage, webhookPayload } from "../../tests/fixtures/whatsapp.ts";
+import { textMessage, webhookPayload } from "../../_testing/meta.ts";
 
 const SECRET = "app-secret-aaaaaaaaaaaaaaaa";
 const NEXT_SECRET = "app-secret-bbbbbbbbbbbbbbbb";

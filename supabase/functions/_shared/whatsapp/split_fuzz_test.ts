@@ -1,7 +1,7 @@
 /** Property tests of message splitting: any text fits WhatsApp's limit, in order, nothing but space lost. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fuzzRuns } from "../../tests/fixtures/fuzz.ts";
+import { fuzzRuns } from "../../_testing/fuzz.ts";
 import { splitText } from "./split.ts";
 
 const piece = fc.constantFrom(

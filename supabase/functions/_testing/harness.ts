@@ -1,4 +1,4 @@
-/** Test wiring: a database cloned from the migrated template per test file, and real deps around it. */
+/** Test wiring for tests and tools: a database cloned from the migrated template per test file, real deps around it, loopback helpers. */
 import postgres from "postgres";
 import { createDeps } from "../_shared/deps.ts";
 import { settledWork } from "../_shared/runtime.ts";
@@ -151,3 +151,10 @@ export function request(
   }
   return new Request(`http://127.0.0.1${path}`, { ...init, headers, body });
 }
+
+const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/** A voucher code no other test uses: random, in the codes' own alphabet. */
+export const uniqueCode = () => {
+  const pick = () => ALPHABET[crypto.getRandomValues(new Uint8Array(1))[0]! % ALPHABET.length];
+  return Array.from({ length: 9 }, (_, i) => (i === 4 ? "-" : pick())).join("");
+};
