@@ -14,7 +14,7 @@ import { createDb } from "../supabase/functions/_shared/db/mod.ts";
 import { createFlags } from "../supabase/functions/_shared/flags.ts";
 import { createLogger } from "../supabase/functions/_shared/log.ts";
 import { createOpenAIModel } from "../supabase/functions/_shared/agent/mod.ts";
-import { withEnvFile } from "../scripts/env_file.ts";
+import { withEnvFile } from "../scripts/local/env_file.ts";
 import { type EvalCase, loadCases } from "./case.ts";
 import { type CaseResult, runCase } from "./conversation.ts";
 import { type CaseFixtures, createFixtureStore } from "./fixtures.ts";

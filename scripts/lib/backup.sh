@@ -10,5 +10,5 @@ run_backup_tool() {
   ensure_npm_tools
   command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null ||
     die "pg_dump, pg_restore and psql are required: apt-get install postgresql-client (or ./scripts/dev installs Postgres 15)"
-  exec deno run --allow-net --allow-env --allow-read --allow-write --allow-run --allow-sys "$ROOT/scripts/$tool.ts" "$@"
+  exec deno run --allow-net --allow-env --allow-read --allow-write --allow-run --allow-sys "$ROOT/scripts/ops/$tool.ts" "$@"
 }

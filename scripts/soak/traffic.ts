@@ -1,5 +1,5 @@
 /** Traffic shaped like Meta's webhooks: many senders, bursts, redeliveries (some late), statuses out of order. */
-import { signedRequest, statusWebhook, textWebhook } from "../chat_payload.ts";
+import { signedRequest, statusWebhook, textWebhook } from "../local/chat_payload.ts";
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { sleep } from "./faults.ts";
 

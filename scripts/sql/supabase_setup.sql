@@ -95,7 +95,7 @@ create or replace view vault.decrypted_secrets as
 
 -- pg_net's contract, where the extension is not available (Debian has no package): net.http_post
 -- enqueues into net.http_request_queue (sent only once the transaction commits, as pg_net does), and
--- the dev gateway's worker (scripts/net_worker.ts) performs each request and records the answer in
+-- the dev gateway's worker (scripts/local/net_worker.ts) performs each request and records the answer in
 -- net._http_response. Column names and types are pg_net's.
 do $setup$
 begin

@@ -8,15 +8,15 @@
  * `*Platform only: ...*` or `*Not run by the runbook test: ...*` are listed with their reasons, not
  * run. Ends with "Runbook result: N passed, N failed, N platform-only, N not run".
  *
- * deno run --allow-all scripts/runbook_run.ts [--runbook FILE] [--report DIR] [--workdir DIR] [--keep]
+ * deno run --allow-all scripts/runbook/run.ts [--runbook FILE] [--report DIR] [--workdir DIR] [--keep]
  *   [--block-timeout SECONDS]   (a block still running then is killed with its children: 240)
  * (--keep leaves the copy, its stack stopped, in the workdir.)
  */
 import { parseArgs } from "node:util";
 import { type Block, findError, localize, parseRunbook, placeholders } from "./runbook.ts";
-import { type Stack, startStack } from "./runbook_stack.ts";
+import { type Stack, startStack } from "./stack.ts";
 
-const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const { values: args } = parseArgs({
   args: Deno.args,
   options: {

@@ -3,8 +3,8 @@
  * message, a delivery status) signed as Meta signs them. Pure, so the tests check them directly.
  */
 import { parseArgs } from "node:util";
-import { msisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
-import { signBody } from "../supabase/functions/_shared/whatsapp/signature.ts";
+import { msisdnToE164 } from "../../supabase/functions/_shared/msisdn.ts";
+import { signBody } from "../../supabase/functions/_shared/whatsapp/signature.ts";
 
 type Json = Record<string, unknown>;
 

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { dbTest, testDatabaseUrl } from "../supabase/functions/_testing/harness.ts";
+import { dbTest, testDatabaseUrl } from "../../supabase/functions/_testing/harness.ts";
 
 const BIG_TABLES = ["messages", "tool_calls", "conversations"];
 const CONVERSATION = "00000000-0000-4000-9000-000000000007";

@@ -5,7 +5,7 @@
 # checks nothing is left; checks the dev cluster keeps its data across two starts in the same
 # place; and that a folder Postgres cannot reach is reported in one line. Run by ./scripts/test.
 set -euo pipefail
-SRC="$(cd "$(dirname "$0")/.." && pwd)"
+SRC="$(cd "$(dirname "$0")/../.." && pwd)"
 TMP="$(mktemp -d)"
 COPY="$TMP/voucher-agents"
 trap 'rm -rf "$TMP"' EXIT

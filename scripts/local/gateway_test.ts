@@ -5,7 +5,7 @@ import {
   testDatabaseUrl,
   testSql,
   TOOL_KEY,
-} from "../supabase/functions/_testing/harness.ts";
+} from "../../supabase/functions/_testing/harness.ts";
 import { signedRequest, statusWebhook, textWebhook } from "./chat_payload.ts";
 import type { SinkReply } from "./graph_sink.ts";
 

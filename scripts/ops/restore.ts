@@ -16,7 +16,7 @@ import {
 } from "./backup_manifest.ts";
 import { redactUrl, run, sha256File } from "./backup_tools.ts";
 
-const SETUP_SQL = new URL("sql/supabase_setup.sql", import.meta.url).pathname;
+const SETUP_SQL = new URL("../sql/supabase_setup.sql", import.meta.url).pathname;
 
 /** A restore that cannot go on; `code` is the exit status. */
 export class RestoreError extends Error {

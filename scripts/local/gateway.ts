@@ -13,11 +13,11 @@
  * deno task gateway   (./scripts/dev starts it with the environment of supabase/functions/.env)
  */
 import postgres from "postgres";
-import { drainBackgroundWork } from "../supabase/functions/_shared/runtime.ts";
+import { drainBackgroundWork } from "../../supabase/functions/_shared/runtime.ts";
 import { createGraphSink } from "./graph_sink.ts";
 import { startNetWorker, writeDrainSecrets } from "./net_worker.ts";
 
-const root = new URL("../", import.meta.url);
+const root = new URL("../../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
 const port = Number(Deno.env.get("GATEWAY_PORT") ?? "54321");
 const logFile = Deno.env.get("GATEWAY_LOG_FILE") ?? new URL(".local/logs/app.log", root).pathname;

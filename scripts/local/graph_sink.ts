@@ -3,8 +3,8 @@
  * It answers sends and mark-reads as Meta does, prints each reply and keeps the replies for
  * `deno task chat`, which reads them with a long poll: GET /graph/_replies?to=&after=&wait=.
  */
-import { maskMsisdn } from "../supabase/functions/_shared/msisdn.ts";
-import { timingSafeEqual } from "../supabase/functions/_shared/secrets.ts";
+import { maskMsisdn } from "../../supabase/functions/_shared/msisdn.ts";
+import { timingSafeEqual } from "../../supabase/functions/_shared/secrets.ts";
 
 /** A reply the service sent, as the sink keeps it; `index` grows by one per reply. */
 export interface SinkReply {

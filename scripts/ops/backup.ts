@@ -17,7 +17,7 @@ import {
 } from "./backup_manifest.ts";
 import { defaultDbUrl, redactUrl, run, sha256File } from "./backup_tools.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 
 /** Writes the backup of `dbUrl` to `out`; returns its manifest. */
 export async function backup(dbUrl: string, out: string): Promise<Manifest> {

@@ -1,5 +1,5 @@
 /**
- * The WhatsApp half of the DR drill (scripts/dr_drill_test.sh), through the real webhook and lookup handlers
+ * The WhatsApp half of the DR drill (scripts/ops/dr_drill_test.sh), through the real webhook and lookup handlers
  * with a fake Graph API on loopback and no OpenAI key (the menu answers):
  *   traffic --db-url URL --state FILE   customers write before the backup; every message is answered once;
  *                                       the signed payloads and a lookup's answer go to FILE
@@ -9,13 +9,13 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
-import { createDeps } from "../supabase/functions/_shared/deps.ts";
-import type { Deps } from "../supabase/functions/_shared/serve.ts";
-import { signBody } from "../supabase/functions/_shared/whatsapp/signature.ts";
-import { createHandler as createLookup } from "../supabase/functions/tool-lookup-customer/index.ts";
-import { createHandler as createWebhook } from "../supabase/functions/whatsapp-webhook/index.ts";
-import { startFakeGraph } from "../supabase/functions/_testing/graph_fake.ts";
-import { PHONE_NUMBER_ID, textMessage, webhookPayload } from "../supabase/functions/_testing/meta.ts";
+import { createDeps } from "../../supabase/functions/_shared/deps.ts";
+import type { Deps } from "../../supabase/functions/_shared/serve.ts";
+import { signBody } from "../../supabase/functions/_shared/whatsapp/signature.ts";
+import { createHandler as createLookup } from "../../supabase/functions/tool-lookup-customer/index.ts";
+import { createHandler as createWebhook } from "../../supabase/functions/whatsapp-webhook/index.ts";
+import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
+import { PHONE_NUMBER_ID, textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
 
 const APP_SECRET = "drill-app-secret-aaaaaaaaaaaa";
 const TOOL_KEY = "drill-tool-key-aaaaaaaaaaaaa";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 const RUNBOOK = [
   "```sh",
@@ -48,7 +48,7 @@ Deno.test({
         args: [
           "run",
           "--allow-all",
-          `${root}/scripts/runbook_run.ts`,
+          `${root}/scripts/runbook/run.ts`,
           "--runbook",
           `${dir}/mini.md`,
           "--report",

@@ -7,7 +7,7 @@
  * listens give the "database down" and "unreachable" alerts their data.
  */
 import assert from "node:assert/strict";
-import { createHandler } from "../supabase/functions/metrics/index.ts";
+import { createHandler } from "../../supabase/functions/metrics/index.ts";
 import {
   dbTest,
   deadDatabaseUrl,
@@ -16,9 +16,9 @@ import {
   testDatabaseUrl,
   testDeps,
   testSql,
-} from "../supabase/functions/_testing/harness.ts";
+} from "../../supabase/functions/_testing/harness.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const DASHBOARDS = `${ROOT}monitoring/dashboards`;
 const RULES = `${ROOT}monitoring/prometheus/alerts.yml`;
 const DEADLINE_MS = 60_000;
@@ -95,7 +95,7 @@ async function start(): Promise<Stack> {
   await Deno.writeTextFile(`${dir}/metrics_token`, METRICS_TOKEN);
   // The local stack: the dev gateway serving every function on the test database.
   const gatewayPort = freeLoopbackPort();
-  const gateway = spawn(Deno.execPath(), ["run", "--allow-all", `${ROOT}scripts/gateway.ts`], {
+  const gateway = spawn(Deno.execPath(), ["run", "--allow-all", `${ROOT}scripts/local/gateway.ts`], {
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_LOG_FILE: `${dir}/app.log`,
     GATEWAY_NET_WORKER: "off",

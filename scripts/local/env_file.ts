@@ -28,6 +28,6 @@ export function mergeEnvFile(
 export async function withEnvFile(
   env: Record<string, string | undefined>,
 ): Promise<Record<string, string | undefined>> {
-  const url = new URL("../supabase/functions/.env", import.meta.url);
+  const url = new URL("../../supabase/functions/.env", import.meta.url);
   return mergeEnvFile(env, await Deno.readTextFile(url).then(parseEnvFile, () => ({})));
 }

@@ -1,7 +1,7 @@
 /**
  * RUNBOOK.md as a test: its fenced `sh`, `bash` and `sql` blocks, the markers around them, the
  * placeholders ops replace, and what in a block's output counts as an error. The conventions are
- * written at the top of RUNBOOK.md; scripts/runbook_run.ts runs the blocks against a local stack.
+ * written at the top of RUNBOOK.md; scripts/runbook/run.ts runs the blocks against a local stack.
  */
 
 /** One fenced block ops would paste, with what the lines around it say about running it. */

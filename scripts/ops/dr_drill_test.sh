@@ -5,7 +5,7 @@
 # before the backup). Then what restore must refuse or catch: a non-empty target (unless --force), a
 # tampered manifest, a missing table. Prints each step's time and one line per check; ends "DR drill: N/M checks passed".
 set -uo pipefail
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 cd "$ROOT"
 
 PASSED=0
@@ -65,7 +65,7 @@ ok "the cluster is migrated and seeded" test "$(psql_at "$OLD_PORT" postgres -tA
 took "1 seed"
 
 step "2. WhatsApp traffic"
-deno run "${DENO_RUN_FLAGS[@]}" scripts/dr_drill.ts traffic --db-url "$(url "$OLD_PORT")" \
+deno run "${DENO_RUN_FLAGS[@]}" scripts/ops/dr_drill.ts traffic --db-url "$(url "$OLD_PORT")" \
   --state "$WORK/state.json" | tee "$WORK/traffic.txt"
 count_lines "$WORK/traffic.txt"
 took "2 traffic"
@@ -136,7 +136,7 @@ ok "supabase migration list shows every migration applied" migrations_applied
 took "6 verify"
 
 step "7. serve on the restored database"
-deno run "${DENO_RUN_FLAGS[@]}" scripts/dr_drill.ts serve --db-url "$(url "$NEW_PORT")" --state "$WORK/state.json" |
+deno run "${DENO_RUN_FLAGS[@]}" scripts/ops/dr_drill.ts serve --db-url "$(url "$NEW_PORT")" --state "$WORK/state.json" |
   tee "$WORK/serve.txt"
 count_lines "$WORK/serve.txt"
 took "7 serve"
