@@ -9,8 +9,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
-import { createDeps } from "../../supabase/functions/_shared/deps.ts";
-import type { Deps } from "../../supabase/functions/_shared/serve.ts";
+import { createDeps, type Deps } from "../../supabase/functions/_shared/deps.ts";
 import { signBody } from "../../supabase/functions/_shared/whatsapp/signature.ts";
 import { createHandler as createLookup } from "../../supabase/functions/tool-lookup-customer/index.ts";
 import { createHandler as createWebhook } from "../../supabase/functions/whatsapp-webhook/index.ts";

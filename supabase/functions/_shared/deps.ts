@@ -1,11 +1,23 @@
 /** Production wiring: the real config, database, logger and flags, built once per isolate. */
-import { ConfigError, loadConfig, type RequiredVar } from "./config.ts";
-import { createDb } from "./db/mod.ts";
-import { jsonResponse } from "./errors.ts";
-import { createFlags } from "./flags.ts";
-import { createLogger } from "./log.ts";
+import { type Config, loadConfig, type RequiredVar } from "./config.ts";
+import { createDb, type Db } from "./db/mod.ts";
+import { createFlags, type Flags } from "./flags.ts";
+import { createLogger, type Logger } from "./log.ts";
 import { waitUntil } from "./runtime.ts";
-import type { Deps } from "./serve.ts";
+
+/** What a handler is built from; production builds the real ones (createDeps), tests build fakes. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  flags: Flags;
+  /** Monotonic milliseconds, for durations. */
+  now: () => number;
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** Outbound HTTP (the Graph API, OpenAI): tests point it at fakes on loopback. */
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+}
 
 /** What a host other than the edge runtime changes in the wiring (tests, benchmarks). */
 export interface DepsOptions {
@@ -37,25 +49,5 @@ export function createDeps(
     waitUntil: options.waitUntil ?? waitUntil,
     fetch: globalThis.fetch.bind(globalThis),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-  };
-}
-
-/**
- * A function's `fetch`, built on first use so importing index.ts has no side effects. A bad
- * configuration answers 500 with the variables at fault (names only) instead of crashing the isolate.
- */
-export function lazyFetch(
-  build: () => (req: Request) => Promise<Response>,
-): (req: Request) => Promise<Response> {
-  let handler: ((req: Request) => Promise<Response>) | undefined;
-  return (req) => {
-    try {
-      handler ??= build();
-    } catch (err) {
-      const message = err instanceof ConfigError ? err.message : "Service failed to start";
-      createLogger().error("config", `ERROR ${message}`);
-      return Promise.resolve(jsonResponse({ error: "misconfigured", message }, 500));
-    }
-    return handler(req);
   };
 }

@@ -1,34 +1,56 @@
-/** One error type that carries an HTTP status, and the one place that turns any error into a Response. */
-import type { Logger } from "./log.ts";
+/**
+ * Errors by fault: what went wrong, in the domain's words. Nothing here knows HTTP; the HTTP layer
+ * (http/) is the one place that turns these into statuses.
+ */
 
-/** An error a caller may see: status, a code such as `bad_request:msisdn`, and a sentence. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions & { headers?: HeadersInit },
-  ) {
+/** Input that is wrong in a way the caller can fix; `field` names what (msisdn, window, json...). */
+export class ValidationError extends Error {
+  constructor(readonly field: string, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = "HttpError";
-    this.headers = options?.headers;
+    this.name = "ValidationError";
   }
-  readonly headers: HeadersInit | undefined;
 }
 
-/** A JSON response with the right content type. */
-export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit): Response {
-  const h = new Headers(headers);
-  h.set("content-type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers: h });
+/** What sort of no a refusal is: the SQL functions' PT400, PT403, PT404, PT409 and PT429. */
+export type RefusalKind = "invalid" | "forbidden" | "not_found" | "conflict" | "limited";
+
+/**
+ * The database refused the call for a reason the caller can act on: a voucher already redeemed, a
+ * limit reached, a code nobody holds. `code` is the SQL function's machine code (voucher_redeemed,
+ * operator_rate_limited, confirmation_not_found, ...), `message` its sentence. Nothing was changed.
+ */
+export class Refusal extends Error {
+  constructor(readonly kind: RefusalKind, readonly code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "Refusal";
+  }
 }
 
-/** Turns any error into a JSON Response; unknown errors are logged and become a plain 500. */
-export function errorResponse(err: unknown, log: Logger): Response {
-  if (err instanceof HttpError) {
-    if (err.status >= 500) log.error("http", `ERROR ${err.code}: ${err.message}`, { error: err });
-    return jsonResponse({ error: err.code, message: err.message }, err.status, err.headers);
+/** Why a database call did not complete: see DbFailure. */
+export type DbFailureKind = "unavailable" | "busy" | "timeout" | "error";
+
+/**
+ * The database did not complete the call: `unavailable` (not reached, or the connection was lost),
+ * `busy` (a deadlock, a lock or statement timeout: nothing committed, a retry clears it), `timeout`
+ * (no answer in time: it may have committed), `error` (a bug; its detail stays in the log). A caller
+ * that changes something treats every kind as "not known whether it happened" and looks it up.
+ */
+export class DbFailure extends Error {
+  constructor(readonly kind: DbFailureKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DbFailure";
   }
-  log.error("http", "ERROR unhandled exception", { error: err });
-  return jsonResponse({ error: "internal_error", message: "Internal server error" }, 500);
+
+  /** database_unavailable, database_busy, database_timeout or database_error. */
+  get code(): string {
+    return `database_${this.kind}`;
+  }
+}
+
+/** Another worker holds the conversation now: the turn stops before any effect, and that worker answers. */
+export class ClaimLost extends Error {
+  constructor(message = "The conversation is no longer claimed by this worker", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ClaimLost";
+  }
 }

@@ -1,6 +1,6 @@
 /** Service metrics from request_log, the WhatsApp channel, the agent and the database, as JSON. */
 import type { Db } from "./db/mod.ts";
-import { HttpError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
 import { readRuntime } from "./metrics_runtime.ts";
 
 export const WINDOWS = { "5m": 300, "1h": 3_600, "24h": 86_400 } as const;
@@ -125,11 +125,7 @@ interface RawMetrics {
 export function parseWindow(value: string | null): WindowName {
   const name = value ?? "5m";
   if (!Object.hasOwn(WINDOWS, name)) {
-    throw new HttpError(
-      400,
-      "bad_request:window",
-      `window must be one of ${Object.keys(WINDOWS).join(", ")}`,
-    );
+    throw new ValidationError("window", `window must be one of ${Object.keys(WINDOWS).join(", ")}`);
   }
   return name as WindowName;
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { collectMetrics, parseWindow } from "./metrics.ts";
 import type { Db } from "./db/mod.ts";
-import { HttpError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
+import { toHttpError } from "./http/mod.ts";
 
 const NOW = new Date("2026-11-26T12:00:00.000Z");
 
@@ -127,9 +128,9 @@ Deno.test("parseWindow() rejects anything else with 400 bad_request:window listi
     } catch (err) {
       caught = err;
     }
-    assert.ok(caught instanceof HttpError, `parseWindow(${JSON.stringify(bad)}) should throw`);
-    assert.equal(caught.status, 400);
-    assert.equal(caught.code, "bad_request:window");
+    assert.ok(caught instanceof ValidationError, `parseWindow(${JSON.stringify(bad)}) should throw`);
+    assert.equal(toHttpError(caught)?.status, 400);
+    assert.equal(toHttpError(caught)?.code, "bad_request:window");
     assert.match(caught.message, /5m, 1h, 24h/);
   }
 });

@@ -1,12 +1,12 @@
 /** Phone numbers: normalisation to E.164 (Rwanda by default) and masking for logs. */
-import { HttpError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
 
 const RWANDA = "250";
 const SEPARATORS = /[\s\-().]/g;
 
 /**
  * Normalises a phone number to E.164: `0788123456`, `250788123456` and `+250 788 123 456` all
- * become `+250788123456`. Throws a 400 that says what is wrong with anything else.
+ * become `+250788123456`. Throws a ValidationError that says what is wrong with anything else.
  */
 export function msisdnToE164(raw: unknown): string {
   if (typeof raw !== "string") throw invalid("msisdn must be a string");
@@ -55,6 +55,6 @@ export function maskMsisdn(value: string): string {
   return `${plus}${digits.slice(0, 3)}*****${digits.slice(-4)}`;
 }
 
-function invalid(message: string): HttpError {
-  return new HttpError(400, "bad_request:msisdn", message);
+function invalid(message: string): ValidationError {
+  return new ValidationError("msisdn", message);
 }

@@ -2,22 +2,21 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { anyJson, fuzzRuns, nastyString } from "../_testing/fuzz.ts";
-import { HttpError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
 import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "./msisdn.ts";
 
 const phoneLike = fc.string({ unit: fc.constantFrom(..."0123456789+ -().\t"), maxLength: 24 });
 const input = fc.oneof(phoneLike, nastyString, anyJson, fc.stringMatching(/^(\+?250|0)?7\d{8}$/));
 
-Deno.test("msisdnToE164() returns +<8 to 15 digits> or throws HttpError 400, for any input", () => {
+Deno.test("msisdnToE164() returns +<8 to 15 digits> or throws a ValidationError of msisdn, for any input", () => {
   fc.assert(
     fc.property(input, (raw) => {
       let e164: string;
       try {
         e164 = msisdnToE164(raw);
       } catch (error) {
-        assert.ok(error instanceof HttpError, String(error));
-        assert.equal(error.status, 400);
-        assert.equal(error.code, "bad_request:msisdn");
+        assert.ok(error instanceof ValidationError, String(error));
+        assert.equal(error.field, "msisdn");
         if (typeof raw === "string") assert.equal(tryMsisdnToE164(raw), undefined);
         return;
       }

@@ -1,15 +1,17 @@
 import assert from "node:assert/strict";
 import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "./msisdn.ts";
-import { HttpError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
+import { toHttpError } from "./http/mod.ts";
 
-/** Runs `fn`, asserts it threw a 400 bad_request:msisdn HttpError, and returns it for more checks. */
-function msisdnError(raw: unknown): HttpError {
+/** Runs `fn`, asserts it threw a ValidationError of msisdn (answered 400 bad_request:msisdn), and returns it. */
+function msisdnError(raw: unknown): ValidationError {
   try {
     msisdnToE164(raw);
   } catch (err) {
-    assert.ok(err instanceof HttpError, `expected an HttpError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    assert.equal(err.code, "bad_request:msisdn");
+    assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
+    assert.equal(err.field, "msisdn");
+    assert.equal(toHttpError(err)?.status, 400);
+    assert.equal(toHttpError(err)?.code, "bad_request:msisdn");
     return err;
   }
   assert.fail(`msisdnToE164(${JSON.stringify(raw)}) did not throw`);

@@ -1,8 +1,11 @@
 /** Assertions shared by unit and integration tests. */
 import assert from "node:assert/strict";
-import { HttpError } from "../_shared/errors.ts";
+import { HttpError, toHttpError } from "../_shared/http/mod.ts";
 
-/** Asserts `promise` rejects with an HttpError of `status` and `code`; returns it. */
+/**
+ * Asserts `promise` rejects with an error the HTTP layer answers with `status` and `code` (an
+ * HttpError, or a domain error such as a Refusal or a DbFailure); returns that answer.
+ */
 export async function rejectsWith(
   promise: Promise<unknown>,
   status: number,
@@ -13,8 +16,9 @@ export async function rejectsWith(
     caught = err;
     return true;
   });
-  assert.ok(caught instanceof HttpError, `expected an HttpError, got ${String(caught)}`);
-  assert.equal(caught.status, status);
-  assert.equal(caught.code, code);
-  return caught;
+  const answer = toHttpError(caught);
+  assert.ok(answer instanceof HttpError, `expected an error HTTP answers, got ${String(caught)}`);
+  assert.equal(answer.status, status);
+  assert.equal(answer.code, code);
+  return answer;
 }

@@ -1,8 +1,7 @@
 /** Test wiring for tests and tools: a database cloned from the migrated template per test file, real deps around it, loopback helpers. */
 import postgres from "postgres";
-import { createDeps } from "../_shared/deps.ts";
+import { createDeps, type Deps } from "../_shared/deps.ts";
 import { settledWork } from "../_shared/runtime.ts";
-import type { Deps } from "../_shared/serve.ts";
 
 export const TOOL_KEY = "tool-key-aaaaaaaaaaaaaaaa";
 export const TOOL_KEY_NEXT = "tool-key-bbbbbbbbbbbbbbbb";

@@ -5,15 +5,13 @@
  * status "degraded", still 200. `?deep=1` with the metrics token also tries each credential against
  * its service (cached 30 s per isolate); a refused credential is a degradation too.
  */
-import { createDeps, lazyFetch } from "../_shared/deps.ts";
-import { HttpError, jsonResponse } from "../_shared/errors.ts";
+import { createDeps, type Deps } from "../_shared/deps.ts";
+import { DbFailure } from "../_shared/errors.ts";
 import { backlogOverThresholds, readBacklog } from "../_shared/backlog.ts";
 import { createDeepCheck, type DeepResult } from "../_shared/health/deep.ts";
-import { requireMethod } from "../_shared/http.ts";
+import { jsonResponse, lazyFetch, requireBearer, requireMethod, serveFunction } from "../_shared/http/mod.ts";
 import type { Logger } from "../_shared/log.ts";
 import { readHandoffStats } from "../_shared/metrics.ts";
-import { requireBearer } from "../_shared/secrets.ts";
-import { type Deps, serveFunction } from "../_shared/serve.ts";
 import { VERSION } from "../_shared/version.ts";
 import type { OperatorMetrics } from "../_shared/metrics.ts";
 
@@ -92,7 +90,7 @@ async function checkDatabase(deps: Deps, log: Logger) {
     await deps.db.rpc("health_check", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
     return { ok: true, latency_ms: latency(), transport: deps.db.transport };
   } catch (err) {
-    const error = err instanceof HttpError ? err.code : "database_error";
+    const error = err instanceof DbFailure ? err.code : "database_error";
     log.error("health", `ERROR database check failed: ${error}`, { error: err });
     return { ok: false, latency_ms: latency(), transport: deps.db.transport, error };
   }

@@ -1,12 +1,16 @@
 /** metrics: JSON over a window for people; Prometheus text (counters, histograms, gauges) for scrapers. */
-import { createDeps, lazyFetch } from "../_shared/deps.ts";
-import { HttpError, jsonResponse } from "../_shared/errors.ts";
-import { requireMethod } from "../_shared/http.ts";
+import { createDeps, type Deps } from "../_shared/deps.ts";
+import {
+  HttpError,
+  jsonResponse,
+  lazyFetch,
+  requireBearer,
+  requireMethod,
+  serveFunction,
+} from "../_shared/http/mod.ts";
 import { collectMetrics, parseWindow } from "../_shared/metrics.ts";
 import { toPrometheus } from "../_shared/metrics_prometheus.ts";
 import { collectSnapshot } from "../_shared/metrics_totals.ts";
-import { requireBearer } from "../_shared/secrets.ts";
-import { type Deps, serveFunction } from "../_shared/serve.ts";
 
 /** Builds the metrics handler; `METRICS_TOKEN` guards it. */
 export function createHandler(deps: Deps, clock: () => Date = () => new Date()) {

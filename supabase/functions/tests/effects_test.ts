@@ -10,7 +10,7 @@ import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { customer, operator, rig, text, toolOutputs } from "./_agent.ts";
 import { createDb } from "../_shared/db/mod.ts";
-import { HttpError } from "../_shared/errors.ts";
+import { DbFailure } from "../_shared/errors.ts";
 
 const sql = await testSql();
 const actions = (msisdn: string) =>
@@ -132,7 +132,7 @@ dbTest("an effect past its server statement timeout is rolled back: timed out me
     await assert.rejects(
       // deno-lint-ignore no-explicit-any
       db.rpc("test_slow_insert" as any, {}, { timeoutMs: 5_000, statementTimeoutMs: 100 }),
-      (e) => e instanceof HttpError && e.status >= 500,
+      (e) => e instanceof DbFailure,
     );
     assert.equal((await sql`select 1 from public.app_settings where key = 'test_slow'`).length, 0);
     assert.equal(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../_shared/errors.ts";
+import { Refusal } from "../_shared/errors.ts";
+import { toHttpError } from "../_shared/http/mod.ts";
 import { rejectsWith } from "../_testing/assert.ts";
 import { dbTest, insertCustomer, testDeps, testSql } from "../_testing/harness.ts";
 
@@ -30,8 +31,8 @@ dbTest("twenty concurrent redeems of one voucher give exactly one success", asyn
   assert.equal(ok.length, 1);
   assert.equal(failed.length, 19);
   for (const f of failed) {
-    assert.ok(f.reason instanceof HttpError);
-    assert.equal(f.reason.status, 409);
+    assert.ok(f.reason instanceof Refusal);
+    assert.equal(toHttpError(f.reason)?.status, 409);
     assert.equal(f.reason.code, "voucher_redeemed");
     assert.equal(f.reason.message, "Cannot redeem voucher: status is redeemed");
   }
@@ -44,10 +45,13 @@ dbTest("create_voucher is idempotent on its key, even when the same call races i
   assert.equal(results.filter((r) => r.created).length, 1);
   const rows = await sql`select code from public.vouchers where idempotency_key = 'race-create'`;
   assert.equal(rows.length, 1);
-  await assert.rejects(createVoucher("race-create", 3000), (e) => e instanceof HttpError && e.status === 409);
+  await assert.rejects(
+    createVoucher("race-create", 3000),
+    (e) => e instanceof Refusal && toHttpError(e)?.status === 409,
+  );
 });
 
-dbTest("guarded transitions report their reason as HttpErrors through the sql transport", async () => {
+dbTest("guarded transitions report their reason as Refusals through the sql transport", async () => {
   const { deps } = await testDeps();
   const { code } = await createVoucher("void-then-redeem");
   await rejectsWith(
@@ -64,14 +68,15 @@ dbTest("guarded transitions report their reason as HttpErrors through the sql tr
   await assert.rejects(
     deps.db.rpc("redeem_voucher", { p_operator_msisdn: OPERATOR, p_code: code.toLowerCase() }),
     (e) =>
-      e instanceof HttpError && e.status === 409 && e.message === "Cannot redeem voucher: status is void",
+      e instanceof Refusal && toHttpError(e)?.status === 409 &&
+      e.message === "Cannot redeem voucher: status is void",
   );
   await assert.rejects(
     deps.db.rpc("redeem_voucher", { p_operator_msisdn: OPERATOR, p_code: "ZZZZ-ZZZZ" }),
-    (e) => e instanceof HttpError && e.status === 404 && e.code === "voucher_not_found",
+    (e) => e instanceof Refusal && toHttpError(e)?.status === 404 && e.code === "voucher_not_found",
   );
   await assert.rejects(
     deps.db.rpc("redeem_voucher", { p_operator_msisdn: "+250722000111", p_code: code }),
-    (e) => e instanceof HttpError && e.status === 403 && e.code === "operator_required",
+    (e) => e instanceof Refusal && toHttpError(e)?.status === 403 && e.code === "operator_required",
   );
 });

@@ -1,10 +1,15 @@
 /** tool-lookup-customer: POST {"msisdn"} with a tool API key → the customer and a voucher summary. */
-import { createDeps, lazyFetch } from "../_shared/deps.ts";
-import { HttpError, jsonResponse } from "../_shared/errors.ts";
-import { readJsonObject, requireMethod } from "../_shared/http.ts";
+import { createDeps, type Deps } from "../_shared/deps.ts";
+import {
+  HttpError,
+  jsonResponse,
+  lazyFetch,
+  readJsonObject,
+  requireBearer,
+  requireMethod,
+  serveFunction,
+} from "../_shared/http/mod.ts";
 import { msisdnToE164 } from "../_shared/msisdn.ts";
-import { requireBearer } from "../_shared/secrets.ts";
-import { type Deps, serveFunction } from "../_shared/serve.ts";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -7,12 +7,18 @@
  * (the same secret) replays bodies whose elements were refused, once their cause is fixed.
  */
 import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
-import { createDeps, lazyFetch } from "../_shared/deps.ts";
-import { HttpError, jsonResponse } from "../_shared/errors.ts";
-import { readBodyLimited, requireMethod } from "../_shared/http.ts";
+import { createDeps, type Deps } from "../_shared/deps.ts";
+import {
+  HttpError,
+  jsonResponse,
+  lazyFetch,
+  readBodyLimited,
+  requireBearer,
+  requireMethod,
+  serveFunction,
+} from "../_shared/http/mod.ts";
 import type { Logger } from "../_shared/log.ts";
-import { requireBearer, timingSafeEqual } from "../_shared/secrets.ts";
-import { type Deps, serveFunction } from "../_shared/serve.ts";
+import { timingSafeEqual } from "../_shared/secrets.ts";
 import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
 import { createGraphClient } from "../_shared/whatsapp/graph.ts";
 import { readWebhookBody, receiveWebhook, replayPayloads } from "../_shared/whatsapp/intake.ts";

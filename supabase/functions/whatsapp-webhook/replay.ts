@@ -1,7 +1,6 @@
 /** POST /whatsapp-webhook/replay: what ops ask for, and what each body came to. */
 import { z } from "zod";
-import { HttpError } from "../_shared/errors.ts";
-import { readJsonObject } from "../_shared/http.ts";
+import { HttpError, readJsonObject } from "../_shared/http/mod.ts";
 import type { Replayed } from "../_shared/whatsapp/intake.ts";
 
 const ReplayRequest = z.strictObject({

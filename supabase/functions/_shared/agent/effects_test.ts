@@ -4,7 +4,7 @@
  * turn that failed after proposing reports what it proposed, and a turn that keeps failing stops.
  */
 import assert from "node:assert/strict";
-import { HttpError } from "../errors.ts";
+import { ClaimLost, DbFailure } from "../errors.ts";
 import type { Turn } from "../whatsapp/process.ts";
 import { EFFECT_RESERVE_MS, MAX_TURN_ATTEMPTS, TURN_BUDGET_MS } from "./constants.ts";
 import { AgentError, runAgentTurn } from "./loop.ts";
@@ -37,8 +37,7 @@ const PENDING = {
   customer_name: "Jean",
   amount_rwf: 5000,
 };
-const claimLost = () =>
-  new HttpError(409, "claim_lost", "The conversation is no longer claimed by this worker");
+const claimLost = () => new ClaimLost();
 
 const answerPending = (fn: string) =>
   fn === "agent_transcript" ? [] : fn === "propose_voucher_action" ? PENDING : null;
@@ -48,7 +47,7 @@ Deno.test("runAgentTurn() stops before the model when the claim is lost", async 
   const rpcs: string[] = [];
   await assert.rejects(
     runAgentTurn(deps(model, rpcs), { ...turn, renewClaim: () => Promise.reject(claimLost()) }),
-    (e) => e instanceof HttpError && e.code === "claim_lost",
+    (e) => e instanceof ClaimLost,
   );
   assert.equal(model.requests.length, 0);
 });
@@ -60,7 +59,7 @@ Deno.test("runAgentTurn() stops before an effect when the claim was lost during 
   const renewClaim = () => ++renewals > 1 ? Promise.reject(claimLost()) : Promise.resolve();
   await assert.rejects(
     runAgentTurn(deps(model, rpcs, answerPending), { ...turn, renewClaim }),
-    (e) => e instanceof HttpError && e.code === "claim_lost",
+    (e) => e instanceof ClaimLost,
   );
   assert.ok(!rpcs.includes("propose_voucher_action"), "no effect after the claim was lost");
   assert.ok(!rpcs.includes("agent_record_tool_call"), "nor an audit of a call that did not run");
@@ -92,7 +91,7 @@ Deno.test("an ambiguous proposal (a timeout) is looked up: found, the model is t
   const rpcs: string[] = [];
   const result = await runAgentTurn(
     deps(model, rpcs, (fn) => {
-      if (fn === "propose_voucher_action") throw new HttpError(503, "database_timeout", "timed out");
+      if (fn === "propose_voucher_action") throw new DbFailure("timeout", "timed out");
       return fn === "find_voucher_action" ? PENDING : answerPending(fn);
     }),
     turn,
@@ -108,14 +107,14 @@ Deno.test("an ambiguous proposal (a timeout) is looked up: found, the model is t
 Deno.test("an ambiguous proposal that did not commit is reported as not done, never 'try again'", async () => {
   for (
     const [found, code] of [[null, "not_done"], [
-      new HttpError(503, "database_unavailable", "down"),
+      new DbFailure("unavailable", "down"),
       "not_confirmed",
     ]]
   ) {
     const model = scripted([[create()], [{ type: "message", text: "Sorry" }]]);
     const result = await runAgentTurn(
       deps(model, [], (fn) => {
-        if (fn === "propose_voucher_action") throw new HttpError(503, "database_unavailable", "down");
+        if (fn === "propose_voucher_action") throw new DbFailure("unavailable", "down");
         if (fn === "find_voucher_action" && found instanceof Error) throw found;
         return fn === "find_voucher_action" ? found : answerPending(fn);
       }),
@@ -194,7 +193,7 @@ Deno.test("agentResponder() lets a lost claim through: the other worker answers"
   const turn = { ...whatsappTurn(1), renewClaim: () => Promise.reject(claimLost()) };
   await assert.rejects(
     responder(model, [], [])(turn),
-    (e) => e instanceof HttpError && e.code === "claim_lost",
+    (e) => e instanceof ClaimLost,
   );
 });
 

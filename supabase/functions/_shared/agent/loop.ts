@@ -32,7 +32,7 @@ export interface AgentTurn {
   caller: Caller;
   language: string | null;
   messages: { id: string; type: string; text: string | null }[];
-  /** Extends the conversation's claim before each model call and tool call; throws `claim_lost`. */
+  /** Extends the conversation's claim before each model call and tool call; throws ClaimLost. */
   renewClaim?: () => Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export class AgentError extends Error {
 }
 
 /** Runs one turn to its reply. Throws AgentError (a ModelError after retries is its cause), or
- * HttpError `claim_lost` when another worker took the conversation over. */
+ * ClaimLost when another worker took the conversation over. */
 export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnResult> {
   const toolCalls: ToolCallRecord[] = [];
   try {

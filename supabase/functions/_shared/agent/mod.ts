@@ -10,7 +10,7 @@ import type { Responder, Turn } from "../whatsapp/process.ts";
 import { type AgentDeps, AgentError, type AgentTurn, runAgentTurn } from "./loop.ts";
 import { type Model, ModelError } from "./model.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
-import { HttpError } from "../errors.ts";
+import { ClaimLost } from "../errors.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
 import { actionText, type VoucherAction } from "../vouchers/actions.ts";
 import type { ToolCallRecord } from "./run_tool.ts";
@@ -86,7 +86,7 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       };
     } catch (error) {
       // Another worker has the conversation: it answers; this one stops without a reply.
-      if (error instanceof HttpError && error.code === "claim_lost") throw error;
+      if (error instanceof ClaimLost) throw error;
       const cause = error instanceof AgentError ? error.cause : error;
       const reason = cause instanceof ModelError
         ? `the model failed (${cause.kind})`

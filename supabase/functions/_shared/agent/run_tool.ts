@@ -6,7 +6,7 @@
 import type { Json } from "../database.types.ts";
 import { EFFECT_RESERVE_MS, MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
 import type { Db } from "../db/mod.ts";
-import { HttpError } from "../errors.ts";
+import { ClaimLost, DbFailure, Refusal, ValidationError } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { type Logger, scrub } from "../log.ts";
 import type { Caller, ToolDef } from "./tools.ts";
@@ -25,7 +25,7 @@ export interface ToolContext {
   messageId: string | null;
   /** Monotonic time by which the turn must be over. */
   deadline: number;
-  /** Extends the conversation's claim; throws `claim_lost` (see Turn.renewClaim). */
+  /** Extends the conversation's claim; throws ClaimLost (see Turn.renewClaim). */
   renewClaim?: () => Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function runToolCall(
       effect: !!tool.effect,
     };
   } catch (error) {
-    if (error instanceof HttpError && error.code === "claim_lost") throw error;
+    if (error instanceof ClaimLost) throw error;
     const failure = toFailure(error, ctx.log);
     record = {
       callId: call.call_id,
@@ -143,7 +143,7 @@ async function propose(
       statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS,
     }) as unknown as VoucherAction;
   } catch (error) {
-    if (!(error instanceof HttpError) || error.status < 500) throw error;
+    if (!(error instanceof DbFailure)) throw error;
     ctx.log.warn("tool_call", "a proposal failed ambiguously; looking it up", { kind, code: error.code });
     let found: VoucherAction | null;
     try {
@@ -176,10 +176,9 @@ function parseJson(text: string): unknown {
 /** A refusal the model can act on; database outages and bugs keep their detail in the log. */
 function toFailure(error: unknown, log: Logger): { code: string; message: string } {
   if (error instanceof ToolFailure) return { code: error.code, message: error.message };
-  if (error instanceof HttpError && error.status < 500) {
-    // Database refusals carry their reason as the code (voucher_redeemed, operator_required, ...).
-    return { code: error.code.replace(/^bad_request:/, ""), message: error.message };
-  }
+  // Database refusals carry their reason as the code (voucher_redeemed, operator_required, ...).
+  if (error instanceof Refusal) return { code: error.code, message: error.message };
+  if (error instanceof ValidationError) return { code: error.field, message: error.message };
   log.error("tool_call", "ERROR a tool failed", { error });
   return { code: "unavailable", message: "The service could not do this just now; try again shortly" };
 }

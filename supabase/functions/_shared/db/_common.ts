@@ -1,5 +1,5 @@
 /** What both transports share: the error mapping, the timeout, argument handling. */
-import { HttpError } from "../errors.ts";
+import { ClaimLost, DbFailure, Refusal, type RefusalKind } from "../errors.ts";
 
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 
@@ -17,18 +17,26 @@ const UNAVAILABLE = /^(08|53|57P0[1-4]|PGRST00[0-3]$)/;
 // available (55P03), a statement cancelled by its timeout (57014). Nothing of the call was committed.
 const BUSY = /^(40|55P03|57014$)/;
 
+const REFUSALS: Record<string, RefusalKind> = {
+  PT400: "invalid",
+  PT403: "forbidden",
+  PT404: "not_found",
+  PT409: "conflict",
+  PT429: "limited",
+};
+
 /**
- * Maps a database failure to an HttpError. SQL functions raise `PTxxx` with a sentence and a
- * machine code in detail (PostgREST's convention for HTTP status xxx); those reach the caller.
- * Anything else is an outage or a conflict a retry clears (503), or a bug (500) whose detail stays in
- * the logs.
+ * Maps a database failure to the domain's error. SQL functions raise `PTxxx` with a sentence and a
+ * machine code in detail (PostgREST's convention for HTTP status xxx): a Refusal that reaches the
+ * caller, or ClaimLost for `claim_lost`. Anything else is an outage or a conflict a retry clears, or
+ * a bug whose detail stays in the logs: a DbFailure.
  */
-export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
+export function toDbError(raw: RawDbError, cause: unknown): Refusal | ClaimLost | DbFailure {
   const code = raw.code ?? "";
-  const status = /^PT[1-5]\d\d$/.exec(code) ? Number(code.slice(2)) : undefined;
-  if (status) {
-    return new HttpError(
-      status,
+  if (/^PT[1-5]\d\d$/.test(code)) {
+    if (raw.detail === "claim_lost") return new ClaimLost(raw.message, { cause });
+    return new Refusal(
+      REFUSALS[code] ?? "invalid",
       raw.detail || "database_rejected",
       raw.message ?? "Rejected by the database",
       { cause },
@@ -36,25 +44,21 @@ export function toHttpError(raw: RawDbError, cause: unknown): HttpError {
   }
   // No code at all: the request never reached the database (network, refused connection).
   if (code === "" || UNAVAILABLE.test(code)) {
-    return new HttpError(503, "database_unavailable", "The database is unavailable; try again shortly", {
-      cause,
-    });
+    return new DbFailure("unavailable", "The database is unavailable; try again shortly", { cause });
   }
   if (BUSY.test(code)) {
-    return new HttpError(503, "database_busy", "The database could not complete the request now; try again", {
-      cause,
-    });
+    return new DbFailure("busy", "The database could not complete the request now; try again", { cause });
   }
-  return new HttpError(500, "database_error", "The database could not complete the request", { cause });
+  return new DbFailure("error", "The database could not complete the request", { cause });
 }
 
-/** Rejects with a 503 `database_timeout` when `work` takes longer than `ms`, calling `onTimeout` first. */
+/** Rejects with a DbFailure `timeout` when `work` takes longer than `ms`, calling `onTimeout` first. */
 export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       onTimeout();
-      reject(new HttpError(503, "database_timeout", `The database did not answer within ${ms} ms`));
+      reject(new DbFailure("timeout", `The database did not answer within ${ms} ms`));
     }, ms);
   });
   try {

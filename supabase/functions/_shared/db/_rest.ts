@@ -1,8 +1,8 @@
 /** The `rest` transport: supabase-js `.rpc()` through PostgREST with the service role key. */
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.ts";
-import type { Db } from "./mod.ts";
-import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toHttpError, withTimeout } from "./_common.ts";
+import type { Db } from "./_port.ts";
+import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toDbError, withTimeout } from "./_common.ts";
 
 export function createRestDb(url: string, serviceRoleKey: string, fetchImpl: typeof fetch): Db {
   const client = createClient<Database>(url, serviceRoleKey, {
@@ -20,7 +20,7 @@ export function createRestDb(url: string, serviceRoleKey: string, fetchImpl: typ
         () => abort.abort(),
       );
       if (error) {
-        throw toHttpError({ code: error.code, message: error.message, detail: error.details }, error);
+        throw toDbError({ code: error.code, message: error.message, detail: error.details }, error);
       }
       // deno-lint-ignore no-explicit-any
       return data as any;

@@ -1,8 +1,8 @@
 /** The `sql` transport: postgres.js, one small pool per isolate, no prepared statements (pooler-safe). */
 import postgres from "postgres";
-import { HttpError } from "../errors.ts";
-import type { Db } from "./mod.ts";
-import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toHttpError, withTimeout } from "./_common.ts";
+import { DbFailure } from "../errors.ts";
+import type { Db } from "./_port.ts";
+import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toDbError, withTimeout } from "./_common.ts";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -43,9 +43,9 @@ export function createSqlDb(url: string): Db {
         // deno-lint-ignore no-explicit-any
         return (rows as any)[0]?.result as any;
       } catch (err) {
-        if (err instanceof postgres.PostgresError) throw toHttpError(err, err);
-        if (err instanceof HttpError) throw err;
-        throw toHttpError({}, err);
+        if (err instanceof postgres.PostgresError) throw toDbError(err, err);
+        if (err instanceof DbFailure) throw err;
+        throw toDbError({}, err);
       }
     },
     close: () => sql.end({ timeout: 5 }),

@@ -2,36 +2,13 @@
  * The database port: SQL functions called by name, over postgres.js (`sql`) or PostgREST (`rest`).
  * Callers see one interface and one error mapping whatever the transport.
  */
-import type { Database } from "../database.types.ts";
 import type { DbConfig } from "../config.ts";
+import type { Db } from "./_port.ts";
 import { createSqlDb } from "./_sql.ts";
 import { createRestDb } from "./_rest.ts";
 
-export { DEFAULT_RPC_TIMEOUT_MS, toHttpError } from "./_common.ts";
-
-type Functions = Database["public"]["Functions"];
-export type RpcName = keyof Functions;
-export type RpcArgs<N extends RpcName> = Functions[N]["Args"];
-export type RpcResult<N extends RpcName> = Functions[N]["Returns"];
-
-export interface RpcOptions {
-  /** Gives up after this long with a 503 `database_timeout`. */
-  timeoutMs?: number;
-  /**
-   * The server cancels (rolls back) the call after this long. Set shorter than `timeoutMs` for
-   * effects, so that a client timeout almost always means "not done"; the caller still resolves the
-   * rare ambiguous case by looking the effect up. The rest transport relies on PostgREST's own
-   * per-role statement_timeout instead.
-   */
-  statementTimeoutMs?: number;
-}
-
-/** Calls SQL functions in the public schema. */
-export interface Db {
-  readonly transport: DbConfig["transport"];
-  rpc<N extends RpcName>(fn: N, args: RpcArgs<N>, options?: RpcOptions): Promise<RpcResult<N>>;
-  close(): Promise<void>;
-}
+export { DEFAULT_RPC_TIMEOUT_MS, toDbError } from "./_common.ts";
+export type { Db, RpcArgs, RpcName, RpcOptions, RpcResult } from "./_port.ts";
 
 /** Builds the transport the configuration names. */
 export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db {

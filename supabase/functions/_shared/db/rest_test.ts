@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { rejectsWith } from "../../_testing/assert.ts";
-import { createDb, toHttpError } from "./mod.ts";
-import { definedArgs, withTimeout } from "./_common.ts";
-import { HttpError } from "../errors.ts";
+import { createDb, toDbError } from "./mod.ts";
+import { definedArgs, type RawDbError, withTimeout } from "./_common.ts";
+import { ClaimLost, DbFailure, Refusal } from "../errors.ts";
+import { HttpError, toHttpError } from "../http/mod.ts";
 
 const URL_BASE = "http://127.0.0.1:1";
 
@@ -40,62 +41,85 @@ function restDb(fetchImpl: typeof fetch) {
   return createDb({ transport: "rest", url: URL_BASE, serviceRoleKey: "k" }, fetchImpl);
 }
 
-// --- toHttpError (shared by both transports) ---
+// --- toDbError (shared by both transports), as the HTTP layer answers it ---
 
-Deno.test("toHttpError() maps PT404 with detail voucher_not_found to HttpError(404, 'voucher_not_found')", () => {
+/** What a caller is told about a database failure: the domain error, mapped by the HTTP layer. */
+function answered(raw: RawDbError, cause: unknown): HttpError {
+  return toHttpError(toDbError(raw, cause))!;
+}
+
+Deno.test("toDbError() maps PT404 with detail voucher_not_found to a Refusal answered 404 'voucher_not_found'", () => {
   const cause = new Error("raw");
-  const err = toHttpError(
-    {
-      code: "PT404",
-      message: "Cannot redeem voucher: no voucher has that code",
-      detail: "voucher_not_found",
-    },
-    cause,
-  );
+  const raw = {
+    code: "PT404",
+    message: "Cannot redeem voucher: no voucher has that code",
+    detail: "voucher_not_found",
+  };
+  const refusal = toDbError(raw, cause);
+  assert.ok(refusal instanceof Refusal);
+  assert.equal(refusal.kind, "not_found");
+  assert.equal(refusal.cause, cause);
+  const err = answered(raw, cause);
   assert.ok(err instanceof HttpError);
   assert.equal(err.status, 404);
   assert.equal(err.code, "voucher_not_found");
   assert.equal(err.message, "Cannot redeem voucher: no voucher has that code");
-  assert.equal(err.cause, cause);
 });
 
-Deno.test("toHttpError() maps PT409 to a 409 carrying the detail as code", () => {
-  const err = toHttpError({ code: "PT409", message: "status is void", detail: "voucher_void" }, null);
+Deno.test("toDbError() maps PT409 to a 409 carrying the detail as code", () => {
+  const err = answered({ code: "PT409", message: "status is void", detail: "voucher_void" }, null);
   assert.equal(err.status, 409);
   assert.equal(err.code, "voucher_void");
   assert.equal(err.message, "status is void");
 });
 
-Deno.test("toHttpError() gives a PT code without detail the code database_rejected", () => {
-  const err = toHttpError({ code: "PT400" }, null);
+Deno.test("toDbError() gives a PT code without detail the code database_rejected", () => {
+  const err = answered({ code: "PT400" }, null);
   assert.equal(err.status, 400);
   assert.equal(err.code, "database_rejected");
   assert.equal(err.message, "Rejected by the database");
 });
 
-Deno.test("toHttpError() maps connection failures 08006 and 57P01 and an empty code to 503 database_unavailable", () => {
+Deno.test("toDbError() maps connection failures 08006 and 57P01 and an empty code to 503 database_unavailable", () => {
   for (const code of ["08006", "08001", "53300", "57P01", ""]) {
-    const err = toHttpError({ code, message: "connection lost" }, null);
+    const err = answered({ code, message: "connection lost" }, null);
     assert.equal(err.status, 503, `code ${JSON.stringify(code)}`);
     assert.equal(err.code, "database_unavailable");
   }
-  assert.equal(toHttpError({}, null).status, 503);
+  assert.equal(answered({}, null).status, 503);
 });
 
-Deno.test("toHttpError() maps a deadlock, a serialization failure, a lock or statement timeout to 503 database_busy", () => {
+Deno.test("toDbError() maps a deadlock, a serialization failure, a lock or statement timeout to 503 database_busy", () => {
   for (const code of ["40P01", "40001", "55P03", "57014"]) {
-    const err = toHttpError({ code, message: "deadlock detected" }, null);
+    const err = answered({ code, message: "deadlock detected" }, null);
     assert.equal(err.status, 503, `code ${code}`);
     assert.equal(err.code, "database_busy");
   }
-  assert.equal(toHttpError({ code: "57014X" }, null).status, 500, "only the codes themselves");
+  assert.equal(answered({ code: "57014X" }, null).status, 500, "only the codes themselves");
 });
 
-Deno.test("toHttpError() maps 23505 (unique violation) to 500 database_error without its detail", () => {
-  const err = toHttpError({ code: "23505", message: "duplicate key value violates vouchers_code_key" }, null);
+Deno.test("toDbError() maps 23505 (unique violation) to 500 database_error without its detail", () => {
+  const err = answered({ code: "23505", message: "duplicate key value violates vouchers_code_key" }, null);
   assert.equal(err.status, 500);
   assert.equal(err.code, "database_error");
   assert.ok(!err.message.includes("vouchers_code_key"), "SQL details stay in the logs");
+});
+
+Deno.test("toDbError() turns a lapsed claim (PT409 claim_lost) into ClaimLost, answered 409 claim_lost", () => {
+  const raw = { code: "PT409", message: "The conversation is no longer claimed", detail: "claim_lost" };
+  assert.ok(toDbError(raw, null) instanceof ClaimLost);
+  assert.equal(answered(raw, null).status, 409);
+  assert.equal(answered(raw, null).code, "claim_lost");
+});
+
+Deno.test("withTimeout() rejects with a DbFailure of kind timeout, answered 503 database_timeout", async () => {
+  let timedOut = false;
+  const err = await withTimeout(new Promise(() => {}), 10, () => (timedOut = true)).catch((e) => e);
+  assert.ok(err instanceof DbFailure);
+  assert.equal(err.kind, "timeout");
+  assert.equal(timedOut, true);
+  assert.equal(toHttpError(err)?.status, 503);
+  assert.equal(toHttpError(err)?.code, "database_timeout");
 });
 
 // --- _common helpers ---
@@ -201,11 +225,11 @@ Deno.test("createDb(rest) turns a fetch that never answers into 503 database_tim
   assert.equal(seen[0]?.signal?.aborted, true, "the HTTP request is aborted on timeout");
 });
 
-Deno.test("toHttpError() maps PostgREST's own codes: connection trouble 503, anything else 500", () => {
-  assert.equal(toHttpError({ code: "PGRST000", message: "could not connect" }, null).status, 503);
-  assert.equal(toHttpError({ code: "PGRST003", message: "pool timeout" }, null).status, 503);
-  const missing = toHttpError({ code: "PGRST202", message: "Could not find the function" }, null);
+Deno.test("toDbError() maps PostgREST's own codes: connection trouble 503, anything else 500", () => {
+  assert.equal(answered({ code: "PGRST000", message: "could not connect" }, null).status, 503);
+  assert.equal(answered({ code: "PGRST003", message: "pool timeout" }, null).status, 503);
+  const missing = answered({ code: "PGRST202", message: "Could not find the function" }, null);
   assert.equal(missing.status, 500);
   assert.equal(missing.code, "database_error");
-  assert.equal(toHttpError({ code: "PGRST301", message: "JWT" }, null).status, 500);
+  assert.equal(answered({ code: "PGRST301", message: "JWT" }, null).status, 500);
 });

@@ -2,7 +2,7 @@
  * A deterministic menu responder for when the AI assistant is off or down: keywords in English, French
  * and Kinyarwanda pick an intent, and the answer comes from fixed texts and the sender's own vouchers.
  */
-import { HttpError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
 import { msisdnToE164 } from "../msisdn.ts";
 import { readTurn } from "./_intents.ts";
 import { TEXTS } from "./_texts.ts";
@@ -93,7 +93,7 @@ async function lookupText(
   try {
     msisdn = msisdnToE164(raw);
   } catch (err) {
-    if (err instanceof HttpError && err.status === 400) return t.invalidNumber(clip(raw, MAX_ECHO));
+    if (err instanceof ValidationError) return t.invalidNumber(clip(raw, MAX_ECHO));
     throw err;
   }
   const found = await lookup(msisdn);

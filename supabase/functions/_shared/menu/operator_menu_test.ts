@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../errors.ts";
+import { DbFailure } from "../errors.ts";
 import { type CustomerSummary, type MenuInput, menuReply } from "./mod.ts";
 import { TEXTS } from "./_texts.ts";
 import { ALICE, ask, NUMBER, type Options } from "./_test_fixtures.ts";
@@ -77,7 +77,7 @@ Deno.test("menuReply() lets other lookup errors than a bad number propagate", as
     role: "operator",
     messages: [{ type: "text", text: "lookup 0788123456" }],
     self: () => Promise.resolve(null),
-    lookup: () => Promise.reject(new HttpError(503, "database_timeout", "Database timed out")),
+    lookup: () => Promise.reject(new DbFailure("timeout", "Database timed out")),
   };
   await assert.rejects(menuReply(input), /Database timed out/);
 });

@@ -5,7 +5,7 @@
  * reply is built from what that call returned, so a committed effect is always reported.
  */
 import type { Db } from "../db/mod.ts";
-import { HttpError } from "../errors.ts";
+import { DbFailure, Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Responder, Turn } from "../whatsapp/process.ts";
 import { actionText, type VoucherAction } from "./actions.ts";
@@ -80,7 +80,8 @@ async function carryOut(
   try {
     action = await call() as unknown as VoucherAction;
   } catch (error) {
-    if (error instanceof HttpError && error.status < 500) return refusal(c, error);
+    if (error instanceof Refusal) return refusal(c, error);
+    if (!(error instanceof DbFailure)) throw error;
     // Ambiguous (a timeout, a dropped connection): the call is keyed by this message, so calling
     // again answers with what the first call did if it committed, and does it once if it did not.
     d.log.warn("vouchers", `the ${c.verb} call failed; resolving it by its key`, { error });
@@ -88,7 +89,7 @@ async function carryOut(
     try {
       action = await call() as unknown as VoucherAction;
     } catch (again) {
-      if (again instanceof HttpError && again.status < 500) return refusal(c, again);
+      if (again instanceof Refusal) return refusal(c, again);
       throw again;
     }
   }
@@ -101,7 +102,7 @@ async function carryOut(
   return actionText(action);
 }
 
-function refusal(c: Confirmation, error: HttpError): string {
+function refusal(c: Confirmation, error: Refusal): string {
   const what = c.verb === "approve" ? "approval" : "confirmation";
   if (error.code.endsWith("_not_found")) {
     return `Nothing is waiting for the ${what} code ${c.code}. It may have expired or been used already.`;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import type { Db } from "../db/mod.ts";
-import { HttpError } from "../errors.ts";
+import { DbFailure, Refusal } from "../errors.ts";
 import type { Turn } from "../whatsapp/process.ts";
 import { parseConfirmation, withConfirmations } from "./confirmations.ts";
 
@@ -111,7 +111,7 @@ Deno.test("withConfirmations() resolves an ambiguous failure by calling again wi
   const calls: string[] = [];
   const respond = withConfirmations({
     db: db(() => {
-      if (++n === 1) throw new HttpError(503, "database_timeout", "timed out");
+      if (++n === 1) throw new DbFailure("timeout", "timed out");
       return { ...DONE, replayed: true };
     }, calls),
     log,
@@ -121,7 +121,7 @@ Deno.test("withConfirmations() resolves an ambiguous failure by calling again wi
 });
 
 Deno.test("withConfirmations() explains a refusal: an unknown code, a limit", async () => {
-  const respond = (error: HttpError) =>
+  const respond = (error: Refusal) =>
     withConfirmations({
       db: db(() => {
         throw error;
@@ -129,11 +129,12 @@ Deno.test("withConfirmations() explains a refusal: an unknown code, a limit", as
       log,
     }, () => Promise.reject(new Error("unused")))(turn("operator", ["YES 1111"]));
   assert.match(
-    (await respond(new HttpError(404, "confirmation_not_found", "x"))).text,
+    (await respond(new Refusal("not_found", "confirmation_not_found", "x"))).text,
     /^Nothing is waiting for the confirmation code 1111/,
   );
   assert.equal(
-    (await respond(new HttpError(429, "operator_rate_limited", "Operator limit: 60 voucher changes"))).text,
+    (await respond(new Refusal("limited", "operator_rate_limited", "Operator limit: 60 voucher changes")))
+      .text,
     "Not done: Operator limit: 60 voucher changes.",
   );
 });

@@ -8,7 +8,7 @@ export interface ClaimIds {
   p_worker: string;
 }
 
-/** Extends the worker's claim by CLAIM_LEASE_SECONDS; throws HttpError 409 `claim_lost` if it has lapsed. */
+/** Extends the worker's claim by CLAIM_LEASE_SECONDS; throws ClaimLost if it has lapsed. */
 export async function renewClaim(d: { db: Db }, ids: ClaimIds): Promise<void> {
   await d.db.rpc("whatsapp_renew_claim", { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
 }

@@ -5,7 +5,7 @@
  * doubled reply.
  */
 import type { Db } from "../db/mod.ts";
-import { HttpError } from "../errors.ts";
+import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
@@ -30,7 +30,7 @@ export interface Turn {
   sender: Sender;
   /** `attempts`: how many turns have taken the message, this one included (earlier ones failed). */
   messages: { id: string; type: string; body: string | null; wa_message_id: string; attempts?: number }[];
-  /** Extends this worker's claim; throws HttpError 409 `claim_lost` when another worker has it, so a
+  /** Extends this worker's claim; throws ClaimLost when another worker has it, so a
    * turn calls it before every model call and every effect and stops if it lost the conversation. */
   renewClaim?: () => Promise<void>;
 }
@@ -88,7 +88,7 @@ export async function processConversations(
     try {
       await processConversation(d, id, { stopAt });
     } catch (error) {
-      if (error instanceof HttpError && error.code === "claim_lost") {
+      if (error instanceof ClaimLost) {
         // This worker stopped before any effect; the one that holds the claim answers.
         d.log.warn("whatsapp", "the claim was lost; another worker answers", { conversation_id: id });
         return;

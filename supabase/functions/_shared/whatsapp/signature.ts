@@ -1,4 +1,5 @@
 /** Meta's X-Hub-Signature-256 header: HMAC-SHA256 of the raw request body with the app secret. */
+import { timingSafeEqual } from "../secrets.ts";
 
 const encoder = new TextEncoder();
 const HEADER = /^sha256=([0-9a-fA-F]{64})$/;
@@ -16,7 +17,8 @@ export async function verifySignature(
   // escapes, key order and number formats, and the signature would no longer match.
   const macs = await Promise.all(secrets.map((secret) => hmac(body, secret)));
   // Every secret is computed and compared, so the time taken does not tell which one matched.
-  return macs.map((mac) => timingSafeEqual(mac, expected)).reduce((any, ok) => any || ok, false);
+  const matches = await Promise.all(macs.map((mac) => timingSafeEqual(mac, expected)));
+  return matches.includes(true);
 }
 
 /** The X-Hub-Signature-256 header value, `sha256=<hex>`, for `body` signed with `secret`. */
@@ -36,14 +38,6 @@ async function hmac(body: Uint8Array, secret: string): Promise<Uint8Array> {
   // WebCrypto takes only ArrayBuffer-backed views; copy in the rare case of a shared buffer.
   const data = body.buffer instanceof ArrayBuffer ? body as Uint8Array<ArrayBuffer> : new Uint8Array(body);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
-}
-
-/** Compares in time that depends only on the length, never on where the first difference is. */
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 function fromHex(hex: string): Uint8Array {

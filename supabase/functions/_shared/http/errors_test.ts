@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { errorResponse, HttpError, jsonResponse } from "./errors.ts";
-import { createLogger } from "./log.ts";
+import { createLogger } from "../log.ts";
 
 function capture() {
   const lines: string[] = [];

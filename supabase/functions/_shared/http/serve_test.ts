@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "./config.ts";
-import { createDeps, lazyFetch } from "./deps.ts";
-import type { Db } from "./db/mod.ts";
+import { ConfigError, loadConfig } from "../config.ts";
+import { createDeps, type Deps } from "../deps.ts";
+import type { Db } from "../db/mod.ts";
 import { HttpError } from "./errors.ts";
-import { createFlags } from "./flags.ts";
-import { createLogger } from "./log.ts";
+import { createFlags } from "../flags.ts";
+import { createLogger } from "../log.ts";
 import { REQUEST_LOG_FLUSH_MS } from "./request_log.ts";
-import { type Deps, serveFunction } from "./serve.ts";
+import { lazyFetch, serveFunction } from "./serve.ts";
 
 /**
  * Deps around a fake Db that records rpc calls and answers only after release(), a clock that

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { rejectsWith } from "../_testing/assert.ts";
-import { readBodyLimited, readJsonObject, requireMethod } from "./http.ts";
+import { rejectsWith } from "../../_testing/assert.ts";
+import { readBodyLimited, readJsonObject, requireMethod } from "./request.ts";
 import { HttpError } from "./errors.ts";
 
 const encoder = new TextEncoder();

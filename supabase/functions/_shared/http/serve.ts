@@ -1,24 +1,9 @@
 /** The frame every function runs in: request id, error handling, the `http` log line, request_log timing. */
-import type { Config } from "./config.ts";
-import type { Db } from "./db/mod.ts";
-import { errorResponse, HttpError } from "./errors.ts";
-import type { Flags } from "./flags.ts";
-import type { Logger } from "./log.ts";
+import { ConfigError } from "../config.ts";
+import type { Deps } from "../deps.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { errorResponse, jsonResponse, toHttpError } from "./errors.ts";
 import { createRequestLog } from "./request_log.ts";
-
-/** What a handler is built from; production builds the real ones (deps.ts), tests build fakes. */
-export interface Deps {
-  config: Config;
-  db: Db;
-  log: Logger;
-  flags: Flags;
-  /** Monotonic milliseconds, for durations. */
-  now: () => number;
-  waitUntil: (promise: Promise<unknown>) => void;
-  /** Outbound HTTP (the Graph API, OpenAI): tests point it at fakes on loopback. */
-  fetch: typeof fetch;
-  sleep: (ms: number) => Promise<void>;
-}
 
 export interface RequestContext {
   requestId: string;
@@ -46,7 +31,7 @@ export function serveFunction(
     try {
       response = await handler(req, { requestId, log });
     } catch (err) {
-      errorCode = err instanceof HttpError ? err.code : "internal_error";
+      errorCode = toHttpError(err)?.code ?? "internal_error";
       response = errorResponse(err, log);
     }
     const durationMs = Math.max(0, deps.now() - started);
@@ -66,5 +51,25 @@ export function serveFunction(
       request_id: requestId,
     }));
     return response;
+  };
+}
+
+/**
+ * A function's `fetch`, built on first use so importing index.ts has no side effects. A bad
+ * configuration answers 500 with the variables at fault (names only) instead of crashing the isolate.
+ */
+export function lazyFetch(
+  build: () => (req: Request) => Promise<Response>,
+): (req: Request) => Promise<Response> {
+  let handler: ((req: Request) => Promise<Response>) | undefined;
+  return (req) => {
+    try {
+      handler ??= build();
+    } catch (err) {
+      const message = err instanceof ConfigError ? err.message : "Service failed to start";
+      createLogger().error("config", `ERROR ${message}`);
+      return Promise.resolve(jsonResponse({ error: "misconfigured", message }, 500));
+    }
+    return handler(req);
   };
 }

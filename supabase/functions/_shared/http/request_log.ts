@@ -5,9 +5,9 @@
  * competing with intake for the pool and the CPU (BENCHMARKS.md). Telemetry only: a failed write is
  * logged, not retried, and rows waiting when an isolate dies are lost.
  */
-import type { Json } from "./database.types.ts";
-import type { Db } from "./db/mod.ts";
-import type { Logger } from "./log.ts";
+import type { Json } from "../database.types.ts";
+import type { Db } from "../db/mod.ts";
+import type { Logger } from "../log.ts";
 
 /** One invocation, as public.log_requests takes it. */
 export interface RequestRecord {

@@ -1,0 +1,27 @@
+/** The database port: what both transports implement. */
+import type { Database } from "../database.types.ts";
+import type { DbConfig } from "../config.ts";
+
+type Functions = Database["public"]["Functions"];
+export type RpcName = keyof Functions;
+export type RpcArgs<N extends RpcName> = Functions[N]["Args"];
+export type RpcResult<N extends RpcName> = Functions[N]["Returns"];
+
+export interface RpcOptions {
+  /** Gives up after this long with a DbFailure `timeout` (it may have committed). */
+  timeoutMs?: number;
+  /**
+   * The server cancels (rolls back) the call after this long. Set shorter than `timeoutMs` for
+   * effects, so that a client timeout almost always means "not done"; the caller still resolves the
+   * rare ambiguous case by looking the effect up. The rest transport relies on PostgREST's own
+   * per-role statement_timeout instead.
+   */
+  statementTimeoutMs?: number;
+}
+
+/** Calls SQL functions in the public schema. */
+export interface Db {
+  readonly transport: DbConfig["transport"];
+  rpc<N extends RpcName>(fn: N, args: RpcArgs<N>, options?: RpcOptions): Promise<RpcResult<N>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+/** Bearer authentication, with the constant-time compare of secrets.ts. */
+import { matchesAny } from "../secrets.ts";
+import { HttpError } from "./errors.ts";
+
+/** Requires `Authorization: Bearer <key>` with one of `keys` (two during a rotation); 401 otherwise. */
+export async function requireBearer(req: Request, keys: readonly string[]): Promise<void> {
+  const header = req.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const challenge = { headers: { "www-authenticate": 'Bearer realm="voucher-agents"' } };
+  if (!match) {
+    throw new HttpError(401, "unauthorized", "Missing Authorization: Bearer <key> header", challenge);
+  }
+  if (!(await matchesAny(match[1]!, keys))) {
+    throw new HttpError(401, "unauthorized", "Invalid API key", challenge);
+  }
+}
