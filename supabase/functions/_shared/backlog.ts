@@ -1,28 +1,11 @@
 /** The backlog health reports (ops_backlog: what waits, the re-drive's heartbeat) and when it is past its thresholds. */
-import type { Db } from "./db/mod.ts";
+import { type Backlog, type Db, opsBacklog } from "./db/mod.ts";
 
-/** ops_backlog() as the database returns it. */
-export interface Backlog {
-  inbound_waiting: number;
-  oldest_inbound_seconds: number;
-  outbox_due: number;
-  oldest_outbox_seconds: number;
-  handoffs_open: number;
-  /** Webhook bodies whose elements were never stored (outcome received): each waits for a replay. */
-  payloads_unstored: number;
-  /** The whatsapp-redrive job's last run as its heartbeat recorded it; null before its first run. */
-  redrive: { last_run_at: string; seconds_ago: number; result: Record<string, unknown> } | null;
-  thresholds: {
-    inbound_waiting_max: number;
-    oldest_waiting_seconds_max: number;
-    outbox_due_max: number;
-    redrive_stale_seconds: number;
-  };
-}
+export type { Backlog };
 
 /** One cheap read (counts over partial indexes, a heartbeat row, four settings). */
 export async function readBacklog(db: Db, options?: { timeoutMs?: number }): Promise<Backlog> {
-  return await db.rpc("ops_backlog", {}, options) as unknown as Backlog;
+  return await opsBacklog(db, {}, options);
 }
 
 /**

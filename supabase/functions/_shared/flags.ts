@@ -1,6 +1,6 @@
 /** Feature flags: the feature_flags table, overridden by the environment, cached a few seconds. */
 import { FLAG_NAMES, type FlagName } from "./config.ts";
-import type { Db } from "./db/mod.ts";
+import { type Db, featureFlags } from "./db/mod.ts";
 import type { Logger } from "./log.ts";
 
 /**
@@ -37,14 +37,13 @@ export function createFlags(options: {
   ttlMs?: number;
 }): Flags {
   const ttl = options.ttlMs ?? FLAG_CACHE_MS;
-  let table: Partial<Record<FlagName, boolean>> | undefined;
+  let table: Partial<Record<FlagName, unknown>> | undefined;
   let readAt = -Infinity;
   let inFlight: Promise<void> | undefined;
 
   const refresh = async () => {
     try {
-      const rows = await options.db.rpc("get_feature_flags", {}, { timeoutMs: FLAG_READ_TIMEOUT_MS });
-      table = rows as Partial<Record<FlagName, boolean>>;
+      table = await featureFlags(options.db, {}, { timeoutMs: FLAG_READ_TIMEOUT_MS });
     } catch (error) {
       options.log.warn("flags", "Cannot read feature_flags; using the last known or default values", {
         error,

@@ -1,5 +1,15 @@
 /** Service metrics from request_log, the WhatsApp channel, the agent and the database, as JSON. */
-import type { Db } from "./db/mod.ts";
+import {
+  type AgentStats,
+  agentStats,
+  type Db,
+  type HandoffStats,
+  handoffStats,
+  type OperatorActivity,
+  operatorActivity,
+  requestMetrics,
+  whatsappStats,
+} from "./db/mod.ts";
 import { ValidationError } from "./errors.ts";
 import { readRuntime } from "./metrics_runtime.ts";
 
@@ -30,18 +40,7 @@ export interface Metrics {
 }
 
 /** Operators' effects over the window (operator_activity): large or rapid activity shows here. */
-export interface OperatorMetrics {
-  created: number;
-  created_rwf: number;
-  redeemed: number;
-  voided: number;
-  /** Refusals by the daily cap or the hourly limit: a phone used beyond its owner's habits. */
-  limit_refusals: number;
-  /** Proposals waiting for a confirmation or an approval, whatever the window. */
-  actions_waiting: number;
-  /** Active operators past operator_alarm_cap_share of their daily cap today. */
-  operators_near_cap: number;
-}
+export type OperatorMetrics = OperatorActivity;
 
 /** Conversations handed to staff (handoff_stats): open now, and started and returned in the window. */
 export interface HandoffMetrics {
@@ -92,35 +91,6 @@ export interface ToolMetrics {
   latency_ms: { p95: number };
 }
 
-/** agent_stats as the database returns it; percentiles are null when nothing was called. */
-interface RawAgentStats {
-  model_calls: {
-    calls: number;
-    errors: number;
-    p50_ms: number | null;
-    p95_ms: number | null;
-    p99_ms: number | null;
-    input_tokens: number;
-    output_tokens: number;
-  };
-  outcomes: Record<string, number>;
-  tools: { tool: string; calls: number; succeeded: number; success_rate: number; p95_ms: number | null }[];
-  quota_error: unknown;
-}
-
-interface RawMetrics {
-  functions: {
-    function: string;
-    requests: number;
-    errors: number;
-    client_errors: number;
-    p50_ms: number;
-    p95_ms: number;
-    p99_ms: number;
-  }[];
-  database: Metrics["database"];
-}
-
 /** Parses `?window=`: 5m (default), 1h or 24h. */
 export function parseWindow(value: string | null): WindowName {
   const name = value ?? "5m";
@@ -134,12 +104,10 @@ export function parseWindow(value: string | null): WindowName {
 export async function collectMetrics(db: Db, window: WindowName, now: Date): Promise<Metrics> {
   const seconds = WINDOWS[window];
   const [raw, wa, agent, operators, handoffs] = await Promise.all([
-    db.rpc("request_metrics", { p_window_seconds: seconds }) as unknown as Promise<RawMetrics>,
-    db.rpc("whatsapp_stats", { p_window_seconds: seconds }) as unknown as Promise<
-      Omit<WhatsappMetrics, "delivery_rate">
-    >,
-    db.rpc("agent_stats", { p_window_seconds: seconds }) as unknown as Promise<RawAgentStats>,
-    db.rpc("operator_activity", { p_window_seconds: seconds }) as unknown as Promise<OperatorMetrics>,
+    requestMetrics(db, { p_window_seconds: seconds }),
+    whatsappStats(db, { p_window_seconds: seconds }),
+    agentStats(db, { p_window_seconds: seconds }),
+    operatorActivity(db, { p_window_seconds: seconds }),
     readHandoffStats(db, seconds),
   ]);
   return {
@@ -178,8 +146,7 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
   };
 }
 
-/** handoff_stats as the database returns it: the metrics and health's alarm threshold (0: no alarm). */
-export type HandoffStats = HandoffMetrics & { alarm_open: number };
+export type { HandoffStats };
 
 /** One read of handoff_stats over the window; health and metrics share it. */
 export async function readHandoffStats(
@@ -187,15 +154,11 @@ export async function readHandoffStats(
   windowSeconds: number,
   options?: { timeoutMs?: number },
 ): Promise<HandoffStats> {
-  return await db.rpc(
-    "handoff_stats",
-    { p_window_seconds: windowSeconds },
-    options,
-  ) as unknown as HandoffStats;
+  return await handoffStats(db, { p_window_seconds: windowSeconds }, options);
 }
 
 /** agent_stats with the error rate derived and percentiles rounded, 0 when nothing was called. */
-function agentMetrics(raw: RawAgentStats): AgentMetrics {
+function agentMetrics(raw: AgentStats): AgentMetrics {
   const mc = raw.model_calls;
   return {
     openai: {

@@ -1,24 +1,17 @@
 /** What the Prometheus exposition reads: cumulative series, the backlog, the pool, the alarms, the isolate. */
 import { type Backlog, readBacklog } from "./backlog.ts";
-import type { Db } from "./db/mod.ts";
+import {
+  type Db,
+  healthAlarms,
+  type MetricsTotals,
+  metricsTotals,
+  requestMetrics,
+  type TotalsRow,
+} from "./db/mod.ts";
 import type { Logger } from "./log.ts";
 import { readRuntime, type RuntimeSample } from "./metrics_runtime.ts";
 
-/** One row of metrics_totals(): series, key, code, latency bucket, count, sum of seconds. */
-export type TotalsRow = [
-  series: "request" | "tool" | "model" | "tokens" | "whatsapp",
-  key: string,
-  code: string,
-  bucket: number,
-  n: number,
-  total: number,
-];
-
-/** metrics_totals(): the histogram bounds (le, seconds) and every cumulative series. */
-export interface MetricsTotals {
-  bounds: number[];
-  series: TotalsRow[];
-}
+export type { TotalsRow };
 
 /** Everything the database answered; null in the snapshot when it did not. */
 export interface DatabaseSnapshot {
@@ -45,14 +38,10 @@ export async function collectSnapshot(
   const options = { timeoutMs: TOTALS_TIMEOUT_MS };
   try {
     const [totals, backlog, requests, alarms] = await Promise.all([
-      db.rpc("metrics_totals", {}, options) as unknown as Promise<MetricsTotals>,
+      metricsTotals(db, {}, options),
       readBacklog(db, options),
-      db.rpc("request_metrics", { p_window_seconds: 60 }, options) as unknown as Promise<
-        { database: { connections_in_use: number; max_connections: number } }
-      >,
-      db.rpc("health_alarms", {}, options) as unknown as Promise<
-        { openai_quota_error: unknown; whatsapp_auth_error: unknown }
-      >,
+      requestMetrics(db, { p_window_seconds: 60 }, options),
+      healthAlarms(db, {}, options),
     ]);
     return {
       database: {

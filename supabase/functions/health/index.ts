@@ -6,6 +6,13 @@
  * its service (cached 30 s per isolate); a refused credential is a degradation too.
  */
 import { createDeps, type Deps } from "../_shared/deps.ts";
+import {
+  type Alarms,
+  healthAlarms,
+  healthCheck,
+  type OperatorActivity,
+  operatorActivity,
+} from "../_shared/db/mod.ts";
 import { DbFailure } from "../_shared/errors.ts";
 import { backlogOverThresholds, readBacklog } from "../_shared/backlog.ts";
 import { createDeepCheck, type DeepResult } from "../_shared/health/deep.ts";
@@ -13,7 +20,6 @@ import { jsonResponse, lazyFetch, requireBearer, requireMethod, serveFunction } 
 import type { Logger } from "../_shared/log.ts";
 import { readHandoffStats } from "../_shared/metrics.ts";
 import { VERSION } from "../_shared/version.ts";
-import type { OperatorMetrics } from "../_shared/metrics.ts";
 
 /** Short enough that a dead database gives a 503 within a few seconds. */
 export const HEALTH_DB_TIMEOUT_MS = 2_000;
@@ -87,7 +93,7 @@ async function checkDatabase(deps: Deps, log: Logger) {
   const started = deps.now();
   const latency = () => Math.round((deps.now() - started) * 10) / 10;
   try {
-    await deps.db.rpc("health_check", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
+    await healthCheck(deps.db, {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
     return { ok: true, latency_ms: latency(), transport: deps.db.transport };
   } catch (err) {
     const error = err instanceof DbFailure ? err.code : "database_error";
@@ -96,17 +102,10 @@ async function checkDatabase(deps: Deps, log: Logger) {
   }
 }
 
-/** health_alarms as the database returns it: each alarm null when clear. */
-interface Alarms {
-  whatsapp_auth_error: { title: string; at: string } | null;
-  /** `since` is missing from an alarm raised before it was recorded; `at` is the latest refusal. */
-  openai_quota_error: { since?: string; at: string; model: string } | null;
-}
-
 /** One read of app_settings by key: cheap whatever the size of the telemetry tables. */
 async function readAlarms(deps: Deps, log: Logger): Promise<Alarms | null> {
   try {
-    return await deps.db.rpc("health_alarms", {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS }) as unknown as Alarms;
+    return await healthAlarms(deps.db, {}, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
   } catch (error) {
     log.warn("health", "Cannot read the alarms", { error }); // an outage is the database check's error
     return null;
@@ -114,11 +113,9 @@ async function readAlarms(deps: Deps, log: Logger): Promise<Alarms | null> {
 }
 
 /** operator_activity over the last hour; null when it cannot be read (the database check says why). */
-async function readOperatorActivity(deps: Deps, log: Logger): Promise<OperatorMetrics | null> {
+async function readOperatorActivity(deps: Deps, log: Logger): Promise<OperatorActivity | null> {
   try {
-    return await deps.db.rpc("operator_activity", { p_window_seconds: 3_600 }, {
-      timeoutMs: HEALTH_DB_TIMEOUT_MS,
-    }) as unknown as OperatorMetrics;
+    return await operatorActivity(deps.db, { p_window_seconds: 3_600 }, { timeoutMs: HEALTH_DB_TIMEOUT_MS });
   } catch (error) {
     log.warn("health", "Cannot read operator activity", { error });
     return null;

@@ -1,4 +1,5 @@
 /** tool-lookup-customer: POST {"msisdn"} with a tool API key → the customer and a voucher summary. */
+import { lookupCustomer } from "../_shared/db/mod.ts";
 import { createDeps, type Deps } from "../_shared/deps.ts";
 import {
   HttpError,
@@ -24,7 +25,7 @@ export function createHandler(deps: Deps) {
     if (!("msisdn" in body)) throw new HttpError(400, "bad_request:msisdn", "Body must have an msisdn field");
     const msisdn = msisdnToE164(body.msisdn);
     const started = deps.now();
-    const found = await deps.db.rpc("lookup_customer", { p_msisdn: msisdn });
+    const found = await lookupCustomer(deps.db, { p_msisdn: msisdn });
     log.info("tool_call", found ? "lookup_customer found" : "lookup_customer not found", {
       tool: "lookup_customer",
       msisdn,

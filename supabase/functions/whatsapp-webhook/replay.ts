@@ -1,7 +1,7 @@
 /** POST /whatsapp-webhook/replay: what ops ask for, and what each body came to. */
 import { z } from "zod";
 import { HttpError, readJsonObject } from "../_shared/http/mod.ts";
-import type { Replayed } from "../_shared/whatsapp/intake.ts";
+import type { Replayed } from "../_shared/db/mod.ts";
 
 const ReplayRequest = z.strictObject({
   /** Only these webhook_payloads ids; every body still received when absent. */

@@ -3,25 +3,21 @@
  * tool calls come back with their outputs, so "redeem the second one" can refer to a list the
  * model saw before; nothing depends on OpenAI-side state (store: false).
  */
-import type { Db } from "../db/mod.ts";
+import { agentTranscript, type Db, type TranscriptItem } from "../db/mod.ts";
 import { TOOL_OUTPUT_MAX_CHARS, TRANSCRIPT_MAX_CHARS, TRANSCRIPT_MESSAGES } from "./constants.ts";
 import type { InputItem } from "./model.ts";
 import type { Caller } from "./tools.ts";
-
-type TranscriptItem =
-  | { kind: "user" | "assistant"; type: string; text: string | null }
-  | { kind: "tool"; call_id: string; tool: string; arguments: unknown; output: unknown };
 
 /**
  * The conversation before this turn, oldest first, within TRANSCRIPT_MAX_CHARS: only what was said
  * and done in the caller's present role, so one role's tool outputs never reach the other.
  */
 export async function loadMemory(db: Db, conversationId: string, role: Caller["role"]): Promise<InputItem[]> {
-  const items = await db.rpc("agent_transcript", {
+  const items = await agentTranscript(db, {
     p_conversation_id: conversationId,
     p_limit: TRANSCRIPT_MESSAGES,
     p_caller_role: role,
-  }) as unknown as TranscriptItem[];
+  });
   return boundMemory(items.map(toInput));
 }
 

@@ -12,7 +12,8 @@ import { type Model, ModelError } from "./model.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
 import { ClaimLost } from "../errors.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
-import { actionText, type VoucherAction } from "../vouchers/actions.ts";
+import { actionText } from "../vouchers/actions.ts";
+import type { VoucherAction } from "../db/mod.ts";
 import type { ToolCallRecord } from "./run_tool.ts";
 
 export { createOpenAIModel } from "./openai.ts";

@@ -1,5 +1,5 @@
 /** One call to the model, recorded: an `openai_latency` log line and a model_calls row, ok or not. */
-import type { Db } from "../db/mod.ts";
+import { type Db, recordModelCall } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import { type Model, ModelError, type ModelRequest, type ModelResponse } from "./model.ts";
 
@@ -72,7 +72,7 @@ async function record(d: ModelCallDeps, conversationId: string | null, r: CallRe
     d.log.error("openai_latency", `ERROR the model refused the key or quota (${r.outcome})`, fields);
   } else d.log.warn("openai_latency", `model call failed: ${r.outcome}`, fields);
   try {
-    await d.db.rpc("agent_record_model_call", {
+    await recordModelCall(d.db, {
       p_model: r.model,
       p_outcome: r.outcome,
       p_latency_ms: r.latencyMs,

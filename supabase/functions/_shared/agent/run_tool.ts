@@ -3,15 +3,19 @@
  * validates the arguments with the tool's schema, runs it, and audits it in tool_calls and the log.
  * Nothing here throws: every failure goes back to the model as data.
  */
-import type { Json } from "../database.types.ts";
 import { EFFECT_RESERVE_MS, MAX_TOOL_CALLS_PER_TURN } from "./constants.ts";
-import type { Db } from "../db/mod.ts";
+import {
+  type Db,
+  findVoucherAction,
+  proposeVoucherAction,
+  recordToolCall,
+  type VoucherAction,
+} from "../db/mod.ts";
 import { ClaimLost, DbFailure, Refusal, ValidationError } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { type Logger, scrub } from "../log.ts";
 import type { Caller, ToolDef } from "./tools.ts";
 import { ToolFailure, TOOLS } from "./tools.ts";
-import type { VoucherAction } from "../vouchers/actions.ts";
 import { EFFECT_STATEMENT_TIMEOUT_MS, EFFECT_TIMEOUT_MS } from "../vouchers/confirmations.ts";
 
 export interface ToolContext {
@@ -133,25 +137,25 @@ async function propose(
   }
   const operator = ctx.caller.msisdn ?? "";
   try {
-    return await ctx.db.rpc("propose_voucher_action", {
+    return await proposeVoucherAction(ctx.db, {
       p_operator_msisdn: operator,
       p_kind: kind,
-      p_args: args as Json,
+      p_args: args,
       p_conversation_id: ctx.conversationId ?? undefined,
     }, {
       timeoutMs: EFFECT_TIMEOUT_MS,
       statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS,
-    }) as unknown as VoucherAction;
+    });
   } catch (error) {
     if (!(error instanceof DbFailure)) throw error;
     ctx.log.warn("tool_call", "a proposal failed ambiguously; looking it up", { kind, code: error.code });
     let found: VoucherAction | null;
     try {
-      found = await ctx.db.rpc("find_voucher_action", {
+      found = await findVoucherAction(ctx.db, {
         p_operator_msisdn: operator,
         p_kind: kind,
-        p_args: args as Json,
-      }, { timeoutMs: EFFECT_TIMEOUT_MS }) as unknown as VoucherAction | null;
+        p_args: args,
+      }, { timeoutMs: EFFECT_TIMEOUT_MS });
     } catch {
       // Unknown either way, and harmless: a proposal changes nothing until the operator confirms it.
       throw new ToolFailure(
@@ -194,14 +198,14 @@ async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
   };
   ctx.log.info("tool_call", `${r.name} ${r.success ? "succeeded" : `failed: ${r.errorCode}`}`, fields);
   try {
-    await ctx.db.rpc("agent_record_tool_call", {
+    await recordToolCall(ctx.db, {
       p_call_id: r.callId,
       p_tool: auditName(r.name),
       p_caller_role: ctx.caller.role,
       p_success: r.success,
       p_latency_ms: r.latencyMs,
-      p_arguments: scrub(isRecord(r.arguments) ? r.arguments : { raw: r.arguments }) as Json,
-      p_output: r.output as Json,
+      p_arguments: scrub(isRecord(r.arguments) ? r.arguments : { raw: r.arguments }),
+      p_output: r.output,
       p_error_code: r.errorCode,
       p_conversation_id: ctx.conversationId ?? undefined,
       p_message_id: ctx.messageId ?? undefined,

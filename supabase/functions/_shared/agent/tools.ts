@@ -5,10 +5,9 @@
  */
 import { z } from "zod";
 import type { FlagName } from "../config.ts";
-import type { Db } from "../db/mod.ts";
+import { type ActionKind, type Db, listVouchers, lookupCustomer } from "../db/mod.ts";
 import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
 import type { ToolSpec } from "./model.ts";
-import type { ActionKind } from "../vouchers/actions.ts";
 
 /** Who is asking; tools never take identity from the model's arguments. */
 export interface Caller {
@@ -101,7 +100,7 @@ export const TOOLS: readonly ToolDef[] = [
     operatorOnly: false,
     async run({ db, caller }, args) {
       const who = target(caller, args.msisdn);
-      const data = found(await db.rpc("lookup_customer", { p_msisdn: who.msisdn, p_recent_limit: 5 }));
+      const data = found(await lookupCustomer(db, { p_msisdn: who.msisdn, p_recent_limit: 5 }));
       return who.note ? { note: who.note, ...(data as object) } : data;
     },
   }),
@@ -113,7 +112,7 @@ export const TOOLS: readonly ToolDef[] = [
     async run({ db, caller }, args) {
       const who = target(caller, args.msisdn);
       const data = found(
-        await db.rpc("list_vouchers", {
+        await listVouchers(db, {
           p_msisdn: who.msisdn,
           p_status: args.status ?? undefined,
           p_limit: 20,

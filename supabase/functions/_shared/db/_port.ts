@@ -1,10 +1,17 @@
 /** The database port: what both transports implement. */
-import type { Database } from "../database.types.ts";
+import type { Database, Json } from "../database.types.ts";
 import type { DbConfig } from "../config.ts";
 
 type Functions = Database["public"]["Functions"];
 export type RpcName = keyof Functions;
-export type RpcArgs<N extends RpcName> = Functions[N]["Args"];
+type GeneratedArgs<N extends RpcName> = Functions[N]["Args"];
+/**
+ * A function's arguments as the generated types declare them, except that a jsonb parameter takes
+ * any value: both transports send it as JSON, and its shape is the SQL function's to check.
+ */
+export type RpcArgs<N extends RpcName> = {
+  [K in keyof GeneratedArgs<N>]: [Json] extends [GeneratedArgs<N>[K]] ? unknown : GeneratedArgs<N>[K];
+};
 export type RpcResult<N extends RpcName> = Functions[N]["Returns"];
 
 export interface RpcOptions {

@@ -16,3 +16,7 @@ export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db 
     ? createSqlDb(config.url)
     : createRestDb(config.url, config.serviceRoleKey, fetchImpl);
 }
+export * from "./agent.ts";
+export * from "./ops.ts";
+export * from "./vouchers.ts";
+export * from "./whatsapp.ts";

@@ -5,8 +5,7 @@
  * competing with intake for the pool and the CPU (BENCHMARKS.md). Telemetry only: a failed write is
  * logged, not retried, and rows waiting when an isolate dies are lost.
  */
-import type { Json } from "../database.types.ts";
-import type { Db } from "../db/mod.ts";
+import { type Db, logRequests } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 
 /** One invocation, as public.log_requests takes it. */
@@ -45,7 +44,7 @@ export function createRequestLog(db: Db, log: Logger, flushMs = REQUEST_LOG_FLUS
       dropped = 0;
     }
     try {
-      await db.rpc("log_requests", { p_rows: rows as unknown as Json });
+      await logRequests(db, { p_rows: rows });
     } catch (error) {
       log.warn("telemetry", "Cannot write request_log", { error, rows: rows.length });
     }

@@ -1,5 +1,5 @@
 /** Voucher summaries as short WhatsApp texts: a customer's own vouchers and an operator's lookup. */
-import type { CustomerSummary, VoucherStatus } from "./_types.ts";
+import type { CustomerSummary, VoucherStatus } from "../db/mod.ts";
 import type { Texts } from "./_texts.ts";
 
 const STATUSES: VoucherStatus[] = ["issued", "redeemed", "void"];

@@ -1,5 +1,6 @@
 /** Shared fixtures of the menu tests: a customer, fake data access, and a turn builder. */
-import { type CustomerSummary, type MenuInput, menuReply, type VoucherRecord } from "./mod.ts";
+import type { CustomerSummary, VoucherRecord } from "../db/mod.ts";
+import { type MenuInput, menuReply } from "./mod.ts";
 
 export const NUMBER = "+250788123456";
 

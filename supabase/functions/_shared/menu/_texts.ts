@@ -1,5 +1,6 @@
 /** Every sentence the menu sends, in English, French and Kinyarwanda. */
-import type { Language, VoucherStatus } from "./_types.ts";
+import type { VoucherStatus } from "../db/mod.ts";
+import type { Language } from "./_types.ts";
 
 /** The sentences of one language. */
 export interface Texts {

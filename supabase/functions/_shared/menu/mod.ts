@@ -7,9 +7,10 @@ import { msisdnToE164 } from "../msisdn.ts";
 import { readTurn } from "./_intents.ts";
 import { TEXTS } from "./_texts.ts";
 import { clip, customerVouchers, operatorSummary } from "./_format.ts";
-import type { CustomerSummary, Intent, Language } from "./_types.ts";
+import type { CustomerSummary } from "../db/mod.ts";
+import type { Intent, Language } from "./_types.ts";
 
-export type { CustomerSummary, Intent, Language, VoucherRecord, VoucherStatus } from "./_types.ts";
+export type { Intent, Language } from "./_types.ts";
 export { formatRwf } from "./_format.ts";
 
 /** One turn to answer: who is asking, in which language they prefer, what they sent, and data access. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DbFailure } from "../errors.ts";
-import { type CustomerSummary, type MenuInput, menuReply } from "./mod.ts";
+import type { CustomerSummary } from "../db/mod.ts";
+import { type MenuInput, menuReply } from "./mod.ts";
 import { TEXTS } from "./_texts.ts";
 import { ALICE, ask, NUMBER, type Options } from "./_test_fixtures.ts";
 

@@ -1,35 +1,10 @@
 /**
- * Pending voucher actions: the shape the SQL functions return (propose_voucher_action,
- * confirm_voucher_action, approve_voucher_action, voucher_action_json), declared once, and the words
- * an operator reads about one. Nothing here talks to the model: a confirmation and a failed turn's
+ * Pending voucher actions (their shape is declared once, in db/vouchers.ts), and the words an
+ * operator reads about one. Nothing here talks to the model: a confirmation and a failed turn's
  * summary are built from these records alone, so a committed effect is always reported.
  */
+import type { VoucherAction } from "../db/mod.ts";
 import { formatRwf } from "../menu/mod.ts";
-
-export type ActionKind = "create_voucher" | "redeem_voucher" | "void_voucher";
-export type ActionStatus = "pending" | "awaiting_approval" | "done" | "failed" | "expired" | "cancelled";
-
-/** voucher_action_json: the action's arguments, status and, while it waits, its confirmation code. */
-export interface VoucherAction {
-  action_id: string;
-  kind: ActionKind;
-  status: ActionStatus;
-  confirmation_code: string | null;
-  expires_at: string;
-  error: string | null;
-  /** done: the voucher as create_voucher/redeem_voucher/void_voucher returned it; failed: {message}. */
-  result: { code?: string; message?: string } | null;
-  customer_msisdn: string;
-  customer_name: string;
-  amount_rwf: number;
-  code?: string;
-  reason?: string;
-  needs_approval?: boolean;
-  /** propose: the same open action was already there. confirm/approve: the same message again. */
-  repeated?: boolean;
-  replayed?: boolean;
-  approvers_notified?: number;
-}
 
 /** The action in a few words: "a voucher of 5,000 RWF for Jean (+250788123456)". */
 export function describeAction(a: VoucherAction): string {

@@ -4,11 +4,17 @@
  * approves a voucher above the threshold. The effect and its receipt happen in one SQL call, and the
  * reply is built from what that call returned, so a committed effect is always reported.
  */
-import type { Db } from "../db/mod.ts";
-import { DbFailure, Refusal } from "../errors.ts";
+import {
+  approveVoucherAction,
+  cancelVoucherAction,
+  confirmVoucherAction,
+  type Db,
+  type VoucherAction,
+} from "../db/mod.ts";
+import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Responder, Turn } from "../whatsapp/process.ts";
-import { actionText, type VoucherAction } from "./actions.ts";
+import { actionText } from "./actions.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
 export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
@@ -65,29 +71,33 @@ async function carryOut(
   messageId: string,
   turn: Turn,
 ): Promise<string> {
+  const effect = { timeoutMs: EFFECT_TIMEOUT_MS, statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS };
   const call = () =>
     c.verb === "cancel"
-      ? d.db.rpc("cancel_voucher_action", { p_operator_msisdn: msisdn, p_confirmation_code: c.code })
-      : d.db.rpc(
-        c.verb === "confirm" ? "confirm_voucher_action" : "approve_voucher_action",
-        c.verb === "confirm"
-          ? { p_operator_msisdn: msisdn, p_confirmation_code: c.code, p_message_id: messageId }
-          : { p_operator_msisdn: msisdn, p_approval_code: c.code, p_message_id: messageId },
-        { timeoutMs: EFFECT_TIMEOUT_MS, statementTimeoutMs: EFFECT_STATEMENT_TIMEOUT_MS },
+      ? cancelVoucherAction(d.db, { p_operator_msisdn: msisdn, p_confirmation_code: c.code })
+      : c.verb === "confirm"
+      ? confirmVoucherAction(
+        d.db,
+        { p_operator_msisdn: msisdn, p_confirmation_code: c.code, p_message_id: messageId },
+        effect,
+      )
+      : approveVoucherAction(
+        d.db,
+        { p_operator_msisdn: msisdn, p_approval_code: c.code, p_message_id: messageId },
+        effect,
       );
   await turn.renewClaim?.();
   let action: VoucherAction;
   try {
-    action = await call() as unknown as VoucherAction;
+    action = await call();
   } catch (error) {
     if (error instanceof Refusal) return refusal(c, error);
-    if (!(error instanceof DbFailure)) throw error;
     // Ambiguous (a timeout, a dropped connection): the call is keyed by this message, so calling
     // again answers with what the first call did if it committed, and does it once if it did not.
     d.log.warn("vouchers", `the ${c.verb} call failed; resolving it by its key`, { error });
     await turn.renewClaim?.();
     try {
-      action = await call() as unknown as VoucherAction;
+      action = await call();
     } catch (again) {
       if (again instanceof Refusal) return refusal(c, again);
       throw again;

@@ -1,5 +1,5 @@
 /** The conversation's claim: one worker answers a conversation at a time, under a lease it renews. */
-import type { Db } from "../db/mod.ts";
+import { type Db, renewClaim as renewLease } from "../db/mod.ts";
 import { CLAIM_LEASE_SECONDS } from "./constants.ts";
 
 /** The claim's keys as the SQL functions take them. */
@@ -10,5 +10,5 @@ export interface ClaimIds {
 
 /** Extends the worker's claim by CLAIM_LEASE_SECONDS; throws ClaimLost if it has lapsed. */
 export async function renewClaim(d: { db: Db }, ids: ClaimIds): Promise<void> {
-  await d.db.rpc("whatsapp_renew_claim", { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
+  await renewLease(d.db, { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
 }

@@ -2,20 +2,19 @@
  * Intake: the raw body stored (webhook_payloads) and its elements ingested in one call
  * (whatsapp_receive), and the `whatsapp` log lines they earn.
  */
-import type { Json } from "../database.types.ts";
-import type { Db } from "../db/mod.ts";
+import {
+  type Db,
+  ingestBatchRows,
+  type IngestResult,
+  payloadsToReplay,
+  type Received,
+  receiveWebhookBody,
+  type Replayed,
+  replayPayload,
+} from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import { parseWebhook } from "./payload.ts";
 import type { WebhookBatch } from "./types.ts";
-
-export interface IngestResult {
-  conversation_ids: string[];
-  inserted: number;
-  duplicates: number;
-  statuses: number;
-  /** Elements the database refused (a wa_id that is not digits, ...): kept as invalid events. */
-  refused: { path: string | null; reason: string }[];
-}
 
 /** A signed body read as far as it goes: `batch` unless it is not UTF-8 JSON or holds nothing for us. */
 export interface ReadBody {
@@ -41,13 +40,6 @@ export function readWebhookBody(body: Uint8Array, phoneNumberId: string | undefi
   }
 }
 
-/** What whatsapp_receive answers: the payload's id, and what its elements became when it was read. */
-export interface Received extends Partial<IngestResult> {
-  payload_id: number;
-  /** The SQLSTATE when the elements could not be stored for a reason a retry would not clear. */
-  ingest_error?: string;
-}
-
 /**
  * Stores the raw body (base64, so both transports carry any bytes) and, when it was read, every
  * message, status and other event of its batch: one call, one transaction (whatsapp_receive).
@@ -58,20 +50,9 @@ export async function receiveWebhook(
   read: ReadBody,
   log: Logger,
 ): Promise<Received> {
-  const received = await db.rpc("whatsapp_receive", {
-    p_body: toBase64(body),
-    ...readArgs(read),
-  }) as unknown as Received;
+  const received = await receiveWebhookBody(db, { p_body: toBase64(body), ...readArgs(read) });
   logReceived(log, read, received);
   return received;
-}
-
-/** What a replay came to for one body: as whatsapp_receive answers, or why it was skipped. */
-export interface Replayed extends Received {
-  /** The body's outcome when it was no longer received (another replay took it), or "not found". */
-  skipped?: string;
-  /** The outcome the parser now gives a body it reads as nothing to store (unparsed, ignored). */
-  outcome?: string;
 }
 
 /**
@@ -86,17 +67,11 @@ export async function replayPayloads(
   log: Logger,
   options: { ids?: number[]; limit?: number } = {},
 ): Promise<Replayed[]> {
-  const kept = await db.rpc("whatsapp_payloads_to_replay", {
-    p_ids: options.ids,
-    p_limit: options.limit,
-  }) as unknown as { id: number; body: string }[];
+  const kept = await payloadsToReplay(db, { p_ids: options.ids, p_limit: options.limit });
   const replayed: Replayed[] = [];
   for (const { id, body } of kept) {
     const read = readWebhookBody(fromBase64(body), phoneNumberId);
-    const result = await db.rpc("whatsapp_replay_payload", {
-      p_id: id,
-      ...readArgs(read),
-    }) as unknown as Replayed;
+    const result = await replayPayload(db, { p_id: id, ...readArgs(read) });
     if (result.skipped) {
       log.info("whatsapp", "webhook body replay skipped", { payload_id: id, skipped: result.skipped });
     } else {
@@ -131,13 +106,13 @@ function logReceived(log: Logger, read: ReadBody, received: Received): void {
       sqlstate: received.ingest_error,
     });
   } else {
-    logIngest(log, read.batch, received as IngestResult, payloadId);
+    logIngest(log, read.batch, received, payloadId);
   }
 }
 
 /** Stores a batch that has no raw body (evals and benchmarks build theirs) with whatsapp_ingest. */
 export async function ingestBatch(db: Db, batch: WebhookBatch, log: Logger): Promise<IngestResult> {
-  const result = await db.rpc("whatsapp_ingest", ingestArgs(batch)) as unknown as IngestResult;
+  const result = await ingestBatchRows(db, ingestArgs(batch));
   logIngest(log, batch, result);
   return result;
 }
@@ -155,7 +130,7 @@ function ingestArgs(batch: WebhookBatch) {
       payload: m.raw,
       wa_timestamp: m.timestamp?.toISOString() ?? null,
       path: m.path ?? null,
-    })) as unknown as Json,
+    })),
     p_statuses: batch.statuses.map((s) => ({
       wa_message_id: s.waMessageId,
       status: s.status,
@@ -164,7 +139,7 @@ function ingestArgs(batch: WebhookBatch) {
       errors: s.errors,
       payload: s.raw,
       path: s.path ?? null,
-    })) as unknown as Json,
+    })),
     p_events: [
       ...batch.errors.map((e) => ({ kind: "error", field: "messages", payload: e })),
       ...batch.otherFields.map((f) => ({ kind: "field", field: f.field, payload: f.value })),
@@ -174,12 +149,17 @@ function ingestArgs(batch: WebhookBatch) {
         path: r.path,
         payload: { reason: r.reason, element: r.value ?? null },
       })),
-    ] as unknown as Json,
+    ],
   };
 }
 
 /** The `whatsapp` log lines of a stored batch: ids, types and codes, never a number's digits or a body. */
-function logIngest(log: Logger, batch: WebhookBatch, result: IngestResult, payloadId?: number): void {
+function logIngest(
+  log: Logger,
+  batch: WebhookBatch,
+  result: Partial<IngestResult>,
+  payloadId?: number,
+): void {
   for (const m of batch.messages) {
     log.info("whatsapp", "message received", {
       wa_message_id: m.waMessageId,

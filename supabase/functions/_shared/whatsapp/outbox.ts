@@ -13,19 +13,8 @@ import {
 import { renewClaim } from "./claim.ts";
 import { type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
 import type { ProcessorDeps } from "./process.ts";
-import type { SendResult, Template } from "./types.ts";
-
-/** What whatsapp_next_outbox hands over: the row, its recorded recipient, and how it may be sent. */
-type OutboxItem = {
-  id: string;
-  body: string;
-  attempts: number;
-  wa_id: string | null;
-  user_id: string | null;
-  template: Template | null;
-  /** The recipient wrote in the last 24 hours: free-form text reaches them. */
-  window_open: boolean;
-};
+import { nextOutbox, type OutboxItem, recordSend as recordSendRow, setAuthError } from "../db/mod.ts";
+import type { SendResult } from "./types.ts";
 
 /** Sends the outbox oldest first: "done" (empty), "waiting" (a reply backs off) or "halted" (sending is off). */
 export async function sendOutbox(d: ProcessorDeps, conversationId: string, worker: string) {
@@ -39,10 +28,7 @@ export async function sendOutbox(d: ProcessorDeps, conversationId: string, worke
     return "halted" as const;
   }
   for (;;) {
-    const next = await d.db.rpc("whatsapp_next_outbox", {
-      p_conversation_id: conversationId,
-      p_worker: worker,
-    }) as unknown as OutboxItem | { wait_until: string } | null;
+    const next = await nextOutbox(d.db, { p_conversation_id: conversationId, p_worker: worker });
     if (!next) return "done" as const;
     if ("wait_until" in next) return "waiting" as const;
     // A send with its inline retries is one of the longest stretches of a claim (see CLAIM_LEASE_SECONDS).
@@ -80,7 +66,7 @@ async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: Outbo
 /** Records a send's outcome; true when the outbox must wait (the reply backs off). */
 async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
   if (result.ok) {
-    await d.db.rpc("whatsapp_record_send", {
+    await recordSendRow(d.db, {
       p_message_id: item.id,
       p_outcome: "sent",
       p_wa_message_id: result.waMessageId,
@@ -94,7 +80,7 @@ async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult
   }
   const failure = { p_error_code: result.code ?? result.httpStatus, p_error_title: result.title };
   if (result.kind === "auth") {
-    await d.db.rpc("whatsapp_set_auth_error", { p_title: result.title });
+    await setAuthError(d.db, { p_title: result.title });
     d.log.error(
       "whatsapp",
       "ERROR the WhatsApp access token was refused (190): replies wait until it is replaced",
@@ -104,7 +90,7 @@ async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult
     );
   }
   if (result.kind === "fatal") {
-    await d.db.rpc("whatsapp_record_send", { p_message_id: item.id, p_outcome: "failed", ...failure });
+    await recordSendRow(d.db, { p_message_id: item.id, p_outcome: "failed", ...failure });
     d.log.warn("whatsapp", "reply failed", {
       message_id: item.id,
       code: failure.p_error_code,
@@ -117,7 +103,7 @@ async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult
     MAX_RETRY_DELAY_MS,
     result.retryAfterMs ?? (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS),
   );
-  await d.db.rpc("whatsapp_record_send", {
+  await recordSendRow(d.db, {
     p_message_id: item.id,
     p_outcome: "retry",
     p_retry_after_ms: Math.round(delay),

@@ -4,7 +4,7 @@
  * a crash anywhere leaves work the next invocation (or the cron job) picks up, never a lost or
  * doubled reply.
  */
-import type { Db } from "../db/mod.ts";
+import { type Claim, claimTurn, type Db, finishTurn, pendingConversations, releaseClaim } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
@@ -62,14 +62,6 @@ export interface ProcessorDeps {
   now: () => number;
 }
 
-interface Claim {
-  claimed: boolean;
-  state?: string;
-  throttle?: "none" | "notify" | "silent";
-  messages?: Turn["messages"];
-  sender?: Sender;
-}
-
 /** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
 export async function processConversations(
   d: ProcessorDeps,
@@ -102,7 +94,7 @@ export async function processConversations(
   };
   for (const id of conversationIds) await run(id);
   try {
-    const pending = await d.db.rpc("whatsapp_pending_conversations", { p_limit: PICKUP_BATCH }) as string[];
+    const pending = await pendingConversations(d.db, { p_limit: PICKUP_BATCH });
     for (const id of pending.filter((id) => !done.has(id))) await run(id);
   } catch (error) {
     d.log.warn("whatsapp", "Cannot look for pending conversations", { error });
@@ -121,23 +113,29 @@ export async function processConversation(
 ): Promise<void> {
   const ids = { p_conversation_id: conversationId, p_worker: worker };
   for (let turn = 0; turn < MAX_TURNS_PER_CLAIM && (turn === 0 || d.now() < stopAt); turn++) {
-    const claim = await d.db.rpc("whatsapp_claim_turn", {
-      ...ids,
-      p_lease_seconds: CLAIM_LEASE_SECONDS,
-    }) as unknown as Claim;
+    const claim = await claimTurn(d.db, { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
     if (!claim.claimed) return;
-    const sender = claim.sender!;
-    if (claim.messages?.length) {
-      const turn = { conversationId, sender, messages: claim.messages, renewClaim: () => renewClaim(d, ids) };
+    if (claim.messages.length) {
+      const turn = {
+        conversationId,
+        sender: claim.sender,
+        messages: claim.messages,
+        renewClaim: () => renewClaim(d, ids),
+      };
       await answerTurn(d, worker, turn, claim);
     }
     const outbox = await sendOutbox(d, conversationId, worker);
-    if (await d.db.rpc("whatsapp_release", { ...ids, p_force: outbox === "halted" })) return;
+    if (await releaseClaim(d.db, { ...ids, p_force: outbox === "halted" })) return;
   }
-  await d.db.rpc("whatsapp_release", { ...ids, p_force: true });
+  await releaseClaim(d.db, { ...ids, p_force: true });
 }
 
-async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: Claim): Promise<void> {
+async function answerTurn(
+  d: ProcessorDeps,
+  worker: string,
+  turn: Turn,
+  claim: Extract<Claim, { claimed: true }>,
+): Promise<void> {
   const last = turn.messages.at(-1)!;
   if (d.graph && await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
     const read = await d.graph.markRead(last.wa_message_id, true);
@@ -158,7 +156,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: C
     handoff = reply.handoff;
     reason = reply.handoffReason;
   }
-  await d.db.rpc("whatsapp_finish_turn", {
+  await finishTurn(d.db, {
     p_conversation_id: turn.conversationId,
     p_worker: worker,
     p_message_ids: turn.messages.map((m) => m.id),

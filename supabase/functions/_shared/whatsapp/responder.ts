@@ -1,6 +1,6 @@
 /** The responder the webhook uses while the agent is not there: the deterministic menu, on the database. */
-import type { Db } from "../db/mod.ts";
-import { type CustomerSummary, menuReply } from "../menu/mod.ts";
+import { type Db, lookupCustomer } from "../db/mod.ts";
+import { menuReply } from "../menu/mod.ts";
 import type { Responder } from "./process.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
 
@@ -9,8 +9,7 @@ export const MENU_HANDOFF_REASON = "asked for a person (menu)";
 
 /** The menu, with the sender's own record and (operators only) any customer's, from lookup_customer. */
 export function menuResponder(db: Db): Responder {
-  const lookup = async (msisdn: string) =>
-    await db.rpc("lookup_customer", { p_msisdn: msisdn }) as unknown as CustomerSummary | null;
+  const lookup = (msisdn: string) => lookupCustomer(db, { p_msisdn: msisdn });
   return async (turn) => {
     const { sender } = turn;
     const reply = await menuReply({

@@ -1,0 +1,23 @@
+/** The agent's SQL functions: the transcript it remembers, and the audit of its model and tool calls. */
+import { z } from "zod";
+import { rpc } from "./_rpc.ts";
+
+const TranscriptItem = z.discriminatedUnion("kind", [
+  z.looseObject({ kind: z.enum(["user", "assistant"]), type: z.string(), text: z.string().nullable() }),
+  z.looseObject({
+    kind: z.literal("tool"),
+    call_id: z.string(),
+    tool: z.string(),
+    arguments: z.unknown(),
+    output: z.unknown(),
+  }),
+]);
+/** One item of the transcript: a message in or out, or a tool call with its output. */
+export type TranscriptItem = z.infer<typeof TranscriptItem>;
+
+/** The conversation before this turn, oldest first, in the caller's present role. */
+export const agentTranscript = rpc("agent_transcript", z.array(TranscriptItem));
+/** Audits one tool call (arguments scrubbed by the caller). */
+export const recordToolCall = rpc("agent_record_tool_call");
+/** Records one model call, ok or not. */
+export const recordModelCall = rpc("agent_record_model_call");

@@ -1,0 +1,91 @@
+/** The vouchers' SQL functions: look-ups, and the actions an operator proposes, confirms, approves or cancels. */
+import { z } from "zod";
+import { rpc } from "./_rpc.ts";
+
+export const VoucherStatus = z.enum(["issued", "redeemed", "void"]);
+/** A voucher's status in the database. */
+export type VoucherStatus = z.infer<typeof VoucherStatus>;
+
+const VoucherRecord = z.looseObject({
+  code: z.string(),
+  customer_msisdn: z.string(),
+  amount_rwf: z.number(),
+  status: VoucherStatus,
+  created_at: z.string(),
+  redeemed_at: z.string().nullable(),
+  voided_at: z.string().nullable(),
+  void_reason: z.string().nullable(),
+});
+/** One voucher as voucher_to_json answers it. */
+export type VoucherRecord = z.infer<typeof VoucherRecord>;
+
+const CustomerSummary = z.looseObject({
+  customer: z.looseObject({
+    id: z.string(),
+    msisdn: z.string(),
+    name: z.string(),
+    preferred_language: z.string(),
+    created_at: z.string(),
+  }),
+  vouchers: z.looseObject({
+    summary: z.record(VoucherStatus, z.looseObject({ count: z.number(), total_rwf: z.number() })),
+    recent: z.array(VoucherRecord),
+  }),
+});
+/** lookup_customer for a known number: the customer, a count and total per status, the latest vouchers. */
+export type CustomerSummary = z.infer<typeof CustomerSummary>;
+
+/** The customer and a voucher summary; null for a number no customer has. */
+export const lookupCustomer = rpc("lookup_customer", CustomerSummary.nullable());
+
+/** The customer's vouchers, newest first, optionally of one status; null for an unknown number. */
+export const listVouchers = rpc(
+  "list_vouchers",
+  z.looseObject({
+    customer: z.looseObject({ msisdn: z.string(), name: z.string() }),
+    status: VoucherStatus.nullable(),
+    total: z.number(),
+    vouchers: z.array(VoucherRecord),
+  }).nullable(),
+);
+
+export const ActionKind = z.enum(["create_voucher", "redeem_voucher", "void_voucher"]);
+/** What an action does: create, redeem or void a voucher. */
+export type ActionKind = z.infer<typeof ActionKind>;
+
+const VoucherAction = z.looseObject({
+  action_id: z.string(),
+  kind: ActionKind,
+  status: z.enum(["pending", "awaiting_approval", "done", "failed", "expired", "cancelled"]),
+  confirmation_code: z.string().nullable(),
+  expires_at: z.string(),
+  error: z.string().nullable(),
+  /** done: the voucher as create_voucher/redeem_voucher/void_voucher returned it; failed: {message}. */
+  result: z.looseObject({ code: z.string().optional(), message: z.string().optional() }).nullable(),
+  customer_msisdn: z.string(),
+  customer_name: z.string(),
+  amount_rwf: z.number(),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+  needs_approval: z.boolean().optional(),
+  /** propose: the same open action was already there. confirm/approve: the same message again. */
+  repeated: z.boolean().optional(),
+  replayed: z.boolean().optional(),
+  approvers_notified: z.number().optional(),
+});
+/** voucher_action_json: the action's arguments, status and, while it waits, its confirmation code. */
+export type VoucherAction = z.infer<typeof VoucherAction>;
+/** Where an action stands. */
+export type ActionStatus = VoucherAction["status"];
+
+/** Records an operator's create, redeem or void as pending, with a code to confirm it (the same open
+ * action again for the same intent). */
+export const proposeVoucherAction = rpc("propose_voucher_action", VoucherAction);
+/** The open action an ambiguous proposal left, if it committed; null if it did not. */
+export const findVoucherAction = rpc("find_voucher_action", VoucherAction.nullable());
+/** The operator's "YES <code>": carries the action out (or sends it for approval); keyed by the message. */
+export const confirmVoucherAction = rpc("confirm_voucher_action", VoucherAction);
+/** A second operator's "APPROVE <code>"; keyed by the message. */
+export const approveVoucherAction = rpc("approve_voucher_action", VoucherAction);
+/** The operator's "NO <code>": drops the pending action. */
+export const cancelVoucherAction = rpc("cancel_voucher_action", VoucherAction);
