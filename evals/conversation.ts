@@ -6,21 +6,21 @@
  * Postgres. What the turn changed in the database is read after it. Then every grader runs.
  */
 import type postgres from "postgres";
-import type { Db } from "../supabase/functions/_shared/db/mod.ts";
-import type { Flags } from "../supabase/functions/_shared/flags.ts";
-import type { Logger } from "../supabase/functions/_shared/log.ts";
+import type { TurnResult } from "../supabase/functions/_shared/agent/mod.ts";
+import type { Deps } from "../supabase/functions/_shared/deps.ts";
 import {
-  type AgentDeps,
-  type Model,
-  runAgentTurn,
-  toAgentTurn,
-  type TurnResult,
-} from "../supabase/functions/_shared/agent/mod.ts";
-import { ingestBatch } from "../supabase/functions/_shared/whatsapp/intake.ts";
-import type { GraphClient } from "../supabase/functions/_shared/whatsapp/graph.ts";
-import { processConversation, type Responder } from "../supabase/functions/_shared/whatsapp/process.ts";
-import { CLAIM_LEASE_SECONDS } from "../supabase/functions/_shared/whatsapp/constants.ts";
-import { withConfirmations } from "../supabase/functions/_shared/vouchers/confirmations.ts";
+  CLAIM_LEASE_SECONDS,
+  createProcessor,
+  type GraphClient,
+  ingestBatch,
+  parseWebhook,
+} from "../supabase/functions/_shared/whatsapp/mod.ts";
+import {
+  contact,
+  PHONE_NUMBER_ID,
+  textMessage,
+  webhookPayload,
+} from "../supabase/functions/_testing/meta.ts";
 import { type EvalCase, renderDeep, type SeenOutput } from "./case.ts";
 import { databaseNow, type EffectScope, observeEffects } from "./effects.ts";
 import type { CaseFixtures, Person } from "./fixtures.ts";
@@ -28,13 +28,10 @@ import { type Grade, gradeTurn, type ObservedTurn } from "./graders.ts";
 import type { ScriptedModel } from "./scripted.ts";
 
 export interface RunEnv {
-  db: Db;
+  /** The service's dependencies, the model among them as OPENAI_* configure it. */
+  deps: Deps;
   /** Direct client, for the two set-up calls before a message is stored. */
   sql: postgres.Sql;
-  flags: Flags;
-  log: Logger;
-  model: Model;
-  modelName: string;
   /** Present in scripted mode. */
   scripted?: ScriptedModel;
   people: Person[];
@@ -61,8 +58,6 @@ export interface CaseResult {
   turns: TurnReport[];
 }
 
-const PHONE_NUMBER_ID = "100000000000001";
-
 /** Runs and grades one case; never throws for what the agent does, only for a broken database. */
 export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promise<CaseResult> {
   const { sender } = fx;
@@ -82,49 +77,35 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     const sent: { id: string; body: string }[] = [];
     const failed = (what: string, cause: unknown) =>
       `${what} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : cause}`;
-    const agent: Responder = async (t) => {
-      try {
-        const deps: AgentDeps = { ...env, now: () => performance.now(), today: () => new Date() };
-        result = await runAgentTurn(deps, toAgentTurn(t));
-        return { text: result.text, handoff: result.handoff };
-      } catch (cause) {
-        error = failed("the agent", cause);
-        return { text: "", handoff: false };
-      }
-    };
-    // The production composition: an operator's "YES 4821" is carried out in code, without the model.
-    const confirmed = withConfirmations({ db: env.db, log: env.log }, agent);
-    const respond: Responder = async (t) => {
-      try {
-        return await confirmed(t);
-      } catch (cause) {
-        error = failed("the confirmation", cause);
-        return { text: "", handoff: false };
-      } finally {
-        answered = true;
-      }
-    };
+    // The production composition (an operator's "YES 4821" carried out in code, the agent, the menu
+    // behind it), with the Graph API a recorder and the agent's turn watched for the graders.
+    const processor = createProcessor(env.deps, {
+      graph: recorder(sent),
+      onAgentTurn: (outcome) => {
+        if ("result" in outcome) result = outcome.result;
+        else if ("error" in outcome) error = failed("the agent", outcome.error);
+        else error = `the agent did not run: ${outcome.menu}`;
+      },
+      respond: (chain) => async (t) => {
+        try {
+          return await chain(t);
+        } catch (cause) {
+          error = failed("the responder", cause);
+          return { messages: [], handoff: false };
+        } finally {
+          answered = true;
+        }
+      },
+      slowDown: () => "",
+      humanNote: () => "",
+    });
     const since = await databaseNow(env.sql);
     const started = performance.now();
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
     await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
-    await ingestBatch(env.db, batch(sender, user), env.log);
-    await processConversation(
-      {
-        db: env.db,
-        graph: recorder(sent),
-        flags: env.flags,
-        log: env.log,
-        respond,
-        slowDown: () => "",
-        humanNote: () => "",
-        sleep: () => Promise.resolve(),
-        now: () => performance.now(),
-      },
-      conversationId,
-      { worker },
-    );
+    await ingestBatch(env.deps.db, batch(sender, user), env.deps.log);
+    await processor.answerOne(conversationId, { worker });
     const ms = performance.now() - started;
     if (!answered && !error) {
       error = "the turn was not answered (the conversation is with staff, or throttled)";
@@ -213,40 +194,28 @@ async function replies(sql: postgres.Sql, sent: { id: string; body: string }[]):
   return sent.filter((m) => reply.has(m.id)).map((m) => m.body).join("\n");
 }
 
-/** The messages as the webhook would have stored them: one batch, answered in one turn. */
+/** The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one batch. */
 function batch(sender: CaseFixtures["sender"], texts: string[]) {
   const now = Date.now();
-  return {
-    messages: texts.map((text, i) => {
-      const id = `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
-      const timestamp = new Date(now + i);
-      const raw = {
-        ...(sender.waId ? { from: sender.waId } : { from_user_id: sender.userId }),
-        id,
-        timestamp: String(Math.floor(timestamp.getTime() / 1000)),
-        type: "text",
-        text: { body: text },
-      };
-      return {
-        waMessageId: id,
-        phoneNumberId: PHONE_NUMBER_ID,
-        sender: {
-          waId: sender.waId ?? undefined,
-          userId: sender.userId ?? undefined,
-          profileName: sender.name,
-          username: sender.username ?? undefined,
-        },
-        type: "text",
-        text,
-        timestamp,
-        raw,
-      };
-    }),
-    statuses: [],
-    errors: [],
-    otherFields: [],
-    rejected: [],
-  };
+  const from = sender.waId ? { from: sender.waId } : { from: null, fromUserId: sender.userId ?? undefined };
+  const body = webhookPayload({
+    messages: texts.map((body, i) =>
+      textMessage({
+        ...from,
+        // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
+        id: `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`,
+        body,
+        timestamp: new Date(now + i),
+      })
+    ),
+    contacts: [contact({
+      waId: sender.waId,
+      userId: sender.userId ?? undefined,
+      name: sender.name,
+      username: sender.username ?? undefined,
+    })],
+  });
+  return parseWebhook(body, { phoneNumberId: PHONE_NUMBER_ID });
 }
 
 /** A Graph API that takes every send: the reply is what it was given (the outbox row's id with it). */

@@ -10,10 +10,7 @@
  */
 import postgres from "postgres";
 import { ConfigError, loadConfig } from "../supabase/functions/_shared/config.ts";
-import { createDb } from "../supabase/functions/_shared/db/mod.ts";
-import { createFlags } from "../supabase/functions/_shared/flags.ts";
-import { createLogger } from "../supabase/functions/_shared/log.ts";
-import { createOpenAIModel } from "../supabase/functions/_shared/agent/mod.ts";
+import { createDeps } from "../supabase/functions/_shared/deps.ts";
 import { withEnvFile } from "../scripts/local/env_file.ts";
 import { type EvalCase, loadCases } from "./case.ts";
 import { type CaseResult, runCase } from "./conversation.ts";
@@ -89,24 +86,21 @@ async function main(): Promise<number> {
   const mode = options.scripted || !config.openai.apiKey ? "scripted" : "live";
   const startedAt = new Date();
   const logLines: string[] = [];
-  const log = createLogger({ level: "warn", sink: (line) => logLines.push(line) });
-  const db = createDb(config.db);
-  const flags = createFlags({
-    db,
-    // The eval's Graph API is a recorder, not Meta: sending stays on whatever the flag says.
-    overrides: { ...config.flagOverrides, WHATSAPP_INTEGRATION_ENABLED: true },
-    now: () => performance.now(),
-    log,
-  });
   const scripted = mode === "scripted" ? await startScriptedModel() : undefined;
-  const model = createOpenAIModel({
-    apiKey: scripted?.apiKey ?? config.openai.apiKey!,
-    baseUrl: scripted?.url ?? config.openai.baseUrl,
-    model: scripted ? "scripted" : config.openai.model,
-    fetch: globalThis.fetch.bind(globalThis),
-    sleep: scripted ? () => Promise.resolve() : (ms) => new Promise((r) => setTimeout(r, ms)),
-    now: () => performance.now(),
-  });
+  // The service's own wiring: the scripted model is OpenAI at another base URL, as in production.
+  const deps = createDeps(
+    {
+      ...env,
+      LOG_LEVEL: "warn",
+      // The eval's Graph API is a recorder, not Meta: sending stays on whatever the flag says.
+      WHATSAPP_INTEGRATION_ENABLED: "true",
+      ...(scripted
+        ? { OPENAI_API_KEY: scripted.apiKey, OPENAI_BASE_URL: scripted.url, OPENAI_MODEL: "scripted" }
+        : {}),
+    },
+    [],
+    { sink: (line) => logLines.push(line), ...(scripted ? { sleep: () => Promise.resolve() } : {}) },
+  );
   const store = createFixtureStore(sql);
   const results: CaseResult[] = [];
   let stopping = false;
@@ -122,15 +116,7 @@ async function main(): Promise<number> {
   try {
     const fixtures: CaseFixtures[] = [];
     for (const c of cases) fixtures.push(await store.create(c));
-    const runEnv = {
-      db,
-      sql,
-      flags,
-      log,
-      model,
-      modelName: config.openai.model,
-      people: await store.people(),
-    };
+    const runEnv = { deps, sql, people: await store.people() };
     const width = String(cases.length).length;
     let next = 0;
     const worker = async () => {
@@ -172,7 +158,7 @@ async function main(): Promise<number> {
   await Deno.writeTextFile(`${base}.md`, markdown(report));
   await Deno.writeTextFile(`${base}.json`, `${JSON.stringify({ ...report, log: logLines }, null, 2)}\n`);
   const runId = await storeRun(sql, report);
-  await db.close();
+  await deps.db.close();
   await sql.end({ timeout: 5 });
 
   console.log(`\n${summaryTable(report)}\n\n${totalsText(report)}`);

@@ -6,20 +6,17 @@
  * sent). Baseline: the two tools' SQL functions called directly over the same pool.
  */
 import postgres from "postgres";
-import { agentResponder, type Model } from "../../supabase/functions/_shared/agent/mod.ts";
 import type {
+  Model,
   ModelRequest,
   ModelResponse,
   OutputItem,
-} from "../../supabase/functions/_shared/agent/model.ts";
-import { ingestBatch, readWebhookBody } from "../../supabase/functions/_shared/whatsapp/intake.ts";
-import { processConversations } from "../../supabase/functions/_shared/whatsapp/process.ts";
+} from "../../supabase/functions/_shared/agent/mod.ts";
 import {
-  humanNote,
-  menuResponder,
-  slowDownNote,
-} from "../../supabase/functions/_shared/whatsapp/responder.ts";
-import { withConfirmations } from "../../supabase/functions/_shared/vouchers/confirmations.ts";
+  createProcessor,
+  ingestBatch,
+  readWebhookBody,
+} from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import { textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
 import { benchDeps } from "./deps.ts";
 import { benchMsisdn } from "./seed.ts";
@@ -65,31 +62,8 @@ export async function benchAgent(dbUrl: string, first: number, turns: number): P
     AI_RESPONSES_ENABLED: "true",
     WHATSAPP_INTEGRATION_ENABLED: "true",
   });
-  const { db, flags, log, now, sleep } = deps;
-  const respond = withConfirmations(
-    { db, log },
-    agentResponder({
-      db,
-      flags,
-      log,
-      model: zeroLatencyModel,
-      modelName: "bench-zero-latency",
-      now,
-      today: () => new Date(),
-      menu: menuResponder(db),
-    }),
-  );
-  const processor = {
-    db,
-    graph: undefined,
-    flags,
-    log,
-    respond,
-    slowDown: slowDownNote,
-    humanNote,
-    sleep,
-    now,
-  };
+  const { db, log } = deps;
+  const processor = createProcessor(deps, { model: zeroLatencyModel, graph: null });
   const store = async (i: number) => {
     const waId = benchMsisdn(first + i).slice(1);
     const body = new TextEncoder().encode(JSON.stringify(
@@ -106,7 +80,7 @@ export async function benchAgent(dbUrl: string, first: number, turns: number): P
     let pending = await store(next++);
     const t = await interleaved(
       turns,
-      () => processConversations(processor, pending),
+      () => processor.answer(pending),
       async (i) => {
         const msisdn = benchMsisdn(first + i);
         await db.rpc("lookup_customer", { p_msisdn: msisdn, p_recent_limit: 5 });

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { msisdnToE164 } from "../../supabase/functions/_shared/msisdn.ts";
-import { signBody } from "../../supabase/functions/_shared/whatsapp/signature.ts";
+import { signBody } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 
 type Json = Record<string, unknown>;
 

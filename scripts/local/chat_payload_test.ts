@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseWebhook } from "../../supabase/functions/_shared/whatsapp/payload.ts";
-import { verifySignature } from "../../supabase/functions/_shared/whatsapp/signature.ts";
+import { parseWebhook } from "../../supabase/functions/_shared/whatsapp/mod.ts";
+import { verifySignature } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import {
   chatSettings,
   newWamid,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createGraphClient } from "../../supabase/functions/_shared/whatsapp/graph.ts";
+import { createGraphClient } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import { createGraphSink, type GraphSinkOptions, maskRecipient, type SinkReply } from "./graph_sink.ts";
 
 const PHONE_NUMBER_ID = "100000000000001";

@@ -10,7 +10,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
 import { createDeps, type Deps } from "../../supabase/functions/_shared/deps.ts";
-import { signBody } from "../../supabase/functions/_shared/whatsapp/signature.ts";
+import { signBody } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import { createHandler as createLookup } from "../../supabase/functions/tool-lookup-customer/index.ts";
 import { createHandler as createWebhook } from "../../supabase/functions/whatsapp-webhook/index.ts";
 import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";

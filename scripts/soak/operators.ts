@@ -9,7 +9,7 @@ import type postgres from "postgres";
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { call, calls, say } from "../../supabase/functions/_testing/openai_fake.ts";
 import { insertCustomer } from "../../supabase/functions/_testing/harness.ts";
-import { formatRwf } from "../../supabase/functions/_shared/menu/mod.ts";
+import { formatRwf } from "../../supabase/functions/_shared/money.ts";
 import { type ModelAnswer, sleep, thanks } from "./faults.ts";
 import { type Delivery, postText, redeliveryDelay, type TrafficOptions } from "./traffic.ts";
 

@@ -1,5 +1,6 @@
 /** Assertions shared by unit and integration tests. */
 import assert from "node:assert/strict";
+import type { Reply } from "../_shared/conversation/mod.ts";
 import { HttpError, toHttpError } from "../_shared/http/mod.ts";
 
 /**
@@ -21,4 +22,9 @@ export async function rejectsWith(
   assert.equal(answer.status, status);
   assert.equal(answer.code, code);
   return answer;
+}
+
+/** The text a reply sends, its text messages joined as the outbox would show them. */
+export function textOf(reply: Reply): string {
+  return reply.messages.flatMap((m) => (m.type === "text" ? [m.text] : [])).join("\n\n");
 }

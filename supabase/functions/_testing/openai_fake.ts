@@ -1,5 +1,5 @@
 /** A fake OpenAI Responses API on loopback: answers from a script, records requests, rejects what OpenAI would. */
-import type { OutputItem } from "../_shared/agent/model.ts";
+import type { OutputItem } from "../_shared/agent/mod.ts";
 import { validate } from "./openai_validate.ts";
 
 /** One scripted answer: a completed response, OpenAI's error body, no answer at all, or a late one. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import type { InputItem, ToolSpec } from "../_shared/agent/model.ts";
+import type { InputItem, ToolSpec } from "../_shared/agent/mod.ts";
 import { call, calls, type FakeOpenAI, say, startFakeOpenAI } from "./openai_fake.ts";
 
 const lookupCustomer: ToolSpec = {

@@ -14,11 +14,11 @@ import {
   operatorActivity,
 } from "../_shared/db/mod.ts";
 import { DbFailure } from "../_shared/errors.ts";
-import { backlogOverThresholds, readBacklog } from "../_shared/backlog.ts";
-import { createDeepCheck, type DeepResult } from "../_shared/health/deep.ts";
+import { backlogOverThresholds, readBacklog } from "../_shared/ops/mod.ts";
+import { createDeepCheck, type DeepResult } from "../_shared/ops/mod.ts";
 import { jsonResponse, lazyFetch, requireBearer, requireMethod, serveFunction } from "../_shared/http/mod.ts";
 import type { Logger } from "../_shared/log.ts";
-import { readHandoffStats } from "../_shared/metrics.ts";
+import { readHandoffStats } from "../_shared/ops/mod.ts";
 import { VERSION } from "../_shared/version.ts";
 
 /** Short enough that a dead database gives a 503 within a few seconds. */

@@ -8,9 +8,9 @@ import {
   requireMethod,
   serveFunction,
 } from "../_shared/http/mod.ts";
-import { collectMetrics, parseWindow } from "../_shared/metrics.ts";
-import { toPrometheus } from "../_shared/metrics_prometheus.ts";
-import { collectSnapshot } from "../_shared/metrics_totals.ts";
+import { collectMetrics, parseWindow } from "../_shared/ops/mod.ts";
+import { toPrometheus } from "../_shared/ops/mod.ts";
+import { collectSnapshot } from "../_shared/ops/mod.ts";
 
 /** Builds the metrics handler; `METRICS_TOKEN` guards it. */
 export function createHandler(deps: Deps, clock: () => Date = () => new Date()) {

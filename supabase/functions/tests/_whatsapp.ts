@@ -1,7 +1,7 @@
 /** A webhook under test: real handler, real database, the fake Graph API, Meta-signed requests. */
 import type postgres from "postgres";
 import { type NetWorker, startNetWorker, writeDrainSecrets } from "../../../scripts/local/net_worker.ts";
-import { signBody } from "../_shared/whatsapp/signature.ts";
+import { signBody } from "../_shared/whatsapp/mod.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
 import { startFakeGraph } from "../_testing/graph_fake.ts";
 import { PHONE_NUMBER_ID } from "../_testing/meta.ts";

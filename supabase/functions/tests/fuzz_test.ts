@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { createHandler as createLookup } from "../tool-lookup-customer/index.ts";
-import { signBody } from "../_shared/whatsapp/signature.ts";
+import { signBody } from "../_shared/whatsapp/mod.ts";
 import { anyJson, fuzzRuns, messageId, nastyString, webhookBody } from "../_testing/fuzz.ts";
 import { dbTest, insertCustomer, testDeps, testSql, TOOL_KEY } from "../_testing/harness.ts";
 import { APP_SECRET, startWebhook, VERIFY_TOKEN } from "./_whatsapp.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEEP_CACHE_MS } from "../_shared/health/deep.ts";
+import { DEEP_CACHE_MS } from "../_shared/ops/mod.ts";
 import { createHandler } from "../health/index.ts";
 import { startFakeGraph } from "../_testing/graph_fake.ts";
 import { startFakeOpenAI } from "../_testing/openai_fake.ts";

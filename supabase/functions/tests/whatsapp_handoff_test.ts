@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { humanNote, MENU_HANDOFF_REASON } from "../_shared/whatsapp/responder.ts";
+import { MENU_HANDOFF_REASON } from "../_shared/menu/mod.ts";
+import { humanNote } from "../_shared/whatsapp/mod.ts";
 import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";

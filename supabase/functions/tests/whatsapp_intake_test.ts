@@ -1,7 +1,7 @@
 /** No signed payload is ever lost: whatever a signed body holds, it is stored and answered 200. */
 import assert from "node:assert/strict";
 import { statusUpdate, textMessage, webhookPayload } from "../_testing/meta.ts";
-import { signBody } from "../_shared/whatsapp/signature.ts";
+import { signBody } from "../_shared/whatsapp/mod.ts";
 import { dbTest, deadDatabaseUrl, request, testDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { APP_SECRET, postThroughBug, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 

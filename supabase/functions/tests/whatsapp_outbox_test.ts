@@ -1,8 +1,7 @@
 /** Sending: the recorded recipient, the time-to-live, retries bounded by time, templates outside the window. */
 import assert from "node:assert/strict";
-import { MAX_INLINE_SLEEP_MS, MAX_RETRY_DELAY_MS } from "../_shared/whatsapp/constants.ts";
-import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
+import { text as reply } from "../_shared/conversation/mod.ts";
+import { createProcessor, MAX_INLINE_SLEEP_MS, MAX_RETRY_DELAY_MS } from "../_shared/whatsapp/mod.ts";
 import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -13,21 +12,9 @@ const text = (waId: string, body = "help") =>
 
 /** The pick-up an invocation (or the drain) runs, wired to the webhook's fakes; sleeps are recorded. */
 function pickUp(w: Webhook, slept: number[] = []): Promise<void> {
-  const deps: ProcessorDeps = {
-    db: w.deps.db,
-    graph: createGraphClient({
-      graphUrl: w.graph.url,
-      phoneNumberId: w.graph.phoneNumberId,
-      accessToken: w.graph.accessToken,
-      fetch,
-    }),
-    flags: w.deps.flags,
-    log: w.deps.log,
-    respond: () => Promise.resolve({ text: "Hi", handoff: false }),
-    sleep: (ms) => (slept.push(ms), Promise.resolve()),
-    now: () => performance.now(),
-  };
-  return processConversations(deps, []);
+  const deps = { ...w.deps, sleep: (ms: number) => (slept.push(ms), Promise.resolve()) };
+  const respond = () => Promise.resolve({ messages: [reply("Hi")], handoff: false });
+  return createProcessor(deps, { respond: () => respond }).answer([]);
 }
 
 async function replyOf(waId: string) {

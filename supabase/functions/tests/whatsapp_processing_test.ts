@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
+import { type Responder, text as reply } from "../_shared/conversation/mod.ts";
+import type { Deps } from "../_shared/deps.ts";
 import {
-  processConversation,
-  processConversations,
-  type ProcessorDeps,
-} from "../_shared/whatsapp/process.ts";
-import { INVOCATION_BUDGET_MS } from "../_shared/whatsapp/constants.ts";
-import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { humanNote, slowDownNote } from "../_shared/whatsapp/responder.ts";
+  createProcessor,
+  humanNote,
+  INVOCATION_BUDGET_MS,
+  type Processor,
+  slowDownNote,
+} from "../_shared/whatsapp/mod.ts";
 import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, deadDatabaseUrl, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -16,22 +17,9 @@ const now = () => new Date();
 const text = (waId: string, body: string, timestamp: Date = now()) =>
   webhookPayload({ messages: [textMessage({ from: waId, body, timestamp })] });
 
-/** Processing wired to the webhook's database, flags, log and fake Graph API, with `respond`. */
-function processorDeps(w: Webhook, respond: ProcessorDeps["respond"]): ProcessorDeps {
-  return {
-    db: w.deps.db,
-    graph: createGraphClient({
-      graphUrl: w.graph.url,
-      phoneNumberId: w.graph.phoneNumberId,
-      accessToken: w.graph.accessToken,
-      fetch,
-    }),
-    flags: w.deps.flags,
-    log: w.deps.log,
-    respond,
-    sleep: () => Promise.resolve(),
-    now: () => performance.now(),
-  };
+/** The processor on the webhook's database, flags, log and fake Graph API, answering with `respond`. */
+function processor(w: Webhook, respond: Responder, deps: Partial<Deps> = {}): Processor {
+  return createProcessor({ ...w.deps, ...deps }, { respond: () => respond });
 }
 
 async function rowsOf(waId: string) {
@@ -263,8 +251,8 @@ dbTest("a reply longer than 4096 characters goes out in parts, in order", async 
     const [conversation] = await sql`select id from public.conversations where wa_id = ${waId}`;
     const sentence = "Voucher K7QX-M3PA is worth 5,000 RWF and can be used at any shop. ";
     const long = sentence.repeat(150);
-    const deps = processorDeps(w, () => Promise.resolve({ text: long, handoff: false }));
-    await processConversation(deps, conversation!.id);
+    await processor(w, () => Promise.resolve({ messages: [reply(long)], handoff: false }))
+      .answerOne(conversation!.id);
     const parts = w.graph.sent.map((s) => s.body);
     assert.ok(parts.length >= 3);
     assert.ok(parts.every((p) => p.length <= 4096 && p.endsWith(".")), "split at sentence ends");
@@ -287,11 +275,11 @@ dbTest(
       await w.post(text(waId, "hello"));
       assert.equal(w.graph.sent.length, 0, "the conversation is held by the worker");
       const answered: string[] = [];
-      const deps = processorDeps(w, (turn) => {
-        answered.push(...turn.messages.map((m) => m.body ?? ""));
-        return Promise.resolve({ text: "Hi there", handoff: false });
-      });
-      await processConversation(deps, id, { worker });
+      const respond: Responder = (turn) => {
+        answered.push(...turn.messages.map((m) => m.text ?? ""));
+        return Promise.resolve({ messages: [reply("Hi there")], handoff: false });
+      };
+      await processor(w, respond).answerOne(id, { worker });
       assert.deepEqual(answered, ["hello"]);
       assert.deepEqual((await rowsOf(waId)).map((r) => r.status), ["answered", "sent"]);
       const [released] = await sql`select claimed_by from public.conversations where id = ${id}`;
@@ -316,14 +304,11 @@ dbTest(
       const ids =
         await sql`select id from public.conversations where wa_id in (${first}, ${second}) order by wa_id = ${second}`;
       let clock = 0;
-      const deps = {
-        ...processorDeps(w, () => {
-          clock += INVOCATION_BUDGET_MS; // a slow agent turn uses the whole budget
-          return Promise.resolve({ text: "Hi", handoff: false });
-        }),
-        now: () => clock,
-      };
-      await processConversations(deps, ids.map((r) => r.id));
+      const slow = processor(w, () => {
+        clock += INVOCATION_BUDGET_MS; // a slow agent turn uses the whole budget
+        return Promise.resolve({ messages: [reply("Hi")], handoff: false });
+      }, { now: () => clock });
+      await slow.answer(ids.map((r) => r.id));
       assert.deepEqual((await rowsOf(first)).map((r) => r.status), ["answered", "sent"]);
       assert.deepEqual(
         (await rowsOf(second)).map((r) => r.status),
@@ -334,7 +319,7 @@ dbTest(
         w.lines.some((l) => l.msg === "out of time: the conversation is left to the next invocation"),
       );
 
-      await processConversations(deps, [ids[1]!.id]);
+      await slow.answer([ids[1]!.id]);
       assert.deepEqual((await rowsOf(second)).map((r) => r.status), ["answered", "sent"]);
     } finally {
       await w.close();

@@ -6,7 +6,6 @@
  * pg_cron + pg_net call to re-drive due work without an inbound message; POST /whatsapp-webhook/replay
  * (the same secret) replays bodies whose elements were refused, once their cause is fixed.
  */
-import { agentResponder, createOpenAIModel } from "../_shared/agent/mod.ts";
 import { createDeps, type Deps } from "../_shared/deps.ts";
 import {
   HttpError,
@@ -19,62 +18,28 @@ import {
 } from "../_shared/http/mod.ts";
 import type { Logger } from "../_shared/log.ts";
 import { timingSafeEqual } from "../_shared/secrets.ts";
-import { MAX_WEBHOOK_BYTES } from "../_shared/whatsapp/constants.ts";
-import { createGraphClient } from "../_shared/whatsapp/graph.ts";
-import { readWebhookBody, receiveWebhook, replayPayloads } from "../_shared/whatsapp/intake.ts";
-import { processConversations, type ProcessorDeps } from "../_shared/whatsapp/process.ts";
-import { menuResponder } from "../_shared/whatsapp/responder.ts";
-import { verifySignature } from "../_shared/whatsapp/signature.ts";
-import { withConfirmations } from "../_shared/vouchers/confirmations.ts";
+import {
+  createProcessor,
+  MAX_WEBHOOK_BYTES,
+  readWebhookBody,
+  receiveWebhook,
+  replayPayloads,
+  verifySignature,
+} from "../_shared/whatsapp/mod.ts";
 import { readReplayRequest, replaySummary } from "./replay.ts";
 
 /** Builds the webhook handler; WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET guard it. */
 export function createHandler(deps: Deps) {
-  const { verifyToken, appSecrets, accessToken, phoneNumberId, graphUrl, drainSecret } = deps.config.whatsapp;
+  const { verifyToken, appSecrets, phoneNumberId, drainSecret } = deps.config.whatsapp;
   if (!verifyToken || !appSecrets) {
     throw new Error("whatsapp-webhook needs WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET");
   }
-  const graph = accessToken && phoneNumberId
-    ? createGraphClient({ graphUrl, phoneNumberId, accessToken, fetch: deps.fetch })
-    : undefined;
-  const { apiKey, baseUrl, model: modelName } = deps.config.openai;
-  const model = apiKey
-    ? createOpenAIModel({
-      apiKey,
-      baseUrl,
-      model: modelName,
-      fetch: deps.fetch,
-      sleep: deps.sleep,
-      now: deps.now,
-    })
-    : undefined;
-  const menu = menuResponder(deps.db);
-  const processor = (log: Logger): ProcessorDeps => ({
-    db: deps.db,
-    graph,
-    flags: deps.flags,
-    log,
-    // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn.
-    respond: withConfirmations(
-      { db: deps.db, log },
-      agentResponder({
-        db: deps.db,
-        flags: deps.flags,
-        log,
-        model,
-        modelName,
-        now: deps.now,
-        today: () => new Date(),
-        menu,
-      }),
-    ),
-    sleep: deps.sleep,
-    now: deps.now,
-  });
+  // The Graph client, the model and the responder chain: one composition, the same the tests use.
+  const processor = createProcessor(deps);
 
   const answer = async (log: Logger, conversationIds: string[]) => {
     if (await deps.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
-      deps.waitUntil(processConversations(processor(log), conversationIds));
+      deps.waitUntil(processor.answer(conversationIds, log));
       return true;
     }
     log.info("whatsapp", "integration disabled: stored, not answered", {

@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { ClaimLost, DbFailure } from "../errors.ts";
-import type { Turn } from "../whatsapp/process.ts";
+import { text, type Turn } from "../conversation/mod.ts";
+import type { VoucherAction } from "../db/mod.ts";
+import { textOf } from "../../_testing/assert.ts";
 import { EFFECT_RESERVE_MS, MAX_TURN_ATTEMPTS, TURN_BUDGET_MS } from "./constants.ts";
 import { AgentError, runAgentTurn } from "./loop.ts";
 import { agentResponder, effectSummary } from "./mod.ts";
@@ -15,8 +17,7 @@ import { agentDeps as deps, scripted } from "./_test_fixtures.ts";
 const operator = { role: "operator" as const, msisdn: "+250788000001" };
 const turn = {
   conversationId: "c1",
-  caller: operator,
-  language: "en",
+  sender: { ...operator, language: "en" },
   messages: [{ id: "m1", type: "text", text: "create 5000 for 0788123456" }],
 };
 const create = (id = "a"): OutputItem => ({
@@ -25,7 +26,7 @@ const create = (id = "a"): OutputItem => ({
   name: "create_voucher",
   arguments: '{"msisdn":"0788123456","amount_rwf":5000}',
 });
-const PENDING = {
+const PENDING: VoucherAction = {
   action_id: "act-1",
   kind: "create_voucher",
   status: "pending",
@@ -96,7 +97,7 @@ Deno.test("an ambiguous proposal (a timeout) is looked up: found, the model is t
     }),
     turn,
   );
-  assert.deepEqual(result.toolCalls.map((t) => [t.success, t.effect]), [[true, true]]);
+  assert.deepEqual(result.toolCalls.map((t) => [t.success, t.action !== undefined]), [[true, true]]);
   assert.deepEqual(result.toolCalls[0]!.output, PENDING);
   assert.deepEqual(rpcs.filter((r) => r.includes("voucher_action")), [
     "propose_voucher_action",
@@ -151,22 +152,27 @@ Deno.test("runAgentTurn() carries the calls a failed turn made, so they can be r
 Deno.test("effectSummary() states each proposed action with its code, once, and nothing for reads", () => {
   const record = { callId: "a", name: "create_voucher", arguments: {}, latencyMs: 1, handoff: false };
   const text = effectSummary([
-    { ...record, success: true, effect: true, output: PENDING },
-    { ...record, success: true, effect: true, output: { ...PENDING, repeated: true } },
-    { ...record, name: "lookup_customer", success: true, effect: false, output: { customer: {} } },
+    { ...record, success: true, action: PENDING, output: PENDING },
+    {
+      ...record,
+      success: true,
+      action: { ...PENDING, repeated: true },
+      output: { ...PENDING, repeated: true },
+    },
+    { ...record, name: "lookup_customer", success: true, output: { customer: {} } },
   ])!;
   assert.match(text, /a voucher of 5,000 RWF for Jean \(\+250788123456\)/);
   assert.match(text, /reply YES 4821/);
   assert.equal(text.match(/YES 4821/g)!.length, 1, "the same action is stated once");
-  assert.equal(effectSummary([{ ...record, success: false, effect: false, output: {} }]), undefined);
+  assert.equal(effectSummary([{ ...record, success: false, output: {} }]), undefined);
 });
 
 // agentResponder ------------------------------------------------------------------------------
 
 const whatsappTurn = (attempts: number): Turn => ({
   conversationId: "c1",
-  sender: { wa_id: "250788000001", user_id: null, msisdn: "+250788000001", role: "operator", language: "en" },
-  messages: [{ id: "m1", type: "text", body: "create 5000 for 0788123456", wa_message_id: "w1", attempts }],
+  sender: { msisdn: "+250788000001", role: "operator", language: "en" },
+  messages: [{ id: "m1", type: "text", text: "create 5000 for 0788123456", attempts }],
 });
 
 function responder(model: Model, rpcs: string[], menuCalls: string[]) {
@@ -174,7 +180,7 @@ function responder(model: Model, rpcs: string[], menuCalls: string[]) {
     ...deps(model, rpcs, answerPending),
     menu: () => {
       menuCalls.push("menu");
-      return Promise.resolve({ text: "MENU", handoff: false });
+      return Promise.resolve({ messages: [text("MENU")], handoff: false });
     },
   });
 }
@@ -184,8 +190,8 @@ Deno.test("agentResponder() reports a proposal when the model fails afterwards, 
   const menu: string[] = [];
   const reply = await responder(model, [], menu)(whatsappTurn(1));
   assert.deepEqual(menu, []);
-  assert.match(reply.text, /^The assistant stopped before it could finish/);
-  assert.match(reply.text, /reply YES 4821/);
+  assert.match(textOf(reply), /^The assistant stopped before it could finish/);
+  assert.match(textOf(reply), /reply YES 4821/);
 });
 
 Deno.test("agentResponder() lets a lost claim through: the other worker answers", async () => {
@@ -201,10 +207,10 @@ Deno.test("agentResponder() stops calling the model for a turn that keeps failin
   const model = scripted([]);
   const menu: string[] = [];
   const rpcs: string[] = [];
-  assert.equal((await responder(model, rpcs, menu)(whatsappTurn(MAX_TURN_ATTEMPTS + 1))).text, "MENU");
+  assert.equal(textOf(await responder(model, rpcs, menu)(whatsappTurn(MAX_TURN_ATTEMPTS + 1))), "MENU");
   assert.equal(model.requests.length, 0, "past MAX_TURN_ATTEMPTS the model is not called");
   const reply = await responder(model, rpcs, menu)(whatsappTurn(MAX_TURN_ATTEMPTS + 2));
-  assert.match(reply.text, /^Sorry, we cannot answer this message right now/);
+  assert.match(textOf(reply), /^Sorry, we cannot answer this message right now/);
   assert.deepEqual(
     [model.requests.length, menu.length, rpcs.length],
     [0, 1, 0],

@@ -1,5 +1,5 @@
 /** The agent's instructions, sent with every turn (store: false keeps nothing between calls). */
-import type { Caller } from "./tools.ts";
+import type { Sender } from "../conversation/mod.ts";
 
 const RULES = [
   "You are the WhatsApp assistant of a voucher business in Rwanda.",
@@ -20,14 +20,15 @@ const OPERATOR_RULES = [
   "Before creating a voucher, be sure of the customer's number and the amount; before cancelling, have a reason. Report the tool's result exactly (the code it returned, the status).",
 ];
 
-/** The instructions for this caller, with today's date in Kigali. */
-export function buildInstructions(caller: Caller, language: string | null, today: Date): string {
+/** The instructions for this sender, with today's date in Kigali. */
+export function buildInstructions(sender: Sender, today: Date): string {
+  const { language } = sender;
   const date = today.toLocaleDateString("en-GB", { timeZone: "Africa/Kigali", dateStyle: "full" });
   return [
     ...RULES,
-    ...(caller.role === "operator" ? OPERATOR_RULES : CUSTOMER_RULES),
+    ...(sender.role === "operator" ? OPERATOR_RULES : CUSTOMER_RULES),
     language ? `Their preferred language on file is "${language}"; their last message's language wins.` : "",
-    caller.msisdn
+    sender.msisdn
       ? ""
       : "This chat has no phone number (a username account), so no customer record is linked.",
     `Today is ${date}.`,

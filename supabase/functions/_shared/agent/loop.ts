@@ -12,7 +12,8 @@ import { loadMemory, messageText, toolOutputText } from "./memory.ts";
 import { type InputItem, type Model, ModelError, type ModelUsage } from "./model.ts";
 import { callModel } from "./model_call.ts";
 import { runToolCall, type ToolCallRecord } from "./run_tool.ts";
-import { type Caller, toolSpecs } from "./tools.ts";
+import type { Turn } from "../conversation/mod.ts";
+import { toolSpecs } from "../tools/mod.ts";
 
 export interface AgentDeps {
   db: Db;
@@ -24,16 +25,6 @@ export interface AgentDeps {
   now: () => number;
   /** Wall-clock time, for the date in the instructions. */
   today: () => Date;
-}
-
-/** One turn: who writes, and the messages waiting when it started (stored, oldest first). */
-export interface AgentTurn {
-  conversationId: string | null;
-  caller: Caller;
-  language: string | null;
-  messages: { id: string; type: string; text: string | null }[];
-  /** Extends the conversation's claim before each model call and tool call; throws ClaimLost. */
-  renewClaim?: () => Promise<void>;
 }
 
 export interface TurnResult {
@@ -64,7 +55,7 @@ export class AgentError extends Error {
 
 /** Runs one turn to its reply. Throws AgentError (a ModelError after retries is its cause), or
  * ClaimLost when another worker took the conversation over. */
-export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnResult> {
+export async function runAgentTurn(d: AgentDeps, turn: Turn): Promise<TurnResult> {
   const toolCalls: ToolCallRecord[] = [];
   try {
     return await runTurn(d, turn, toolCalls);
@@ -77,12 +68,12 @@ export async function runAgentTurn(d: AgentDeps, turn: AgentTurn): Promise<TurnR
   }
 }
 
-async function runTurn(d: AgentDeps, turn: AgentTurn, toolCalls: ToolCallRecord[]): Promise<TurnResult> {
+async function runTurn(d: AgentDeps, turn: Turn, toolCalls: ToolCallRecord[]): Promise<TurnResult> {
   const started = d.now();
   const first = turn.messages[0];
   if (!first) throw new AgentError("empty_reply", "A turn needs at least one message");
   const input: InputItem[] = [
-    ...(turn.conversationId ? await loadMemory(d.db, turn.conversationId, turn.caller.role) : []),
+    ...await loadMemory(d.db, turn.conversationId, turn.sender.role),
     ...turn.messages.map((m): InputItem => ({
       type: "message",
       role: "user",
@@ -90,13 +81,13 @@ async function runTurn(d: AgentDeps, turn: AgentTurn, toolCalls: ToolCallRecord[
     })),
   ];
   const request = {
-    instructions: buildInstructions(turn.caller, turn.language, d.today()),
+    instructions: buildInstructions(turn.sender, d.today()),
     input,
-    tools: toolSpecs(turn.caller.role),
+    tools: toolSpecs(turn.sender.role),
   };
   const toolContext = {
     ...d,
-    caller: turn.caller,
+    sender: turn.sender,
     conversationId: turn.conversationId,
     messageId: turn.messages.at(-1)!.id,
     deadline: started + TURN_BUDGET_MS,

@@ -13,8 +13,7 @@ const handoff = (id: string): OutputItem => ({
 
 const turn = {
   conversationId: "c1",
-  caller: { role: "customer" as const, msisdn: "+250788123456" },
-  language: "en",
+  sender: { role: "customer" as const, msisdn: "+250788123456", language: "en" },
   messages: [{ id: "m1", type: "text", text: "a person please" }],
 };
 

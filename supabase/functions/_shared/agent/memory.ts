@@ -6,13 +6,13 @@
 import { agentTranscript, type Db, type TranscriptItem } from "../db/mod.ts";
 import { TOOL_OUTPUT_MAX_CHARS, TRANSCRIPT_MAX_CHARS, TRANSCRIPT_MESSAGES } from "./constants.ts";
 import type { InputItem } from "./model.ts";
-import type { Caller } from "./tools.ts";
+import type { Role } from "../conversation/mod.ts";
 
 /**
  * The conversation before this turn, oldest first, within TRANSCRIPT_MAX_CHARS: only what was said
- * and done in the caller's present role, so one role's tool outputs never reach the other.
+ * and done in the sender's present role, so one role's tool outputs never reach the other.
  */
-export async function loadMemory(db: Db, conversationId: string, role: Caller["role"]): Promise<InputItem[]> {
+export async function loadMemory(db: Db, conversationId: string, role: Role): Promise<InputItem[]> {
   const items = await agentTranscript(db, {
     p_conversation_id: conversationId,
     p_limit: TRANSCRIPT_MESSAGES,

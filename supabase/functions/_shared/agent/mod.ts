@@ -1,133 +1,18 @@
 /**
- * The agent as the WhatsApp responder: it answers when AI is on and a model is configured, and
- * hands the turn to the menu when it is not, or when the model fails after its retries. A customer
- * always gets an answer, and the log says why the menu gave it.
+ * The agent: a model port (the OpenAI Responses API), the loop that runs a turn with the tools, its
+ * memory from the transcript, and the responder that puts it in front of the menu.
  */
-import type { Db } from "../db/mod.ts";
-import type { Flags } from "../flags.ts";
-import type { Logger } from "../log.ts";
-import type { Responder, Turn } from "../whatsapp/process.ts";
-import { type AgentDeps, AgentError, type AgentTurn, runAgentTurn } from "./loop.ts";
-import { type Model, ModelError } from "./model.ts";
-import { MAX_TURN_ATTEMPTS } from "./constants.ts";
-import { ClaimLost } from "../errors.ts";
-import { inLanguage, type TextsByLanguage } from "../texts.ts";
-import { actionText } from "../vouchers/actions.ts";
-import type { VoucherAction } from "../db/mod.ts";
-import type { ToolCallRecord } from "./run_tool.ts";
-
-export { createOpenAIModel } from "./openai.ts";
-export { type AgentDeps, type AgentTurn, runAgentTurn, type TurnResult } from "./loop.ts";
-export type { Model } from "./model.ts";
+export * from "./constants.ts";
+export { type AgentDeps, AgentError, runAgentTurn, type TurnResult } from "./loop.ts";
+export {
+  type InputItem,
+  type Model,
+  ModelError,
+  type ModelRequest,
+  type ModelResponse,
+  type OutputItem,
+  type ToolSpec,
+} from "./model.ts";
+export { createOpenAIModel, toModelError } from "./openai.ts";
+export { type AgentOutcome, agentResponder, type AgentResponderDeps, effectSummary } from "./responder.ts";
 export type { ToolCallRecord } from "./run_tool.ts";
-
-export interface AgentResponderDeps {
-  db: Db;
-  flags: Flags;
-  log: Logger;
-  /** Absent when OPENAI_API_KEY is not set. */
-  model: Model | undefined;
-  modelName: string;
-  now: () => number;
-  today: () => Date;
-  /** The deterministic menu: the fallback. */
-  menu: Responder;
-}
-
-/** A claimed WhatsApp turn as the agent takes it: the sender is the caller the tools run as. */
-export function toAgentTurn(turn: Turn): AgentTurn {
-  return {
-    conversationId: turn.conversationId,
-    caller: { role: turn.sender.role, msisdn: turn.sender.msisdn },
-    language: turn.sender.language,
-    messages: turn.messages.map((m) => ({ id: m.id, type: m.type, text: m.body })),
-    renewClaim: turn.renewClaim,
-  };
-}
-
-/** The responder the webhook uses: the agent, with the menu behind it. */
-export function agentResponder(d: AgentResponderDeps): Responder {
-  return async (turn) => {
-    const attempts = Math.max(...turn.messages.map((m) => m.attempts ?? 1));
-    if (attempts > MAX_TURN_ATTEMPTS + 1) {
-      d.log.error("agent", `ERROR the turn failed ${attempts - 1} times; a fixed apology answers`, {
-        conversation_id: turn.conversationId,
-        attempts,
-      });
-      return { text: apology(turn.sender.language), handoff: false };
-    }
-    const skip = attempts > MAX_TURN_ATTEMPTS
-      ? `the turn failed ${attempts - 1} times`
-      : !d.model
-      ? "OPENAI_API_KEY is not set"
-      : !(await d.flags.isEnabled("AI_RESPONSES_ENABLED"))
-      ? "AI_RESPONSES_ENABLED is off"
-      : turn.messages.some((m) => m.body?.trim())
-      ? undefined
-      : "the messages carry no text";
-    if (skip || !d.model) {
-      d.log.info("agent", `menu answers: ${skip}`, { conversation_id: turn.conversationId });
-      return await d.menu(turn);
-    }
-    const deps: AgentDeps = { ...d, model: d.model };
-    try {
-      const result = await runAgentTurn(deps, toAgentTurn(turn));
-      d.log.info("agent", "agent answered", {
-        conversation_id: turn.conversationId,
-        model_calls: result.modelCalls,
-        tool_calls: result.toolCalls.length,
-        latency_ms: Math.round(result.latencyMs),
-        handoff: result.handoff,
-      });
-      const asked = result.toolCalls.find((t) => t.handoff)?.arguments as { reason?: unknown } | undefined;
-      return {
-        text: result.text,
-        handoff: result.handoff,
-        ...(typeof asked?.reason === "string" ? { handoffReason: asked.reason } : {}),
-      };
-    } catch (error) {
-      // Another worker has the conversation: it answers; this one stops without a reply.
-      if (error instanceof ClaimLost) throw error;
-      const cause = error instanceof AgentError ? error.cause : error;
-      const reason = cause instanceof ModelError
-        ? `the model failed (${cause.kind})`
-        : error instanceof AgentError
-        ? `the agent gave no reply (${error.reason})`
-        : "the agent failed";
-      const done = error instanceof AgentError ? effectSummary(error.toolCalls) : undefined;
-      d.log.error("agent", `ERROR ${reason}; ${done ? "what it did is reported" : "the menu answers"}`, {
-        conversation_id: turn.conversationId,
-        // OpenAI's own error text may quote the request (the customer's words): only its kind is logged.
-        error: cause instanceof ModelError
-          ? { name: cause.name, message: cause.message, status: cause.status, attempts: cause.attempts }
-          : error,
-      });
-      if (done) return { text: done, handoff: false };
-      await turn.renewClaim?.();
-      return await d.menu(turn);
-    }
-  };
-}
-
-/**
- * What a turn that failed had already done, from its audited calls: each action it proposed, with
- * the code to confirm it. Undefined when it did nothing that needs reporting.
- */
-export function effectSummary(calls: readonly ToolCallRecord[]): string | undefined {
-  const lines = calls.filter((c) => c.effect && c.success).map((c) => actionText(c.output as VoucherAction));
-  if (lines.length === 0) return undefined;
-  return ["The assistant stopped before it could finish. This much is recorded:", ...new Set(lines)].join(
-    "\n\n",
-  );
-}
-
-const APOLOGY: TextsByLanguage = {
-  en: "Sorry, we cannot answer this message right now. Please write again later.",
-  fr: "Désolés, nous ne pouvons pas répondre à ce message pour le moment. Merci de réécrire plus tard.",
-  rw: "Mutwihanganire, ntidushobora gusubiza ubu butumwa ubu. Mwongere mwandike nyuma.",
-};
-
-/** The fixed answer to a turn that keeps failing: no database, no model. */
-function apology(language: string | null): string {
-  return inLanguage(APOLOGY, language);
-}

@@ -13,17 +13,18 @@ import {
 } from "../db/mod.ts";
 import { ClaimLost, DbFailure, Refusal, ValidationError } from "../errors.ts";
 import type { Flags } from "../flags.ts";
+import { isObject } from "../json.ts";
 import { type Logger, scrub } from "../log.ts";
-import type { Caller, ToolDef } from "./tools.ts";
-import { ToolFailure, TOOLS } from "./tools.ts";
-import { EFFECT_STATEMENT_TIMEOUT_MS, EFFECT_TIMEOUT_MS } from "../vouchers/confirmations.ts";
+import type { Sender } from "../conversation/mod.ts";
+import { findTool, type Tool, ToolFailure } from "../tools/mod.ts";
+import { EFFECT_STATEMENT_TIMEOUT_MS, EFFECT_TIMEOUT_MS } from "../vouchers/mod.ts";
 
 export interface ToolContext {
   db: Db;
   flags: Flags;
   log: Logger;
   now: () => number;
-  caller: Caller;
+  sender: Sender;
   conversationId: string | null;
   /** The turn's last inbound message: memory shows the call after it. */
   messageId: string | null;
@@ -44,8 +45,8 @@ export interface ToolCallRecord {
   latencyMs: number;
   /** True when a successful call handed the conversation to staff. */
   handoff: boolean;
-  /** Set when the call proposed a create, redeem or void: `output` is the pending VoucherAction. */
-  effect: boolean;
+  /** Set when the call proposed a create, redeem or void: the pending action (its `output` too). */
+  action?: VoucherAction;
 }
 
 /**
@@ -59,7 +60,7 @@ export async function runToolCall(
   overLimit = false,
 ): Promise<ToolCallRecord> {
   const started = ctx.now();
-  const def = TOOLS.find((t) => t.name === call.name);
+  const def = findTool(call.name);
   let args: unknown = call.arguments;
   let record: Omit<ToolCallRecord, "latencyMs">;
   try {
@@ -71,23 +72,21 @@ export async function runToolCall(
       );
     }
     const tool = await usable(ctx, def, call.name);
-    const parsed = tool.schema.safeParse(args);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`);
-      throw new ToolFailure("invalid_arguments", problems.join("; "));
-    }
+    const prepared = tool.prepare(args);
     await ctx.renewClaim?.();
-    const data = tool.effect
-      ? await propose(ctx, tool.effect.kind, tool.effect.args(parsed.data))
-      : await tool.run!({ db: ctx.db, caller: ctx.caller }, parsed.data);
+    let action: VoucherAction | undefined;
+    let data: unknown;
+    if ("propose" in prepared) {
+      data = action = await propose(ctx, prepared.propose.kind, prepared.propose.args);
+    } else data = await prepared.run({ db: ctx.db, sender: ctx.sender });
     record = {
       callId: call.call_id,
       name: call.name,
       arguments: args,
       success: true,
       output: data,
-      handoff: !!tool.handoff,
-      effect: !!tool.effect,
+      handoff: tool.does === "handoff",
+      ...(action ? { action } : {}),
     };
   } catch (error) {
     if (error instanceof ClaimLost) throw error;
@@ -100,7 +99,6 @@ export async function runToolCall(
       errorCode: failure.code,
       output: { error: failure.code, message: failure.message },
       handoff: false,
-      effect: false,
     };
   }
   const result = { ...record, latencyMs: ctx.now() - started };
@@ -108,9 +106,9 @@ export async function runToolCall(
   return result;
 }
 
-async function usable(ctx: ToolContext, def: ToolDef | undefined, name: string): Promise<ToolDef> {
+async function usable(ctx: ToolContext, def: Tool | undefined, name: string): Promise<Tool> {
   if (!def) throw new ToolFailure("unknown_tool", `There is no tool named ${name}`);
-  if (def.operatorOnly && ctx.caller.role !== "operator") {
+  if (!def.roles.includes(ctx.sender.role)) {
     throw new ToolFailure("forbidden", `${name} is for staff only; customers cannot use it`);
   }
   if (def.flag && !(await ctx.flags.isEnabled(def.flag))) {
@@ -135,7 +133,7 @@ async function propose(
       "Not enough time is left in this turn to do this safely; nothing was done",
     );
   }
-  const operator = ctx.caller.msisdn ?? "";
+  const operator = ctx.sender.msisdn ?? "";
   try {
     return await proposeVoucherAction(ctx.db, {
       p_operator_msisdn: operator,
@@ -190,7 +188,7 @@ function toFailure(error: unknown, log: Logger): { code: string; message: string
 async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
   const fields = {
     tool: r.name,
-    role: ctx.caller.role,
+    role: ctx.sender.role,
     success: r.success,
     error_code: r.errorCode,
     latency_ms: Math.round(r.latencyMs * 10) / 10,
@@ -201,10 +199,10 @@ async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
     await recordToolCall(ctx.db, {
       p_call_id: r.callId,
       p_tool: auditName(r.name),
-      p_caller_role: ctx.caller.role,
+      p_caller_role: ctx.sender.role,
       p_success: r.success,
       p_latency_ms: r.latencyMs,
-      p_arguments: scrub(isRecord(r.arguments) ? r.arguments : { raw: r.arguments }),
+      p_arguments: scrub(isObject(r.arguments) ? r.arguments : { raw: r.arguments }),
       p_output: r.output,
       p_error_code: r.errorCode,
       p_conversation_id: ctx.conversationId ?? undefined,
@@ -213,10 +211,6 @@ async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
   } catch (error) {
     ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: r.name, error });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A name the model made up still gets audited, under a name the table accepts. */

@@ -49,13 +49,10 @@ export const listVouchers = rpc(
   }).nullable(),
 );
 
-export const ActionKind = z.enum(["create_voucher", "redeem_voucher", "void_voucher"]);
-/** What an action does: create, redeem or void a voucher. */
-export type ActionKind = z.infer<typeof ActionKind>;
-
 const VoucherAction = z.looseObject({
   action_id: z.string(),
-  kind: ActionKind,
+  /** The effect tool that proposed it: create_voucher, redeem_voucher, void_voucher. */
+  kind: z.string(),
   status: z.enum(["pending", "awaiting_approval", "done", "failed", "expired", "cancelled"]),
   confirmation_code: z.string().nullable(),
   expires_at: z.string(),

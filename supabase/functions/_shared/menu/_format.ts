@@ -1,17 +1,12 @@
 /** Voucher summaries as short WhatsApp texts: a customer's own vouchers and an operator's lookup. */
 import type { CustomerSummary, VoucherStatus } from "../db/mod.ts";
+import { formatRwf } from "../money.ts";
 import type { Texts } from "./_texts.ts";
 
 const STATUSES: VoucherStatus[] = ["issued", "redeemed", "void"];
 /** At most this many vouchers are listed, so that a reply stays WhatsApp-sized. */
 const MAX_LISTED = 5;
 const MAX_NAME = 60;
-const RWF = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** `5000` becomes `5,000 RWF`. */
-export function formatRwf(amount: number): string {
-  return `${RWF.format(amount)} RWF`;
-}
 
 /** The sender's own vouchers: the ones ready to use with their codes, then the count and total per status. */
 export function customerVouchers(found: CustomerSummary, t: Texts): string {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatRwf, menuReply } from "./mod.ts";
+import { formatRwf } from "../money.ts";
+import { menuReply } from "./mod.ts";
 import { TEXTS } from "./_texts.ts";
 import { ALICE, ask, EMPTY, fakes, voucher } from "./_test_fixtures.ts";
 
@@ -172,7 +173,7 @@ Deno.test("menuReply() never calls lookup() for a customer, even for a number or
 Deno.test("menuReply() says that only text is understood when a turn has no text", async () => {
   for (const language of ["en", "fr", "rw"] as const) {
     const f = fakes();
-    const messages = [{ type: "image" }, { type: "audio", text: "ignored caption" }, {
+    const messages = [{ type: "image", text: null }, { type: "audio", text: "ignored caption" }, {
       type: "text",
       text: "  ",
     }];
@@ -186,7 +187,10 @@ Deno.test("menuReply() says that only text is understood when a turn has no text
 
 Deno.test("menuReply() answers the text of a turn that mixes text and other messages", async () => {
   const f = fakes();
-  const messages = [{ type: "image" }, { type: "text", text: "balance" }, { type: "sticker" }];
+  const messages = [{ type: "image", text: null }, { type: "text", text: "balance" }, {
+    type: "sticker",
+    text: null,
+  }];
   const reply = await menuReply({ role: "customer", messages, self: f.self, lookup: f.lookup });
   assert.equal(reply.intent, "vouchers");
   const button = await menuReply({

@@ -1,22 +1,15 @@
 /**
- * Pending voucher actions (their shape is declared once, in db/vouchers.ts), and the words an
- * operator reads about one. Nothing here talks to the model: a confirmation and a failed turn's
- * summary are built from these records alone, so a committed effect is always reported.
+ * The words an operator reads about a pending voucher action (its shape is declared in
+ * db/vouchers.ts, each kind described by its effect tool). Nothing here talks to the model: a
+ * confirmation and a failed turn's summary are built from these records alone, so a committed effect
+ * is always reported.
  */
 import type { VoucherAction } from "../db/mod.ts";
-import { formatRwf } from "../menu/mod.ts";
+import { findTool } from "../tools/mod.ts";
 
-/** The action in a few words: "a voucher of 5,000 RWF for Jean (+250788123456)". */
+/** The action in a few words, as its tool describes it: "a voucher of 5,000 RWF for Jean (+250788123456)". */
 export function describeAction(a: VoucherAction): string {
-  const who = `${a.customer_name} (${a.customer_msisdn})`;
-  switch (a.kind) {
-    case "create_voucher":
-      return `a voucher of ${formatRwf(a.amount_rwf)} for ${who}`;
-    case "redeem_voucher":
-      return `redeeming voucher ${a.code} (${formatRwf(a.amount_rwf)}, ${who})`;
-    case "void_voucher":
-      return `voiding voucher ${a.code} (${formatRwf(a.amount_rwf)}, ${who}), reason: ${a.reason}`;
-  }
+  return findTool(a.kind)?.effect?.describe(a) ?? `an action of kind ${a.kind}`;
 }
 
 /** What the operator is told about an action, whatever its state. */
@@ -33,11 +26,7 @@ export function actionText(a: VoucherAction): string {
           a.approvers_notified === undefined ? "" : ` (${a.approvers_notified} asked)`
         }; you will hear when it is approved.`;
     case "done":
-      return a.kind === "create_voucher"
-        ? `Done: voucher *${a.result?.code}* issued, ${what}. The customer gets a WhatsApp receipt.`
-        : `Done: ${
-          what.replace(/^redeeming/, "redeemed").replace(/^voiding/, "voided")
-        }. The customer gets a WhatsApp receipt.`;
+      return findTool(a.kind)?.effect?.done(a) ?? `Done: ${what}.`;
     case "failed":
       return `Not done: ${what}. ${a.result?.message ?? a.error ?? "It was refused"}.`;
     case "expired":
@@ -47,8 +36,14 @@ export function actionText(a: VoucherAction): string {
   }
 }
 
-/** An ISO time as Kigali's HH:MM (UTC+2, no daylight saving). */
+const KIGALI_TIME = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Africa/Kigali",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** An ISO time as Kigali's HH:MM. */
 function kigaliTime(iso: string): string {
-  const t = new Date(new Date(iso).getTime() + 2 * 3600_000);
-  return `${String(t.getUTCHours()).padStart(2, "0")}:${String(t.getUTCMinutes()).padStart(2, "0")}`;
+  return KIGALI_TIME.format(new Date(iso));
 }

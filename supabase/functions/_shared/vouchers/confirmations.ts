@@ -13,7 +13,7 @@ import {
 } from "../db/mod.ts";
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { Responder, Turn } from "../whatsapp/process.ts";
+import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
 import { actionText } from "./actions.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
@@ -49,18 +49,18 @@ export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): 
   return async (turn) => {
     const msisdn = turn.sender.msisdn;
     if (turn.sender.role !== "operator" || !msisdn) return await next(turn);
-    const parsed = turn.messages.map((m) => ({ m, c: parseConfirmation(m.body) }));
+    const parsed = turn.messages.map((m) => ({ m, c: parseConfirmation(m.text) }));
     if (!parsed.some((p) => p.c)) return await next(turn);
-    const texts: string[] = [];
-    for (const { m, c } of parsed) if (c) texts.push(await carryOut(d, msisdn, c, m.id, turn));
+    const messages: OutboundMessage[] = [];
+    for (const { m, c } of parsed) if (c) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
     const rest = parsed.filter((p) => !p.c).map((p) => p.m);
     let handoff = false;
     if (rest.length > 0) {
       const reply = await next({ ...turn, messages: rest });
-      texts.push(reply.text);
+      messages.push(...reply.messages);
       handoff = reply.handoff;
     }
-    return { text: texts.join("\n\n"), handoff };
+    return { messages: joinTexts(messages), handoff };
   };
 }
 

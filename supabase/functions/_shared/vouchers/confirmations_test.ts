@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import type { Db } from "../db/mod.ts";
 import { DbFailure, Refusal } from "../errors.ts";
-import type { Turn } from "../whatsapp/process.ts";
+import { text, type Turn } from "../conversation/mod.ts";
+import { textOf } from "../../_testing/assert.ts";
 import { parseConfirmation, withConfirmations } from "./confirmations.ts";
 
 Deno.test("parseConfirmation() reads a whole message that is a confirmation, in four languages", () => {
@@ -44,8 +45,8 @@ Deno.test("parseConfirmation() ignores a confirmation inside a sentence, other l
 function turn(role: "customer" | "operator", bodies: string[]): Turn {
   return {
     conversationId: "c1",
-    sender: { wa_id: "250788000001", user_id: null, msisdn: "+250788000001", role, language: "en" },
-    messages: bodies.map((body, i) => ({ id: `m${i}`, type: "text", body, wa_message_id: `w${i}` })),
+    sender: { msisdn: "+250788000001", role, language: "en" },
+    messages: bodies.map((body, i) => ({ id: `m${i}`, type: "text", text: body })),
   };
 }
 
@@ -81,10 +82,10 @@ const DONE = {
 
 Deno.test("withConfirmations() passes customers' turns and turns without a confirmation to the next responder", async () => {
   const calls: string[] = [];
-  const next = () => Promise.resolve({ text: "NEXT", handoff: false });
+  const next = () => Promise.resolve({ messages: [text("NEXT")], handoff: false });
   const respond = withConfirmations({ db: db(() => DONE, calls), log }, next);
-  assert.equal((await respond(turn("customer", ["YES 4821"]))).text, "NEXT");
-  assert.equal((await respond(turn("operator", ["redeem K7QX-M3PA"]))).text, "NEXT");
+  assert.equal(textOf(await respond(turn("customer", ["YES 4821"]))), "NEXT");
+  assert.equal(textOf(await respond(turn("operator", ["redeem K7QX-M3PA"]))), "NEXT");
   assert.deepEqual(calls, [], "no confirmation was attempted");
 });
 
@@ -93,7 +94,11 @@ Deno.test("withConfirmations() carries out the operator's YES by its message, th
   const seen: Record<string, unknown>[] = [];
   const respond = withConfirmations(
     { db: db((_, args) => (seen.push(args), DONE), calls), log },
-    (t) => Promise.resolve({ text: `NEXT(${t.messages.map((m) => m.body).join("|")})`, handoff: false }),
+    (t) =>
+      Promise.resolve({
+        messages: [text(`NEXT(${t.messages.map((m) => m.text).join("|")})`)],
+        handoff: false,
+      }),
   );
   const reply = await respond(turn("operator", ["YES 4821", "and my balance?"]));
   assert.deepEqual(calls, ["confirm_voucher_action"]);
@@ -102,8 +107,8 @@ Deno.test("withConfirmations() carries out the operator's YES by its message, th
     p_confirmation_code: "4821",
     p_message_id: "m0",
   });
-  assert.match(reply.text, /^Done: redeemed voucher K7QX-M3PA/);
-  assert.match(reply.text, /NEXT\(and my balance\?\)$/);
+  assert.match(textOf(reply), /^Done: redeemed voucher K7QX-M3PA/);
+  assert.match(textOf(reply), /NEXT\(and my balance\?\)$/);
 });
 
 Deno.test("withConfirmations() resolves an ambiguous failure by calling again with the same key", async () => {
@@ -116,7 +121,7 @@ Deno.test("withConfirmations() resolves an ambiguous failure by calling again wi
     }, calls),
     log,
   }, () => Promise.reject(new Error("unused")));
-  assert.match((await respond(turn("operator", ["yes 4821"]))).text, /^Done:/);
+  assert.match(textOf(await respond(turn("operator", ["yes 4821"]))), /^Done:/);
   assert.deepEqual(calls, ["confirm_voucher_action", "confirm_voucher_action"]);
 });
 
@@ -129,12 +134,13 @@ Deno.test("withConfirmations() explains a refusal: an unknown code, a limit", as
       log,
     }, () => Promise.reject(new Error("unused")))(turn("operator", ["YES 1111"]));
   assert.match(
-    (await respond(new Refusal("not_found", "confirmation_not_found", "x"))).text,
+    textOf(await respond(new Refusal("not_found", "confirmation_not_found", "x"))),
     /^Nothing is waiting for the confirmation code 1111/,
   );
   assert.equal(
-    (await respond(new Refusal("limited", "operator_rate_limited", "Operator limit: 60 voucher changes")))
-      .text,
+    textOf(
+      await respond(new Refusal("limited", "operator_rate_limited", "Operator limit: 60 voucher changes")),
+    ),
     "Not done: Operator limit: 60 voucher changes.",
   );
 });

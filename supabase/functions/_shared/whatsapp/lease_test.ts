@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { MODEL_CALL_BUDGET_MS } from "../agent/constants.ts";
+import { MODEL_CALL_BUDGET_MS } from "../agent/mod.ts";
 import { DEFAULT_RPC_TIMEOUT_MS } from "../db/mod.ts";
 import { FLAG_READ_TIMEOUT_MS } from "../flags.ts";
-import { EFFECT_TIMEOUT_MS } from "../vouchers/confirmations.ts";
+import { EFFECT_TIMEOUT_MS } from "../vouchers/mod.ts";
 import { CLAIM_LEASE_SECONDS, INLINE_SEND_RETRIES, MAX_INLINE_SLEEP_MS } from "./constants.ts";
 import { DEFAULT_GRAPH_TIMEOUT_MS } from "./graph.ts";
 

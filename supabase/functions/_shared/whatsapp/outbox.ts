@@ -12,12 +12,29 @@ import {
 } from "./constants.ts";
 import { renewClaim } from "./claim.ts";
 import { type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
-import type { ProcessorDeps } from "./process.ts";
-import { nextOutbox, type OutboxItem, recordSend as recordSendRow, setAuthError } from "../db/mod.ts";
+import {
+  type Db,
+  nextOutbox,
+  type OutboxItem,
+  recordSend as recordSendRow,
+  setAuthError,
+} from "../db/mod.ts";
+import type { Flags } from "../flags.ts";
+import type { Logger } from "../log.ts";
 import type { SendResult } from "./types.ts";
 
+/** What sending needs: the database, the Graph API (absent: nothing is sent), the switch, a log, a sleep. */
+export interface OutboxDeps {
+  db: Db;
+  /** Absent when WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set: nothing is sent. */
+  graph: GraphClient | undefined;
+  flags: Flags;
+  log: Logger;
+  sleep: (ms: number) => Promise<void>;
+}
+
 /** Sends the outbox oldest first: "done" (empty), "waiting" (a reply backs off) or "halted" (sending is off). */
-export async function sendOutbox(d: ProcessorDeps, conversationId: string, worker: string) {
+export async function sendOutbox(d: OutboxDeps, conversationId: string, worker: string) {
   if (!d.graph || !(await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED"))) {
     if (!d.graph) {
       d.log.error(
@@ -40,7 +57,7 @@ export async function sendOutbox(d: ProcessorDeps, conversationId: string, worke
 
 /** Sends one row: as its template outside the 24-hour window (or when Meta refuses the text with
  * 131047), as text otherwise; short waits are retried inline, longer ones left to the re-drive. */
-async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
+async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
   const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
   const template = item.template ?? undefined;
   let asTemplate = template !== undefined && !item.window_open;
@@ -64,7 +81,7 @@ async function sendWithRetries(d: ProcessorDeps, graph: GraphClient, item: Outbo
 }
 
 /** Records a send's outcome; true when the outbox must wait (the reply backs off). */
-async function recordSend(d: ProcessorDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
+async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
   if (result.ok) {
     await recordSendRow(d.db, {
       p_message_id: item.id,

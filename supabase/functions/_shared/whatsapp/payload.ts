@@ -3,7 +3,8 @@
  * throws: an element it cannot read is kept in `rejected` with its JSON path, and its siblings are read.
  */
 import { z } from "zod";
-import { check, each, isObject, list, type Path, pathString, reject } from "./_read.ts";
+import { isObject } from "../json.ts";
+import { check, each, list, type Path, pathString, reject } from "./_read.ts";
 import { sanitizeJson, sanitizeText } from "./sanitize.ts";
 import type { InboundMessage, MetaError, StatusUpdate, WaUser, WebhookBatch } from "./types.ts";
 

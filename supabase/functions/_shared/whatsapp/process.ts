@@ -4,60 +4,22 @@
  * a crash anywhere leaves work the next invocation (or the cron job) picks up, never a lost or
  * doubled reply.
  */
-import { type Claim, claimTurn, type Db, finishTurn, pendingConversations, releaseClaim } from "../db/mod.ts";
+import type { OutboundMessage, Responder, Turn } from "../conversation/mod.ts";
+import { type Claim, claimTurn, finishTurn, pendingConversations, releaseClaim } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
-import type { Flags } from "../flags.ts";
-import type { Logger } from "../log.ts";
 import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
 import { renewClaim } from "./claim.ts";
-import type { GraphClient } from "./graph.ts";
-import { sendOutbox } from "./outbox.ts";
-import { humanNote, slowDownNote } from "./responder.ts";
+import { type OutboxDeps, sendOutbox } from "./outbox.ts";
+import { humanNote, slowDownNote } from "./notes.ts";
 import { splitText } from "./split.ts";
 
-/** Who is writing, as the claim reports it. */
-export interface Sender {
-  wa_id: string | null;
-  user_id: string | null;
-  msisdn: string | null;
-  role: "customer" | "operator";
-  language: string | null;
-}
-
-/** One turn: the sender and the messages waiting when it started, oldest first. */
-export interface Turn {
-  conversationId: string;
-  sender: Sender;
-  /** `attempts`: how many turns have taken the message, this one included (earlier ones failed). */
-  messages: { id: string; type: string; body: string | null; wa_message_id: string; attempts?: number }[];
-  /** Extends this worker's claim; throws ClaimLost when another worker has it, so a
-   * turn calls it before every model call and every effect and stops if it lost the conversation. */
-  renewClaim?: () => Promise<void>;
-}
-
-/** What a responder answers: the text, and whether (and why) a person should take over. */
-export interface ResponderResult {
-  text: string;
-  handoff: boolean;
-  /** Why a person is needed, in a few words; staff see it in the handoff alert. */
-  handoffReason?: string;
-}
-
-/** Produces the reply to a turn: the agent, or the menu behind it. */
-export type Responder = (turn: Turn) => Promise<ResponderResult>;
-
-export interface ProcessorDeps {
-  db: Db;
-  /** Absent when WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set: nothing is sent. */
-  graph: GraphClient | undefined;
-  flags: Flags;
-  log: Logger;
+/** What answering needs: what sending needs, the responder chain, the channel's notes, a clock. */
+export interface ProcessorDeps extends OutboxDeps {
   respond: Responder;
   /** Notes sent when a sender is over the per-minute budget, by language (slowDownNote by default). */
   slowDown?: (language: string | null) => string;
   /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
   humanNote?: (language: string | null) => string;
-  sleep: (ms: number) => Promise<void>;
   /** Monotonic milliseconds. */
   now: () => number;
 }
@@ -116,13 +78,7 @@ export async function processConversation(
     const claim = await claimTurn(d.db, { ...ids, p_lease_seconds: CLAIM_LEASE_SECONDS });
     if (!claim.claimed) return;
     if (claim.messages.length) {
-      const turn = {
-        conversationId,
-        sender: claim.sender,
-        messages: claim.messages,
-        renewClaim: () => renewClaim(d, ids),
-      };
-      await answerTurn(d, worker, turn, claim);
+      await answerTurn(d, worker, toTurn(conversationId, claim, () => renewClaim(d, ids)), claim);
     }
     const outbox = await sendOutbox(d, conversationId, worker);
     if (await releaseClaim(d.db, { ...ids, p_force: outbox === "halted" })) return;
@@ -130,13 +86,21 @@ export async function processConversation(
   await releaseClaim(d.db, { ...ids, p_force: true });
 }
 
-async function answerTurn(
-  d: ProcessorDeps,
-  worker: string,
-  turn: Turn,
-  claim: Extract<Claim, { claimed: true }>,
-): Promise<void> {
-  const last = turn.messages.at(-1)!;
+/** The claim's messages as a turn of the conversation core: who writes, what they wrote. */
+function toTurn(conversationId: string, claim: Taken, renew: () => Promise<void>): Turn {
+  const { role, msisdn, language } = claim.sender;
+  return {
+    conversationId,
+    sender: { role, msisdn, language },
+    messages: claim.messages.map((m) => ({ id: m.id, type: m.type, text: m.body, attempts: m.attempts })),
+    renewClaim: renew,
+  };
+}
+
+type Taken = Extract<Claim, { claimed: true }>;
+
+async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: Taken): Promise<void> {
+  const last = claim.messages.at(-1)!;
   if (d.graph && await d.flags.isEnabled("WHATSAPP_INTEGRATION_ENABLED")) {
     const read = await d.graph.markRead(last.wa_message_id, true);
     if (!read.ok) {
@@ -152,7 +116,7 @@ async function answerTurn(
   else if (claim.throttle === "notify") replies = [(d.slowDown ?? slowDownNote)(turn.sender.language)];
   else if (claim.throttle !== "silent") {
     const reply = await d.respond(turn);
-    replies = splitText(reply.text);
+    replies = reply.messages.flatMap(outboxTexts);
     handoff = reply.handoff;
     reason = reply.handoffReason;
   }
@@ -173,4 +137,10 @@ async function answerTurn(
     handoff,
     role: turn.sender.role,
   });
+}
+
+/** A reply as the outbox stores it: texts, each split at WhatsApp's length limit. */
+function outboxTexts(message: OutboundMessage): string[] {
+  if (message.type !== "text") throw new Error(`Cannot put a ${message.type} reply in the outbox`);
+  return splitText(message.text);
 }

@@ -1,17 +1,15 @@
 /** What the Prometheus exposition reads: cumulative series, the backlog, the pool, the alarms, the isolate. */
-import { type Backlog, readBacklog } from "./backlog.ts";
+import { readBacklog } from "./backlog.ts";
 import {
+  type Backlog,
   type Db,
   healthAlarms,
   type MetricsTotals,
   metricsTotals,
   requestMetrics,
-  type TotalsRow,
-} from "./db/mod.ts";
-import type { Logger } from "./log.ts";
-import { readRuntime, type RuntimeSample } from "./metrics_runtime.ts";
-
-export type { TotalsRow };
+} from "../db/mod.ts";
+import type { Logger } from "../log.ts";
+import { readRuntime, type RuntimeSample } from "./isolate.ts";
 
 /** Everything the database answered; null in the snapshot when it did not. */
 export interface DatabaseSnapshot {

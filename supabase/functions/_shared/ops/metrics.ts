@@ -9,9 +9,9 @@ import {
   operatorActivity,
   requestMetrics,
   whatsappStats,
-} from "./db/mod.ts";
-import { ValidationError } from "./errors.ts";
-import { readRuntime } from "./metrics_runtime.ts";
+} from "../db/mod.ts";
+import { ValidationError } from "../errors.ts";
+import { readRuntime } from "./isolate.ts";
 
 export const WINDOWS = { "5m": 300, "1h": 3_600, "24h": 86_400 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -145,8 +145,6 @@ export async function collectMetrics(db: Db, window: WindowName, now: Date): Pro
     memory: readRuntime().memory,
   };
 }
-
-export type { HandoffStats };
 
 /** One read of handoff_stats over the window; health and metrics share it. */
 export async function readHandoffStats(

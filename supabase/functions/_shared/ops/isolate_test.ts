@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readRuntime } from "./metrics_runtime.ts";
+import { readRuntime } from "./isolate.ts";
 
 const memory = () => ({ rss: 4, heapUsed: 2, heapTotal: 3, external: 1 });
 

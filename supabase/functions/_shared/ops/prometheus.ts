@@ -3,7 +3,8 @@
  * `_total` and latency histograms in seconds, counted by the database (the edge runtime keeps no
  * process state), and gauges of what is true now. The windowed numbers stay in the JSON, for people.
  */
-import type { PrometheusSnapshot, TotalsRow } from "./metrics_totals.ts";
+import type { TotalsRow } from "../db/mod.ts";
+import type { PrometheusSnapshot } from "./totals.ts";
 
 type Labels = Record<string, string>;
 type Sample = [Labels, number];

@@ -5,9 +5,10 @@
  * called, each service sees at most one request per isolate every DEEP_CACHE_MS.
  */
 import OpenAI from "openai";
-import { toModelError } from "../agent/openai.ts";
+import { toModelError } from "../agent/mod.ts";
 import type { Config } from "../config.ts";
-import { classifyGraphFailure } from "../whatsapp/graph.ts";
+import { isObject } from "../json.ts";
+import { classifyGraphFailure } from "../whatsapp/mod.ts";
 
 /** How long each service may take to answer. */
 export const DEEP_TIMEOUT_MS = 3_000;
@@ -132,8 +133,4 @@ async function checkWhatsApp(o: DeepCheckOptions, timeoutMs: number): Promise<Cr
     http_status: response.status,
     ...(error ? { code: error.code } : {}),
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TOOLS, toolSpecs } from "./tools.ts";
+import { TOOLS, toolSpecs } from "./mod.ts";
 
 /** OpenAI strict mode: every object closes its properties and requires all of them. */
 function assertStrict(schema: Record<string, unknown>, path: string): void {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { collectMetrics, parseWindow } from "./metrics.ts";
-import type { Db } from "./db/mod.ts";
-import { ValidationError } from "./errors.ts";
-import { toHttpError } from "./http/mod.ts";
+import type { Db } from "../db/mod.ts";
+import { ValidationError } from "../errors.ts";
+import { toHttpError } from "../http/mod.ts";
 
 const NOW = new Date("2026-11-26T12:00:00.000Z");
 

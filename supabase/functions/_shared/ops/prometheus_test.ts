@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FAMILIES, toPrometheus } from "./metrics_prometheus.ts";
-import type { DatabaseSnapshot, PrometheusSnapshot } from "./metrics_totals.ts";
+import { FAMILIES, toPrometheus } from "./prometheus.ts";
+import type { DatabaseSnapshot, PrometheusSnapshot } from "./totals.ts";
 
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const RUNTIME = {

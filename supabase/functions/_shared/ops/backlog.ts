@@ -1,7 +1,5 @@
 /** The backlog health reports (ops_backlog: what waits, the re-drive's heartbeat) and when it is past its thresholds. */
-import { type Backlog, type Db, opsBacklog } from "./db/mod.ts";
-
-export type { Backlog };
+import { type Backlog, type Db, opsBacklog } from "../db/mod.ts";
 
 /** One cheap read (counts over partial indexes, a heartbeat row, four settings). */
 export async function readBacklog(db: Db, options?: { timeoutMs?: number }): Promise<Backlog> {

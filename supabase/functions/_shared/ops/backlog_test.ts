@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Backlog, backlogOverThresholds } from "./backlog.ts";
+import type { Backlog } from "../db/mod.ts";
+import { backlogOverThresholds } from "./backlog.ts";
 
 const calm: Backlog = {
   inbound_waiting: 2,

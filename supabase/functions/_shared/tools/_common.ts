@@ -1,0 +1,58 @@
+/** What the tools' files share: argument schemas, whose record a look-up reads, how an action reads. */
+import { z } from "zod";
+import type { Sender } from "../conversation/mod.ts";
+import type { VoucherAction } from "../db/mod.ts";
+import { formatRwf } from "../money.ts";
+import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
+import { ToolFailure } from "./tool.ts";
+
+export const phone = z.string().nullable().describe(
+  "The customer's phone number as written (0788123456, +250 788 123 456); null for the person writing",
+);
+export const code = z.string().describe("The voucher code, e.g. K7QX-M3PA");
+
+/** How every effect tool tells the model that nothing happens until the operator confirms. */
+export const CONFIRM_HINT = "replies YES and the confirmation_code it returns, in a later message. Tell " +
+  "them the code, the customer and the amount; never confirm on their behalf.";
+
+/** A voucher code as stored: upper case, no spaces around. */
+export function normalCode(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+/** The customer a look-up is about: for customers always themselves, for operators the number given. */
+export function target(sender: Sender, asked: string | null): { msisdn: string; note?: string } {
+  if (sender.role === "customer") {
+    if (!sender.msisdn) {
+      throw new ToolFailure(
+        "sender_unknown",
+        "This chat has no phone number, so no customer record is linked",
+      );
+    }
+    const other = asked !== null && tryMsisdnToE164(asked) !== sender.msisdn;
+    return other
+      ? { msisdn: sender.msisdn, note: "Customers can only see their own record: this is the sender's own" }
+      : { msisdn: sender.msisdn };
+  }
+  if (asked === null) throw new ToolFailure("msisdn_required", "Operators must give the customer's number");
+  return { msisdn: msisdnToE164(asked) };
+}
+
+/** A look-up's answer, with the note `target` gave, or the refusal for a number no customer has. */
+export function found<T extends object>(value: T | null, note: string | undefined): T | { note: string } & T {
+  if (value === null) throw new ToolFailure("customer_not_found", "No customer has that number");
+  return note ? { note, ...value } : value;
+}
+
+/** "Jean (+250788123456)": whom an action is for. */
+export function customerOf(a: VoucherAction): string {
+  return `${a.customer_name} (${a.customer_msisdn})`;
+}
+
+/** "voucher K7QX-M3PA (5,000 RWF, Jean (+250788123456))": the voucher an action is about. */
+export function voucherOf(a: VoucherAction): string {
+  return `voucher ${a.code} (${formatRwf(a.amount_rwf)}, ${customerOf(a)})`;
+}
+
+/** The sentence every done action ends with. */
+export const RECEIPT = "The customer gets a WhatsApp receipt.";

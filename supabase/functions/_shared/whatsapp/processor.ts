@@ -1,0 +1,90 @@
+/**
+ * The one composition root of a conversation: operators' confirmations first, then the agent with
+ * the menu behind it, inside the WhatsApp processor (claim, respond, outbox, release). The webhook,
+ * the evals, the bench and the tests build it here; nothing else composes it.
+ */
+import { type AgentOutcome, agentResponder, createOpenAIModel, type Model } from "../agent/mod.ts";
+import type { Responder } from "../conversation/mod.ts";
+import type { Deps } from "../deps.ts";
+import type { Logger } from "../log.ts";
+import { menuResponder } from "../menu/mod.ts";
+import { withConfirmations } from "../vouchers/mod.ts";
+import { createGraphClient, type GraphClient } from "./graph.ts";
+import { processConversation, processConversations, type ProcessorDeps } from "./process.ts";
+
+/** What a host changes; everything else comes from the configuration, as in production. */
+export interface ProcessorOverrides {
+  /** The Graph API; from WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID when absent, null: nothing is sent. */
+  graph?: GraphClient | null;
+  /** The model; from OPENAI_API_KEY when absent, null: the menu answers. */
+  model?: Model | null;
+  /** Wraps the responder chain (the evals watch it answer; a test answers with its own). */
+  respond?: (chain: Responder) => Responder;
+  /** Told how the agent took each turn (the evals grade it). */
+  onAgentTurn?: (outcome: AgentOutcome) => void;
+  /** The channel's notes to a sender over the per-minute budget and to one waiting for staff. */
+  slowDown?: ProcessorDeps["slowDown"];
+  humanNote?: ProcessorDeps["humanNote"];
+  /** Wall-clock time, for the date in the agent's instructions. */
+  today?: () => Date;
+}
+
+/** Answers conversations after their messages are stored. */
+export interface Processor {
+  /** These conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
+  answer(conversationIds: readonly string[], log?: Logger): Promise<void>;
+  /** One conversation until nothing is due; `worker` may name a claim the caller already holds. */
+  answerOne(conversationId: string, options?: { worker?: string; log?: Logger }): Promise<void>;
+}
+
+/** Builds the processor on `deps`; the Graph client and the model once, the chain per call (its log). */
+export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Processor {
+  const { whatsapp, openai } = deps.config;
+  const { accessToken, phoneNumberId, graphUrl } = whatsapp;
+  const graph = o.graph !== undefined
+    ? o.graph ?? undefined
+    : accessToken && phoneNumberId
+    ? createGraphClient({ graphUrl, phoneNumberId, accessToken, fetch: deps.fetch })
+    : undefined;
+  const { apiKey, baseUrl } = openai;
+  const model = o.model !== undefined ? o.model ?? undefined : apiKey
+    ? createOpenAIModel({
+      apiKey,
+      baseUrl,
+      model: openai.model,
+      fetch: deps.fetch,
+      sleep: deps.sleep,
+      now: deps.now,
+    })
+    : undefined;
+  const build = (log: Logger): ProcessorDeps => {
+    const agent = agentResponder({
+      db: deps.db,
+      flags: deps.flags,
+      log,
+      model,
+      modelName: openai.model,
+      now: deps.now,
+      today: o.today ?? (() => new Date()),
+      menu: menuResponder(deps.db),
+      onTurn: o.onAgentTurn,
+    });
+    // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn.
+    const chain = withConfirmations({ db: deps.db, log }, agent);
+    return {
+      db: deps.db,
+      graph,
+      flags: deps.flags,
+      log,
+      respond: o.respond ? o.respond(chain) : chain,
+      slowDown: o.slowDown,
+      humanNote: o.humanNote,
+      sleep: deps.sleep,
+      now: deps.now,
+    };
+  };
+  return {
+    answer: (ids, log = deps.log) => processConversations(build(log), ids),
+    answerOne: (id, { worker, log = deps.log } = {}) => processConversation(build(log), id, { worker }),
+  };
+}
