@@ -52,6 +52,9 @@ export interface Recorded {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
+/** Milliseconds rounded to a whole number, or "-" for a series without samples. */
+export const wholeMs = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : "-");
+
 /** The Markdown between the markers. */
 export function soakRegion(r: Recorded): string {
   const seconds = (r.finished.getTime() - r.started.getTime()) / 1000;
@@ -75,7 +78,7 @@ export function soakRegion(r: Recorded): string {
     "",
     "| latency | samples | p50 ms | p95 ms | p99 ms |",
     "| --- | --- | --- | --- | --- |",
-    ...r.latency.map((l) => `| ${l.label} | ${l.samples} | ${l.p.map((v) => Math.round(v)).join(" | ")} |`),
+    ...r.latency.map((l) => `| ${l.label} | ${l.samples} | ${l.p.map(wholeMs).join(" | ")} |`),
     "",
     "| count | value |",
     "| --- | --- |",
