@@ -1,6 +1,7 @@
 /** What a run comes to: totals, cost, the summary table, the markdown and JSON reports, the eval_runs row. */
 import type postgres from "postgres";
 import { percentile } from "../scripts/lib/stats.ts";
+import { type Align, textTable } from "../scripts/lib/table.ts";
 import type { CaseResult } from "./conversation.ts";
 
 /** USD per million tokens (input, output), list prices; the longest matching prefix wins. */
@@ -96,11 +97,8 @@ export function summaryTable(r: RunReport): string {
     ];
   });
   const head = ["case", "lang", "role", "result", "failing grader", "ms", "tokens"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i >= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ")
-      .trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  const align = head.map((_, i): Align => (i >= 5 ? "right" : "left"));
+  return textTable(head, rows, { align, rule: true });
 }
 
 /** The totals in one paragraph. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CaseResult, TurnReport } from "./conversation.ts";
-import { buildReport } from "./report.ts";
+import { buildReport, summaryTable } from "./report.ts";
 
 const turn = (ms: number): TurnReport => ({
   user: ["Muraho"],
@@ -43,4 +43,17 @@ Deno.test("buildReport() has null percentiles, as eval_runs stores them, when no
   assert.equal(report.totals.p50TurnMs, null);
   assert.equal(report.totals.p95TurnMs, null);
   assert.equal(report.totals.passRate, 0);
+});
+
+Deno.test("summaryTable() lines the cases up under a rule, numbers aligned right", () => {
+  const report = buildReport(options, [result("customer-own-vouchers", [120, 30]), result("x", [5], false)]);
+  assert.equal(
+    summaryTable(report),
+    [
+      "case                   lang  role      result  failing grader           ms  tokens",
+      "---------------------  ----  --------  ------  ----------------------  ---  ------",
+      "customer-own-vouchers  en    customer  pass                            150      30",
+      "x                      en    customer  FAIL    reply_content (turn 1)    5      15",
+    ].join("\n"),
+  );
 });

@@ -1,8 +1,8 @@
 /** The suite's tables, and BENCHMARKS.md around them (machine, command, results, growth, targets). */
+import { markdownTable, textTable } from "../lib/table.ts";
 import type { AgentResult } from "./agent.ts";
 import type { E2eResult } from "./e2e.ts";
 import type { LookupResult } from "./lookup.ts";
-import { markdownTable, textTable } from "./markdown.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
 import { describe } from "./report_notes.ts";

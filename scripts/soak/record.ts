@@ -4,6 +4,7 @@
  * between the markers changes; `deno task bench` writes the rest of the file and carries this over.
  */
 import { dirname, relative } from "node:path";
+import { markdownTable } from "../lib/table.ts";
 import type { FaultWindow } from "./faults.ts";
 import type { Outcome } from "./report.ts";
 
@@ -50,8 +51,6 @@ export interface Recorded {
   plot: string;
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|");
-
 /** Milliseconds rounded to a whole number, or "-" for a series without samples. */
 export const wholeMs = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : "-");
 
@@ -76,17 +75,17 @@ export function soakRegion(r: Recorded): string {
     `- Faults: ${counts.join(", ")}; ${windows.join("; ")} (seconds since the start).`,
     `- Result: ${r.outcome.checks.length - failed} checks passed, ${failed} failed.`,
     "",
-    "| latency | samples | p50 ms | p95 ms | p99 ms |",
-    "| --- | --- | --- | --- | --- |",
-    ...r.latency.map((l) => `| ${l.label} | ${l.samples} | ${l.p.map(wholeMs).join(" | ")} |`),
+    markdownTable(
+      ["latency", "samples", "p50 ms", "p95 ms", "p99 ms"],
+      r.latency.map((l) => [l.label, String(l.samples), ...l.p.map(wholeMs)]),
+    ),
     "",
-    "| count | value |",
-    "| --- | --- |",
-    ...Object.entries(r.outcome.counts).map(([k, v]) => `| ${cell(k)} | ${v} |`),
+    markdownTable(["count", "value"], Object.entries(r.outcome.counts).map(([k, v]) => [k, String(v)])),
     "",
-    "| check | result | detail |",
-    "| --- | --- | --- |",
-    ...r.outcome.checks.map((c) => `| ${cell(c.name)} | ${c.ok ? "PASS" : "FAIL"} | ${cell(c.detail)} |`),
+    markdownTable(
+      ["check", "result", "detail"],
+      r.outcome.checks.map((c) => [c.name, c.ok ? "PASS" : "FAIL", c.detail]),
+    ),
     "",
     `![Acknowledgement and reply latency over the ${r.profile} soak, fault windows shaded](${r.plot})`,
   ].join("\n");
