@@ -7,6 +7,7 @@ import type { MemoryResult } from "./memory.ts";
 import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
 import { describe } from "./report_notes.ts";
 import { GROWTH_HEAD, growthRows, HEAD, MEMORY_HEAD, memoryRows, rows } from "./rows.ts";
+import { count } from "./stats.ts";
 import { targets } from "./targets.ts";
 import type { LoadResult } from "./webhook.ts";
 
@@ -43,8 +44,6 @@ export interface Run {
   metrics: MetricsResult[];
   memory: MemoryResult[];
 }
-
-const count = (n: number) => n.toLocaleString("en");
 
 function seedingLines(r: Run): string[] {
   const out: string[] = [];

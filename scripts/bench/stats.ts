@@ -1,5 +1,8 @@
 /** Small numeric helpers of the benchmark suite; its percentile is scripts/lib/stats.ts. */
 
+/** A count with thousands separators: "1,000,000". */
+export const count = (n: number) => n.toLocaleString("en");
+
 /** Milliseconds with one decimal, or "-" for a missing figure. */
 export const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 

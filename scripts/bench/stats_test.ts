@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { growth, ratio, slope } from "./stats.ts";
+import { count, growth, ratio, slope } from "./stats.ts";
+
+Deno.test("count() separates thousands", () => {
+  assert.equal(count(1_000_000), "1,000,000");
+  assert.equal(count(999), "999");
+});
 
 Deno.test("ratio is '-' without a baseline", () => {
   assert.equal(ratio(3, 2), "1.50×");
