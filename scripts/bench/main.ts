@@ -14,6 +14,7 @@
  */
 import postgres from "postgres";
 import { parseArgs } from "node:util";
+import { taskArgs } from "../lib/args.ts";
 import { type AgentResult, benchAgent } from "./agent.ts";
 import { benchE2e, type E2eResult } from "./e2e.ts";
 import { benchLookup, type LookupResult } from "./lookup.ts";
@@ -26,7 +27,7 @@ import { targets } from "./targets.ts";
 import { benchWebhook, type LoadResult } from "./webhook.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: taskArgs(Deno.args),
   options: {
     only: { type: "string" },
     sizes: { type: "string", default: "10000,100000,1000000" },

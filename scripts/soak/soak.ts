@@ -19,6 +19,7 @@ import postgres from "postgres";
 import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
 import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
+import { taskArgs } from "../lib/args.ts";
 import { percentile } from "../lib/stats.ts";
 import {
   type FaultCounts,
@@ -38,7 +39,7 @@ import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffi
 import { verifyVouchers } from "./voucher_checks.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: taskArgs(Deno.args),
   options: {
     profile: { type: "string", default: "short" },
     seed: { type: "string", default: "10" },
