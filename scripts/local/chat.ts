@@ -3,7 +3,7 @@
  * whatsapp-webhook as a signed, Meta-shaped text message; replies come back from the gateway's
  * Graph API sink and print as "bot> ...", each answered with signed delivered and read statuses.
  *
- * npx deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
+ * ./scripts/deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
  */
 import { taskArgs } from "../lib/args.ts";
 import { withEnvFile } from "./env_file.ts";
