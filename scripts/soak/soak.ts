@@ -20,6 +20,7 @@ import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts"
 import { startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
 import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
 import { taskArgs } from "../lib/args.ts";
+import { machine } from "../lib/report.ts";
 import { percentile } from "../lib/stats.ts";
 import {
   type FaultCounts,
@@ -33,7 +34,7 @@ import {
 } from "./faults.ts";
 import { operatorTraffic, registerStaff, soakModel } from "./operators.ts";
 import { latencySvg } from "./plot.ts";
-import { machine, record, wholeMs } from "./record.ts";
+import { record, wholeMs } from "./record.ts";
 import { replyLatencies, table, verify } from "./report.ts";
 import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
 import { verifyVouchers } from "./voucher_checks.ts";
