@@ -3,6 +3,7 @@
  * the `{{...}}` placeholders that fixtures and tool outputs fill in at run time.
  */
 import { z } from "zod";
+import { isObject } from "../scripts/lib/object.ts";
 
 const language = z.enum(["en", "fr", "rw", "sw"]);
 const status = z.enum(["issued", "redeemed", "void"]);
@@ -182,7 +183,7 @@ export function renderDeep<T>(
 ): T {
   if (typeof value === "string") return render(value, vars, outputs, missing) as T;
   if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, outputs, missing)) as T;
-  if (value && typeof value === "object") {
+  if (isObject(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars, outputs, missing)]),
     ) as T;

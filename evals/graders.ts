@@ -4,6 +4,7 @@
  * graders_test.ts shows each one failing on a bad reply and passing on a good one.
  */
 import { tryMsisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
+import { isObject } from "../scripts/lib/object.ts";
 import type { Expectation, ExpectedCall } from "./case.ts";
 import type { Person } from "./fixtures.ts";
 import { effectProblem, type ObservedAction, type ObservedEffect } from "./effects.ts";
@@ -137,14 +138,16 @@ export function toolArguments(expect: Expectation, turn: ObservedTurn): Grade {
  * operator: `$any`, `$msisdn` (same number however written), `$nonEmpty`, `$oneOf` (any of these matchers).
  */
 export function matches(matcher: unknown, actual: unknown): boolean {
-  if (matcher && typeof matcher === "object" && !Array.isArray(matcher)) {
-    const m = matcher as Record<string, unknown>;
-    if ("$any" in m) return actual !== undefined;
-    if ("$msisdn" in m) {
-      return typeof actual === "string" && tryMsisdnToE164(actual) === tryMsisdnToE164(String(m.$msisdn));
+  if (isObject(matcher)) {
+    if ("$any" in matcher) return actual !== undefined;
+    if ("$msisdn" in matcher) {
+      return typeof actual === "string" &&
+        tryMsisdnToE164(actual) === tryMsisdnToE164(String(matcher.$msisdn));
     }
-    if ("$nonEmpty" in m) return typeof actual === "string" && actual.trim() !== "";
-    if ("$oneOf" in m) return Array.isArray(m.$oneOf) && m.$oneOf.some((o) => matches(o, actual));
+    if ("$nonEmpty" in matcher) return typeof actual === "string" && actual.trim() !== "";
+    if ("$oneOf" in matcher) {
+      return Array.isArray(matcher.$oneOf) && matcher.$oneOf.some((o) => matches(o, actual));
+    }
   }
   if (typeof matcher === "string") {
     return typeof actual === "string" && actual.trim().toLowerCase() === matcher.trim().toLowerCase();

@@ -1,5 +1,7 @@
 /** What a run comes to: totals, cost, the summary table, the markdown and JSON reports, the eval_runs row. */
 import type postgres from "postgres";
+import { percentile } from "../scripts/lib/stats.ts";
+import { type Align, textTable } from "../scripts/lib/table.ts";
 import type { CaseResult } from "./conversation.ts";
 
 /** USD per million tokens (input, output), list prices; the longest matching prefix wins. */
@@ -50,7 +52,7 @@ export function buildReport(
   cases: CaseResult[],
 ): RunReport {
   const turns = cases.flatMap((c) => c.turns);
-  const ms = turns.map((t) => t.ms).sort((a, b) => a - b);
+  const ms = turns.map((t) => t.ms);
   const inputTokens = turns.reduce((n, t) => n + t.inputTokens, 0);
   const outputTokens = turns.reduce((n, t) => n + t.outputTokens, 0);
   const passed = cases.filter((c) => c.pass).length;
@@ -65,8 +67,8 @@ export function buildReport(
       cases: cases.length,
       passed,
       passRate: cases.length ? passed / cases.length : 0,
-      p50TurnMs: percentile(ms, 0.5),
-      p95TurnMs: percentile(ms, 0.95),
+      p50TurnMs: orNull(percentile(ms, 0.5)),
+      p95TurnMs: orNull(percentile(ms, 0.95)),
       inputTokens,
       outputTokens,
       costUsd: o.mode === "live" ? costUsd(o.model, inputTokens, outputTokens) : null,
@@ -75,10 +77,9 @@ export function buildReport(
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+/** A figure of no samples (NaN) as null, as eval_runs stores it. */
+function orNull(n: number): number | null {
+  return Number.isNaN(n) ? null : n;
 }
 
 /** One line per case: what a person reads first. */
@@ -96,11 +97,8 @@ export function summaryTable(r: RunReport): string {
     ];
   });
   const head = ["case", "lang", "role", "result", "failing grader", "ms", "tokens"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i >= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ")
-      .trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  const align = head.map((_, i): Align => (i >= 5 ? "right" : "left"));
+  return textTable(head, rows, { align, rule: true });
 }
 
 /** The totals in one paragraph. */

@@ -8,9 +8,11 @@
  * the run in eval_runs. Exit code: scripted 1 unless every case passed; live 1 below LIVE_MIN_PASS_RATE;
  * 2 for bad arguments or a database that is not marked as development (evals/guard.ts).
  */
+import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { ConfigError, loadConfig } from "../supabase/functions/_shared/config.ts";
 import { createDeps } from "../supabase/functions/_shared/deps.ts";
+import { taskArgs } from "../scripts/lib/args.ts";
 import { withEnvFile } from "../scripts/local/env_file.ts";
 import { type EvalCase, loadCases } from "./case.ts";
 import { type CaseResult, runCase } from "./conversation.ts";
@@ -25,7 +27,8 @@ const ROOT = new URL("../", import.meta.url);
 const USAGE = "usage: deno task eval [--scripted] [--filter <text>] [--concurrency <n>] [--out <dir>] " +
   "[--keep-fixtures]";
 
-interface Options {
+/** What the command line asks for. */
+export interface Options {
   scripted: boolean;
   filter?: string;
   concurrency?: number;
@@ -33,22 +36,21 @@ interface Options {
   keepFixtures: boolean;
 }
 
-function parseArgs(args: string[]): Options {
-  const o: Options = { scripted: false, out: new URL("evals/reports/", ROOT).pathname, keepFixtures: false };
-  for (let i = 0; i < args.length; i++) {
-    const value = () =>
-      args[++i] ?? (() => {
-        throw new Error(`${args[i - 1]} needs a value`);
-      })();
-    const arg = args[i]!;
-    if (arg === "--") continue; // `deno task eval -- --scripted` passes it on
-    else if (arg === "--scripted") o.scripted = true;
-    else if (arg === "--keep-fixtures") o.keepFixtures = true;
-    else if (arg === "--filter") o.filter = value();
-    else if (arg === "--out") o.out = value();
-    else if (arg === "--concurrency") o.concurrency = Math.max(1, Number(value()) || 1);
-    else throw new Error(`unknown argument ${arg}`);
-  }
+/** Reads the command line (a leading `--` from `deno task eval -- ...` is dropped); throws on a bad one. */
+export function parseEvalArgs(args: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: taskArgs(args),
+    options: {
+      scripted: { type: "boolean", default: false },
+      "keep-fixtures": { type: "boolean", default: false },
+      filter: { type: "string" },
+      out: { type: "string", default: new URL("evals/reports/", ROOT).pathname },
+      concurrency: { type: "string" },
+    },
+  });
+  const o: Options = { scripted: values.scripted, out: values.out, keepFixtures: values["keep-fixtures"] };
+  if (values.filter !== undefined) o.filter = values.filter;
+  if (values.concurrency !== undefined) o.concurrency = Math.max(1, Number(values.concurrency) || 1);
   return o;
 }
 
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
   let cases: EvalCase[];
   const env = await environment();
   try {
-    options = parseArgs(Deno.args);
+    options = parseEvalArgs(Deno.args);
     config = loadConfig(env);
     if (config.db.transport !== "sql") throw new Error("evals need SUPABASE_DB_URL (DB_TRANSPORT=sql)");
     cases = (await loadCases(new URL("evals/cases/", ROOT))).filter((c) =>

@@ -20,7 +20,8 @@ import {
 import { textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
 import { benchDeps } from "./deps.ts";
 import { benchMsisdn } from "./seed.ts";
-import { interleaved, quantile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
+import { interleaved } from "./stats.ts";
 
 export interface AgentResult {
   turns: number;
@@ -94,10 +95,10 @@ export async function benchAgent(dbUrl: string, first: number, turns: number): P
     return {
       turns,
       toolCalls: (await toolCalls(dbUrl)) - before,
-      p50: quantile(t.work, 0.5),
-      p95: quantile(t.work, 0.95),
-      baseP50: quantile(t.base, 0.5),
-      baseP95: quantile(t.base, 0.95),
+      p50: percentile(t.work, 0.5),
+      p95: percentile(t.work, 0.95),
+      baseP50: percentile(t.base, 0.5),
+      baseP95: percentile(t.base, 0.95),
     };
   } finally {
     await db.close();

@@ -11,7 +11,7 @@ import { type FakeSent, startFakeGraph } from "../../supabase/functions/_testing
 import { call, calls, say, startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
 import { PHONE_NUMBER_ID } from "../../supabase/functions/_testing/meta.ts";
 import { benchMsisdn, seedCustomers } from "./seed.ts";
-import { quantile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
 import { signedRequest, startServer, webhookEnv } from "./webhook.ts";
 
 export const REPLY_TEXT = "You have three vouchers ready to use.";
@@ -132,8 +132,8 @@ export async function benchE2e(dbUrl: string, senders: number, seconds: number):
           senders,
           replies: r.times.length,
           errors: r.errors,
-          p50: quantile(r.times, 0.5),
-          p95: quantile(r.times, 0.95),
+          p50: percentile(r.times, 0.5),
+          p95: percentile(r.times, 0.95),
           perSecond: r.times.length / r.elapsed,
         });
       } finally {

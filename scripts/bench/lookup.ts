@@ -6,7 +6,8 @@
 import { createHandler } from "../../supabase/functions/tool-lookup-customer/index.ts";
 import { benchDeps, TOOL_KEY } from "./deps.ts";
 import { benchMsisdn } from "./seed.ts";
-import { interleaved, quantile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
+import { interleaved } from "./stats.ts";
 
 export interface LookupResult {
   customers: number;
@@ -43,10 +44,10 @@ export async function benchLookup(dbUrl: string, customers: number, runs: number
     );
     return {
       customers,
-      p50: quantile(t.work, 0.5),
-      p95: quantile(t.work, 0.95),
-      directP50: quantile(t.base, 0.5),
-      directP95: quantile(t.base, 0.95),
+      p50: percentile(t.work, 0.5),
+      p95: percentile(t.work, 0.95),
+      directP50: percentile(t.base, 0.5),
+      directP95: percentile(t.base, 0.95),
     };
   } finally {
     await deps.db.close();

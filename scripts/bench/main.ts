@@ -14,6 +14,8 @@
  */
 import postgres from "postgres";
 import { parseArgs } from "node:util";
+import { taskArgs } from "../lib/args.ts";
+import { formatFile, machine } from "../lib/report.ts";
 import { type AgentResult, benchAgent } from "./agent.ts";
 import { benchE2e, type E2eResult } from "./e2e.ts";
 import { benchLookup, type LookupResult } from "./lookup.ts";
@@ -26,7 +28,7 @@ import { targets } from "./targets.ts";
 import { benchWebhook, type LoadResult } from "./webhook.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: taskArgs(Deno.args),
   options: {
     only: { type: "string" },
     sizes: { type: "string", default: "10000,100000,1000000" },
@@ -153,14 +155,7 @@ const run = {
   finished: new Date(),
   command: values.command,
   before: values.before,
-  machine: {
-    cpus: navigator.hardwareConcurrency,
-    memoryGiB: Deno.systemMemoryInfo().total / 2 ** 30,
-    postgres: pgVersion,
-    deno: Deno.version.deno,
-    loadBefore,
-    loadAfter: Deno.loadavg(),
-  },
+  machine: { ...machine(pgVersion), loadBefore, loadAfter: Deno.loadavg() },
   measures: MEASURES.filter(runs_),
   seconds,
   runs,
@@ -184,9 +179,7 @@ console.log(`\n${targets(run).join("\n")}`);
 if (out) {
   const existing = await Deno.readTextFile(out).catch(() => undefined);
   await Deno.writeTextFile(out, withSoakRegion(report.markdown, existing));
-  // Formatted as the repository's other Markdown (tables aligned), so `deno fmt --check` passes.
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", out], stdout: "null", stderr: "null" })
-    .output();
+  await formatFile(out);
   console.error(`wrote ${out}`);
 } else {
   console.error("--only without --out: nothing written");

@@ -1,19 +1,8 @@
-/** Tables as Markdown and as text, and the soak region of BENCHMARKS.md that the bench carries over. */
+/** The soak region of BENCHMARKS.md that the bench carries over (its tables: scripts/lib/table.ts). */
 
 import { SOAK_BEGIN, SOAK_END, SOAK_PLACEHOLDER } from "../soak/record.ts";
 
 export { SOAK_BEGIN, SOAK_END };
-
-export function markdownTable(head: string[], body: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...body.map(line)].join("\n");
-}
-
-export function textTable(head: string[], body: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(head), ...body.map(line)].join("\n");
-}
 
 /**
  * `generated` (the bench's own text) with the soak region of `existing` (the file it replaces) at the

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { markdownTable, SOAK_BEGIN, SOAK_END, textTable, withSoakRegion } from "./markdown.ts";
+import { SOAK_BEGIN, SOAK_END, withSoakRegion } from "./markdown.ts";
 
 Deno.test("withSoakRegion() carries the existing soak region over unchanged, at the end", () => {
   const region = `${SOAK_BEGIN}\n## Soak\n\n| a | b |\n| - | - |\n\n![plot](x.svg)\n${SOAK_END}`;
@@ -16,9 +16,4 @@ Deno.test("withSoakRegion() writes the markers around a placeholder when there i
   assert.equal(withSoakRegion("# B\n", "# old, no region\n"), `# B\n\n${placeholder}`);
   // A begin marker without its end is not a region.
   assert.equal(withSoakRegion("# B\n", `x\n${SOAK_BEGIN}\ny\n`), `# B\n\n${placeholder}`);
-});
-
-Deno.test("markdownTable() and textTable() lay out the same cells", () => {
-  assert.equal(markdownTable(["a", "b"], [["1", "22"]]), "| a | b |\n| --- | --- |\n| 1 | 22 |");
-  assert.equal(textTable(["a", "b"], [["111", "2"]]), "a    b\n111  2");
 });

@@ -11,7 +11,8 @@ import { createHandler as createHealth } from "../../supabase/functions/health/i
 import { createHandler as createMetrics } from "../../supabase/functions/metrics/index.ts";
 import { benchDeps } from "./deps.ts";
 import { seedMessages, seedRequestLog } from "./seed.ts";
-import { interleaved, quantile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
+import { interleaved } from "./stats.ts";
 
 const METRICS_TOKEN = "bench-metrics-token-aaaaaaaaaaaa";
 
@@ -123,10 +124,10 @@ async function timeEndpoints(
         endpoint,
         logRows,
         messages,
-        p50: quantile(t.work, 0.5),
-        p95: quantile(t.work, 0.95),
-        baseP50: quantile(t.base, 0.5),
-        baseP95: quantile(t.base, 0.95),
+        p50: percentile(t.work, 0.5),
+        p95: percentile(t.work, 0.95),
+        baseP50: percentile(t.base, 0.5),
+        baseP95: percentile(t.base, 0.95),
       });
     }
   } finally {

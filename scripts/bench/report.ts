@@ -1,12 +1,13 @@
 /** The suite's tables, and BENCHMARKS.md around them (machine, command, results, growth, targets). */
+import { markdownTable, textTable } from "../lib/table.ts";
 import type { AgentResult } from "./agent.ts";
 import type { E2eResult } from "./e2e.ts";
 import type { LookupResult } from "./lookup.ts";
-import { markdownTable, textTable } from "./markdown.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
 import { describe } from "./report_notes.ts";
 import { GROWTH_HEAD, growthRows, HEAD, MEMORY_HEAD, memoryRows, rows } from "./rows.ts";
+import { count } from "./stats.ts";
 import { targets } from "./targets.ts";
 import type { LoadResult } from "./webhook.ts";
 
@@ -43,8 +44,6 @@ export interface Run {
   metrics: MetricsResult[];
   memory: MemoryResult[];
 }
-
-const count = (n: number) => n.toLocaleString("en");
 
 function seedingLines(r: Run): string[] {
   const out: string[] = [];

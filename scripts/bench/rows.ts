@@ -1,9 +1,8 @@
 /** The rows of the suite's tables: latencies against baselines, memory, and growth with the data. */
 import type { Run } from "./report.ts";
-import { growth, ms, ratio } from "./stats.ts";
+import { count, growth, ms, ratio } from "./stats.ts";
 
 const pct = (n: number) => (Number.isFinite(n) ? `${(100 * n).toFixed(2)}%` : "-");
-const count = (n: number) => n.toLocaleString("en");
 const mib = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 export const HEAD = [

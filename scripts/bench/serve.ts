@@ -8,9 +8,14 @@
  *
  * deno run -A scripts/bench/serve.ts webhook|baseline|relay PORT   (SUPABASE_DB_URL and the webhook's variables set)
  */
+import { parseArgs } from "node:util";
 import postgres from "postgres";
 
-const [kind, port] = Deno.args;
+const USAGE = "usage: serve.ts webhook|baseline|relay PORT";
+// Positional, as every revision's serve.ts takes them: --before REV starts the one of REV this way.
+const { positionals } = parseArgs({ args: Deno.args, allowPositionals: true, options: {} });
+const [kind, port] = positionals;
+if (positionals.length !== 2 || !/^\d+$/.test(port ?? "")) throw new Error(USAGE);
 
 function baseline(after?: (body: Uint8Array) => void): (req: Request) => Promise<Response> {
   const sql = postgres(Deno.env.get("SUPABASE_DB_URL")!, { prepare: false, max: 3, onnotice: () => {} });
@@ -53,7 +58,7 @@ const handler = kind === "webhook"
   : kind === "relay"
   ? baseline(relay())
   : undefined;
-if (!handler || !port) throw new Error("usage: serve.ts webhook|baseline|relay PORT");
+if (!handler) throw new Error(USAGE);
 // The memory benchmark's probe (this file only, never a function): a full collection (the server runs
 // with --expose-gc), then the isolate's heap, so that what stays reachable shows apart from garbage.
 const gc = (globalThis as { gc?: () => void }).gc;

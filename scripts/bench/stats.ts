@@ -1,12 +1,7 @@
-/** Small numeric helpers of the benchmark suite. */
+/** Small numeric helpers of the benchmark suite; its percentile is scripts/lib/stats.ts. */
 
-/** The q-quantile (0..1) of the samples, nearest rank; NaN when there are none. */
-export function quantile(samples: readonly number[], q: number): number {
-  if (!samples.length) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
-}
+/** A count with thousands separators: "1,000,000". */
+export const count = (n: number) => n.toLocaleString("en");
 
 /** Milliseconds with one decimal, or "-" for a missing figure. */
 export const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { growth, quantile, ratio, slope } from "./stats.ts";
+import { count, growth, ratio, slope } from "./stats.ts";
 
-Deno.test("quantile takes the nearest rank", () => {
-  const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
-  assert.equal(quantile(samples, 0.5), 50);
-  assert.equal(quantile(samples, 0.95), 95);
-  assert.equal(quantile(samples, 0.99), 99);
-  assert.equal(quantile(samples, 1), 100);
-  assert.equal(quantile([7], 0.01), 7);
-  assert.ok(Number.isNaN(quantile([], 0.5)));
+Deno.test("count() separates thousands", () => {
+  assert.equal(count(1_000_000), "1,000,000");
+  assert.equal(count(999), "999");
 });
 
 Deno.test("ratio is '-' without a baseline", () => {

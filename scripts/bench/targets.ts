@@ -1,9 +1,8 @@
 /** Each target of issue 10, with the figure it is judged on; targets of measures not run are left out. */
 import type { Run } from "./report.ts";
-import { ms, ratio } from "./stats.ts";
+import { count, ms, ratio } from "./stats.ts";
 
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
-const count = (n: number) => n.toLocaleString("en");
 
 /** Flat memory: the webhook's heap after a full collection grows by at most this much per 10k requests
  * from 25% to 100% of them (RSS follows V8's heap sizing, up and down by tens of MiB, and is shown beside). */

@@ -7,7 +7,7 @@ import autocannon from "autocannon";
 import { createHmac } from "node:crypto";
 import { textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
 import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
-import { quantile } from "./stats.ts";
+import { percentile } from "../lib/stats.ts";
 
 export const APP_SECRET = "bench-app-secret-aaaaaaaaaaaaaaaa";
 
@@ -129,9 +129,9 @@ export async function offer(
   return {
     rate,
     sent,
-    p50: quantile(times, 0.5),
-    p95: quantile(times, 0.95),
-    p99: quantile(times, 0.99),
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    p99: percentile(times, 0.99),
     errorRate: sent ? failed / sent : NaN,
   };
 }

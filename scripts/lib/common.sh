@@ -23,7 +23,9 @@ ensure_npm_tools() {
   if [ ! -x "$ROOT/node_modules/.bin/deno" ] || [ ! -x "$ROOT/node_modules/.bin/supabase" ] ||
     [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     say "installing dev tools from package-lock.json"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    # npm's summary goes to stderr with the rest of the bootstrap: stdout is the tool's own (scripts/gen_types
+    # > file, ./scripts/deno task chat | grep).
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed"
   fi
 }
 

@@ -3,8 +3,9 @@
  * whatsapp-webhook as a signed, Meta-shaped text message; replies come back from the gateway's
  * Graph API sink and print as "bot> ...", each answered with signed delivered and read statuses.
  *
- * npx deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
+ * ./scripts/deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
  */
+import { taskArgs } from "../lib/args.ts";
 import { withEnvFile } from "./env_file.ts";
 import type { SinkReply } from "./graph_sink.ts";
 import {
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   try {
     const env = await withEnvFile(Deno.env.toObject());
     // The gateway of the .env's stack: ./scripts/dev may run on other ports than 54321.
-    const options = parseChatArgs(Deno.args, env.SUPABASE_URL || DEFAULT_URL);
+    const options = parseChatArgs(taskArgs(Deno.args), env.SUPABASE_URL || DEFAULT_URL);
     if (options.help) {
       console.log(USAGE);
       return 0;

@@ -5,6 +5,7 @@
  */
 import { maskMsisdn } from "../../supabase/functions/_shared/msisdn.ts";
 import { timingSafeEqual } from "../../supabase/functions/_shared/secrets.ts";
+import { isObject } from "../lib/object.ts";
 
 /** A reply the service sent, as the sink keeps it; `index` grows by one per reply. */
 export interface SinkReply {
@@ -238,8 +239,4 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -13,12 +13,13 @@
  * (--keep leaves the copy, its stack stopped, in the workdir.)
  */
 import { parseArgs } from "node:util";
+import { taskArgs } from "../lib/args.ts";
 import { type Block, findError, localize, parseRunbook, placeholders } from "./runbook.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const { values: args } = parseArgs({
-  args: Deno.args,
+  args: taskArgs(Deno.args),
   options: {
     runbook: { type: "string", default: `${root}/RUNBOOK.md` },
     report: { type: "string", default: `${root}/.local/test-report/runbook` },

@@ -4,11 +4,10 @@
  * between the markers changes; `deno task bench` writes the rest of the file and carries this over.
  */
 import { dirname, relative } from "node:path";
+import { formatFile, formatted } from "../lib/report.ts";
+import { markdownTable } from "../lib/table.ts";
 import type { FaultWindow } from "./faults.ts";
 import type { Outcome } from "./report.ts";
-
-/** The repository's deno.json: its formatting, wherever `out` is. */
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 export const SOAK_BEGIN = "<!-- soak:begin -->";
 export const SOAK_END = "<!-- soak:end -->";
@@ -50,7 +49,8 @@ export interface Recorded {
   plot: string;
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|");
+/** Milliseconds rounded to a whole number, or "-" for a series without samples. */
+export const wholeMs = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : "-");
 
 /** The Markdown between the markers. */
 export function soakRegion(r: Recorded): string {
@@ -73,17 +73,17 @@ export function soakRegion(r: Recorded): string {
     `- Faults: ${counts.join(", ")}; ${windows.join("; ")} (seconds since the start).`,
     `- Result: ${r.outcome.checks.length - failed} checks passed, ${failed} failed.`,
     "",
-    "| latency | samples | p50 ms | p95 ms | p99 ms |",
-    "| --- | --- | --- | --- | --- |",
-    ...r.latency.map((l) => `| ${l.label} | ${l.samples} | ${l.p.map((v) => Math.round(v)).join(" | ")} |`),
+    markdownTable(
+      ["latency", "samples", "p50 ms", "p95 ms", "p99 ms"],
+      r.latency.map((l) => [l.label, String(l.samples), ...l.p.map(wholeMs)]),
+    ),
     "",
-    "| count | value |",
-    "| --- | --- |",
-    ...Object.entries(r.outcome.counts).map(([k, v]) => `| ${cell(k)} | ${v} |`),
+    markdownTable(["count", "value"], Object.entries(r.outcome.counts).map(([k, v]) => [k, String(v)])),
     "",
-    "| check | result | detail |",
-    "| --- | --- | --- |",
-    ...r.outcome.checks.map((c) => `| ${cell(c.name)} | ${c.ok ? "PASS" : "FAIL"} | ${cell(c.detail)} |`),
+    markdownTable(
+      ["check", "result", "detail"],
+      r.outcome.checks.map((c) => [c.name, c.ok ? "PASS" : "FAIL", c.detail]),
+    ),
     "",
     `![Acknowledgement and reply latency over the ${r.profile} soak, fault windows shaded](${r.plot})`,
   ].join("\n");
@@ -102,40 +102,5 @@ export async function record(out: string, svg: string, svgOut: string, r: Omit<R
     throw e;
   });
   await Deno.writeTextFile(out, spliceSoakRegion(before, soakRegion({ ...r, plot })));
-  const fmt = await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", "--config", CONFIG, out],
-    stdout: "null",
-  })
-    .output();
-  const why = new TextDecoder().decode(fmt.stderr);
-  // A file deno.json excludes from formatting (a test record under .local/) is left as written.
-  if (!fmt.success && !why.includes("No target files found")) {
-    throw new Error(`deno fmt ${out} failed: ${why}`);
-  }
-}
-
-/** `text` as deno fmt formats a file ending in `.${ext}`, whether or not deno.json excludes its path. */
-export async function formatted(text: string, ext: string): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", "--config", CONFIG, "--ext", ext, "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const { success, stdout, stderr } = await child.output();
-  if (!success) throw new Error(`deno fmt --ext ${ext} failed: ${new TextDecoder().decode(stderr)}`);
-  return new TextDecoder().decode(stdout);
-}
-
-/** The machine, for the record. */
-export function machine(postgres: string) {
-  return {
-    cpus: navigator.hardwareConcurrency,
-    memoryGiB: Deno.systemMemoryInfo().total / 2 ** 30,
-    postgres,
-    deno: Deno.version.deno,
-  };
+  await formatFile(out);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { latencySvg } from "./plot.ts";
+import { formatted } from "../lib/report.ts";
 import {
-  formatted,
   record,
   type Recorded,
   SOAK_BEGIN,

@@ -1,6 +1,7 @@
 /** What the soak proves at the end, from the database and the fake Graph API's records. */
 import type postgres from "postgres";
 import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
+import { textTable } from "../lib/table.ts";
 
 export interface Check {
   name: string;
@@ -115,16 +116,8 @@ export async function replyLatencies(sql: postgres.Sql, prefix: string, startEpo
 
 /** A plain-text table of counts and checks. */
 export function table(outcome: Outcome): string {
-  const rows: [string, string][] = [
-    ...Object.entries(outcome.counts).map(([k, v]) => [k, String(v)] as [string, string]),
-    ...outcome.checks.map((c) => [`${c.ok ? "PASS" : "FAIL"} ${c.name}`, c.detail] as [string, string]),
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
-}
-
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return textTable([], [
+    ...Object.entries(outcome.counts).map(([k, v]) => [k, String(v)]),
+    ...outcome.checks.map((c) => [`${c.ok ? "PASS" : "FAIL"} ${c.name}`, c.detail]),
+  ]);
 }

@@ -19,6 +19,9 @@ import postgres from "postgres";
 import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
 import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
+import { taskArgs } from "../lib/args.ts";
+import { machine } from "../lib/report.ts";
+import { percentile } from "../lib/stats.ts";
 import {
   type FaultCounts,
   type FaultWindow,
@@ -31,13 +34,13 @@ import {
 } from "./faults.ts";
 import { operatorTraffic, registerStaff, soakModel } from "./operators.ts";
 import { latencySvg } from "./plot.ts";
-import { machine, record } from "./record.ts";
-import { percentile, replyLatencies, table, verify } from "./report.ts";
+import { record, wholeMs } from "./record.ts";
+import { replyLatencies, table, verify } from "./report.ts";
 import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
 import { verifyVouchers } from "./voucher_checks.ts";
 
 const { values } = parseArgs({
-  args: Deno.args,
+  args: taskArgs(Deno.args),
   options: {
     profile: { type: "string", default: "short" },
     seed: { type: "string", default: "10" },
@@ -220,11 +223,11 @@ for (const fake of [openai, graph]) await Promise.race([fake.close().catch(() =>
 
 const latency = [["webhook acknowledgement", acks], ["reply sent", replies]].map(([label, points]) => {
   const v = (points as [number, number][]).map((a) => a[1]);
-  return { label: label as string, samples: v.length, p: [50, 95, 99].map((p) => percentile(v, p)) };
+  return { label: label as string, samples: v.length, p: [0.5, 0.95, 0.99].map((q) => percentile(v, q)) };
 }) as { label: string; samples: number; p: [number, number, number] }[];
 console.log(table(outcome));
 for (const { label, p: [p50, p95, p99] } of latency) {
-  console.log(`${label}: p50 ${Math.round(p50)} ms, p95 ${Math.round(p95)} ms, p99 ${Math.round(p99)} ms`);
+  console.log(`${label}: p50 ${wholeMs(p50)} ms, p95 ${wholeMs(p95)} ms, p99 ${wholeMs(p99)} ms`);
 }
 for (const f of faults) {
   console.log(`fault: ${f.label} ${(f.from / 1000).toFixed(1)}-${(f.to / 1000).toFixed(1)} s`);
