@@ -7,6 +7,7 @@
  */
 import type postgres from "postgres";
 import type { TurnResult } from "../supabase/functions/_shared/agent/mod.ts";
+import { plainText } from "../supabase/functions/_shared/conversation/mod.ts";
 import type { Deps } from "../supabase/functions/_shared/deps.ts";
 import {
   CLAIM_LEASE_SECONDS,
@@ -222,12 +223,7 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
 function recorder(sent: { id: string; body: string }[]): GraphClient {
   const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
   return {
-    sendText: (_to, body, id) => (sent.push({ id: id ?? "", body }), ok()),
-    sendTemplate: (
-      _to,
-      template,
-      id,
-    ) => (sent.push({ id: id ?? "", body: template.parameters.join(" ") }), ok()),
+    send: (_to, message, id) => (sent.push({ id: id ?? "", body: plainText(message) }), ok()),
     markRead: () => ok(),
   };
 }

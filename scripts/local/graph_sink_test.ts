@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { text } from "../../supabase/functions/_shared/conversation/mod.ts";
 import { createGraphClient } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import { createGraphSink, type GraphSinkOptions, maskRecipient, type SinkReply } from "./graph_sink.ts";
 
@@ -36,8 +37,8 @@ async function replies(s: ReturnType<typeof createGraphSink>, query: string): Pr
 
 Deno.test("the sink answers a send as Meta does and gives each reply the next index and a wamid", async () => {
   const { sink: s, client, printed } = sink();
-  const first = await client().sendText({ waId: "250788123456" }, "Muraho\nAmafaranga: 5,000 RWF", "cb-1");
-  const second = await client().sendText({ userId: "RW.1502576394655843" }, "Hello");
+  const first = await client().send({ waId: "250788123456" }, text("Muraho\nAmafaranga: 5,000 RWF"), "cb-1");
+  const second = await client().send({ userId: "RW.1502576394655843" }, text("Hello"));
   assert.deepEqual(first, { ok: true, waMessageId: "wamid.LOCALTEST000001" });
   assert.deepEqual(second, { ok: true, waMessageId: "wamid.LOCALTEST000002" });
   assert.deepEqual(s.replies.map((r) => [r.index, r.to, r.body, r.at]), [
@@ -77,7 +78,7 @@ Deno.test("the sink answers a mark-read with success and keeps no reply for it",
 
 Deno.test("the sink refuses a wrong access token with Meta's 401 and code 190", async () => {
   const { sink: s, client, printed } = sink();
-  const result = await client("wrong-token-0123456789").sendText({ waId: "250788123456" }, "Hi");
+  const result = await client("wrong-token-0123456789").send({ waId: "250788123456" }, text("Hi"));
   assert.equal(result.ok, false);
   assert.equal(!result.ok && result.kind, "auth");
   assert.equal(!result.ok && result.code, 190);
@@ -137,10 +138,10 @@ Deno.test("the sink answers a read of the phone number with its token, as Meta d
 
 Deno.test("GET /graph/_replies filters by recipient (wa_id with or without +, or user id) and by index", async () => {
   const { sink: s, client } = sink();
-  await client().sendText({ waId: "250788123456" }, "one");
-  await client().sendText({ waId: "250788000001" }, "two");
-  await client().sendText({ userId: "RW.1502576394655843" }, "three");
-  await client().sendText({ waId: "250788123456" }, "four");
+  await client().send({ waId: "250788123456" }, text("one"));
+  await client().send({ waId: "250788000001" }, text("two"));
+  await client().send({ userId: "RW.1502576394655843" }, text("three"));
+  await client().send({ waId: "250788123456" }, text("four"));
 
   assert.deepEqual((await replies(s, "to=250788123456")).map((r) => r.body), ["one", "four"]);
   assert.deepEqual((await replies(s, "to=%2B250788123456&after=1")).map((r) => r.body), ["four"]);
@@ -159,10 +160,10 @@ Deno.test("a long poll returns as soon as a reply for its recipient arrives, not
     settled = true;
     return r;
   });
-  await client().sendText({ waId: "250788000001" }, "for someone else");
+  await client().send({ waId: "250788000001" }, text("for someone else"));
   await Promise.resolve();
   assert.equal(settled, false, "a reply to another recipient does not end the poll");
-  await client().sendText({ waId: "250788123456" }, "for you");
+  await client().send({ waId: "250788123456" }, text("for you"));
   const got = await waiting;
   assert.deepEqual(got.map((r) => [r.index, r.body]), [[2, "for you"]]);
 });

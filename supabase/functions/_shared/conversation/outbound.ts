@@ -27,6 +27,11 @@ export function text(body: string): OutboundMessage {
   return { type: "text", text: body };
 }
 
+/** What a person reads of a message: a text's words, a template's parameters. */
+export function plainText(message: OutboundMessage): string {
+  return message.type === "text" ? message.text : message.parameters.join(" ");
+}
+
 /** The replies' texts joined as one message, as a person would write them: a blank line between. */
 export function joinTexts(messages: readonly OutboundMessage[]): OutboundMessage[] {
   const texts = messages.flatMap((m) => (m.type === "text" ? [m.text] : []));

@@ -1,5 +1,6 @@
 /** The WhatsApp channel's SQL functions: intake, replay, the conversation's claim, the turn, the outbox. */
 import { z } from "zod";
+import type { TemplateMessage } from "../conversation/mod.ts";
 import { rpc } from "./_rpc.ts";
 
 const Refused = z.looseObject({ path: z.string().nullable(), reason: z.string() });
@@ -84,9 +85,14 @@ export const finishTurn = rpc("whatsapp_finish_turn");
 /** Conversations with work left over (a lapsed claim, a reply due). */
 export const pendingConversations = rpc("whatsapp_pending_conversations");
 
-const Template = z.looseObject({ name: z.string(), language: z.string(), parameters: z.array(z.string()) });
-/** An approved template: sent instead of text outside the 24-hour customer-service window. */
-export type Template = z.infer<typeof Template>;
+/** The template a row is sent as outside the 24-hour window, stored as {name, language, parameters}. */
+const Template = z.looseObject({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
+  .transform(({ name, language, parameters }): TemplateMessage => ({
+    type: "template",
+    name,
+    language,
+    parameters,
+  }));
 
 const OutboxItem = z.looseObject({
   id: z.string(),

@@ -1,13 +1,22 @@
-/** The WhatsApp Cloud API client: sends texts and read receipts, and turns every failure into a SendResult. */
-import { MAX_TEXT_LENGTH } from "./split.ts";
-import type { MetaError, Recipient, SendResult, Template } from "./types.ts";
+/** The WhatsApp Cloud API client: sends messages and read receipts, and turns every failure into a SendResult. */
+import { z } from "zod";
+import type { OutboundMessage } from "../conversation/mod.ts";
+import type { MetaError, Recipient, SendResult } from "./types.ts";
+import {
+  encodeRead,
+  encodeSend,
+  metaErrorOf,
+  ReadAnswer,
+  type ReadBody,
+  SendAnswer,
+  SendBody,
+} from "./wire.ts";
 
 /** Sends through Meta's Graph API; never throws, every outcome is a SendResult. */
 export interface GraphClient {
-  /** Sends a text message; callbackData comes back as biz_opaque_callback_data in its statuses. */
-  sendText(to: Recipient, body: string, callbackData?: string): Promise<SendResult>;
-  /** Sends an approved template (the only kind Meta delivers outside the 24-hour window). */
-  sendTemplate(to: Recipient, template: Template, callbackData?: string): Promise<SendResult>;
+  /** Sends a message (text, or an approved template: the only kind Meta delivers outside the 24-hour
+   * window); callbackData comes back as biz_opaque_callback_data in its statuses. */
+  send(to: Recipient, message: OutboundMessage, callbackData?: string): Promise<SendResult>;
   /** Marks an inbound message read, optionally showing the typing indicator. */
   markRead(waMessageId: string, typing: boolean): Promise<SendResult>;
 }
@@ -85,8 +94,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const redact = (s: string) => s.replaceAll(accessToken, "[redacted]");
 
   async function post(
-    payload: Record<string, unknown>,
-    idOf: (answer: Record<string, unknown>) => string | undefined,
+    payload: SendBody | ReadBody,
+    idOf: (answer: unknown) => string | undefined,
   ): Promise<SendResult> {
     let response: Response;
     let text: string;
@@ -104,66 +113,34 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const timedOut = err instanceof Error && err.name === "TimeoutError";
       return { ok: false, kind: "retry", title: timedOut ? "timeout" : "network error" };
     }
-    const answer = parseJsonObject(text);
+    const answer = parseJson(text);
     if (response.ok) {
-      const id = answer && idOf(answer);
+      const id = idOf(answer);
       if (id) return { ok: true, waMessageId: id };
       // Meta may have sent it: never retried, so a customer does not get the message twice.
       return { ok: false, kind: "fatal", httpStatus: response.status, title: "unexpected success answer" };
     }
     const result = classifyGraphFailure(
       response.status,
-      metaError(answer),
+      metaErrorOf(answer),
       response.headers.get("retry-after"),
     );
     return result.ok ? result : { ...result, title: redact(result.title) };
   }
 
-  /** A message to `to`: the common envelope, `content` and the callback data; answers with its id. */
-  function send(to: Recipient, content: Record<string, unknown>, callbackData?: string) {
-    const address = to.waId ? { to: to.waId } : to.userId ? { recipient: to.userId } : undefined;
-    if (!address) return Promise.resolve(refuse("recipient has neither waId nor userId"));
-    return post({
-      messaging_product: "whatsapp",
-      recipient_type: "individual",
-      ...address,
-      ...content,
-      ...(callbackData ? { biz_opaque_callback_data: callbackData } : {}),
-    }, (a) => {
-      const first = Array.isArray(a.messages) ? asObject(a.messages[0]) : undefined;
-      return typeof first?.id === "string" ? first.id : undefined;
-    });
-  }
-
   return {
-    sendText(to, body, callbackData) {
-      if (!body.trim()) return Promise.resolve(refuse("text body is empty"));
-      if (body.length > MAX_TEXT_LENGTH) {
-        return Promise.resolve(refuse(`text body is over ${MAX_TEXT_LENGTH} characters`));
-      }
-      return send(to, { type: "text", text: { preview_url: false, body } }, callbackData);
-    },
-    sendTemplate(to, template, callbackData) {
-      if (!template.name || !template.language) {
-        return Promise.resolve(refuse("template has no name or language"));
-      }
-      const parameters = template.parameters.map((text) => ({ type: "text", text }));
-      return send(to, {
-        type: "template",
-        template: {
-          name: template.name,
-          language: { code: template.language },
-          ...(parameters.length ? { components: [{ type: "body", parameters }] } : {}),
-        },
-      }, callbackData);
+    send(to, message, callbackData) {
+      if (!to.waId && !to.userId) return Promise.resolve(refuse("recipient has neither waId nor userId"));
+      // What Meta would refuse (a blank or too long text, a template without a name) is refused here.
+      const body = SendBody.safeParse(encodeSend(to, message, callbackData));
+      if (!body.success) return Promise.resolve(refuse(z.prettifyError(body.error)));
+      return post(body.data, (answer) => SendAnswer.safeParse(answer).data?.messages[0].id);
     },
     markRead(waMessageId, typing) {
-      return post({
-        messaging_product: "whatsapp",
-        status: "read",
-        message_id: waMessageId,
-        ...(typing ? { typing_indicator: { type: "text" } } : {}),
-      }, (a) => (a.success === true ? waMessageId : undefined));
+      return post(
+        encodeRead(waMessageId, typing),
+        (answer) => (ReadAnswer.safeParse(answer).success ? waMessageId : undefined),
+      );
     },
   };
 }
@@ -173,28 +150,10 @@ function refuse(title: string): SendResult {
   return { ok: false, kind: "fatal", title };
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
+function parseJson(text: string): unknown {
   try {
-    return asObject(JSON.parse(text));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : undefined;
-}
-
-/** Meta's `{"error":{message, code, error_user_title?, error_data:{details}}}`, when the body is one. */
-function metaError(answer: Record<string, unknown> | undefined): MetaError | undefined {
-  const error = asObject(answer?.error);
-  if (!error || typeof error.code !== "number") return undefined;
-  const result: MetaError = { code: error.code };
-  if (typeof error.message === "string") result.message = error.message;
-  if (typeof error.error_user_title === "string") result.title = error.error_user_title;
-  const details = asObject(error.error_data)?.details;
-  if (typeof details === "string") result.details = details;
-  return result;
 }

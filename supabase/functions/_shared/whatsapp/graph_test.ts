@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as fakes from "../../_testing/graph_fake.ts";
+import { text as message } from "../conversation/mod.ts";
 import {
   classifyGraphFailure,
   createGraphClient,
@@ -63,8 +64,8 @@ function fakeTest(
   });
 }
 
-fakeTest("sendText() posts Meta's text body with the bearer token, answers the wamid", async (fake, c) => {
-  assert.deepEqual(await c.sendText({ waId: WA_ID }, "Muraho! Your voucher is ready."), SENT_1);
+fakeTest("send() posts Meta's text body with the bearer token, answers the wamid", async (fake, c) => {
+  assert.deepEqual(await c.send({ waId: WA_ID }, message("Muraho! Your voucher is ready.")), SENT_1);
   const [request] = fake.requests;
   assert.equal(request?.method, "POST");
   assert.equal(request?.path, `/v23.0/${PHONE_ID}/messages`);
@@ -76,24 +77,24 @@ fakeTest("sendText() posts Meta's text body with the bearer token, answers the w
   assert.deepEqual(fake.sent, [{ to: WA_ID, body: "Muraho! Your voucher is ready.", id: "wamid.FAKE1" }]);
 });
 
-fakeTest("sendText() passes callback data as biz_opaque_callback_data", async (fake, c) => {
-  assert.deepEqual(await c.sendText({ waId: WA_ID, userId: USER_ID }, "Hello", "outbox:42"), SENT_1);
+fakeTest("send() passes callback data as biz_opaque_callback_data", async (fake, c) => {
+  assert.deepEqual(await c.send({ waId: WA_ID, userId: USER_ID }, message("Hello"), "outbox:42"), SENT_1);
   assert.deepEqual(fake.sent, [{ to: WA_ID, body: "Hello", callbackData: "outbox:42", id: "wamid.FAKE1" }]);
 });
 
-fakeTest("sendText() to a username-only user addresses the business-scoped user id", async (fake, c) => {
-  assert.deepEqual(await c.sendText({ userId: USER_ID }, "Hi"), SENT_1);
+fakeTest("send() to a username-only user addresses the business-scoped user id", async (fake, c) => {
+  assert.deepEqual(await c.send({ userId: USER_ID }, message("Hi")), SENT_1);
   const body = fake.requests[0]?.body as Record<string, unknown>;
   assert.equal(body.recipient, USER_ID);
   assert.ok(!("to" in body));
   assert.deepEqual(fake.sent, [{ recipient: USER_ID, body: "Hi", id: "wamid.FAKE1" }]);
 });
 
-fakeTest("sendText() refuses what Meta would reject without calling it", async (fake, c) => {
+fakeTest("send() refuses what Meta would reject without calling it", async (fake, c) => {
   const results = [
-    await c.sendText({}, "Hi"),
-    await c.sendText({ waId: WA_ID }, "  "),
-    await c.sendText({ waId: WA_ID }, "a".repeat(4097)),
+    await c.send({}, message("Hi")),
+    await c.send({ waId: WA_ID }, message("  ")),
+    await c.send({ waId: WA_ID }, message("a".repeat(4097))),
   ];
   assert.deepEqual(results.map((r) => !r.ok && r.kind), ["fatal", "fatal", "fatal"]);
   assert.equal(fake.requests.length, 0);
@@ -114,7 +115,7 @@ fakeTest("markRead() sends the read receipt, with the typing indicator only when
 });
 
 fakeTest(
-  "sendText() classifies each scripted failure, then succeeds once they are spent",
+  "send() classifies each scripted failure, then succeeds once they are spent",
   async (fake, c) => {
     const pairLimit = "(#131056) (Business Account, Consumer Account) pair rate limit hit";
     const expired = "Error validating access token: Session has expired on Tuesday, 01-Jul-25 10:00:00 PDT.";
@@ -134,32 +135,32 @@ fakeTest(
     ];
     for (const [failure] of cases) fake.failNext(1, failure);
     for (const [failure, expected] of cases) {
-      assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), expected, JSON.stringify(failure));
+      assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), expected, JSON.stringify(failure));
     }
-    assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), SENT_1);
+    assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), SENT_1);
     assert.equal(fake.sent.length, 1);
   },
 );
 
-fakeTest("sendText() gives up on a hanging Graph API after timeoutMs, as a retry", async (fake, c) => {
+fakeTest("send() gives up on a hanging Graph API after timeoutMs, as a retry", async (fake, c) => {
   fake.failNext(1, { hang: true });
   const started = performance.now();
-  assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), TIMEOUT);
+  assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), TIMEOUT);
   assert.ok(performance.now() - started < 2_000);
   assert.deepEqual(fake.sent, [], "a hung request is never accepted");
-  assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), SENT_1);
+  assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), SENT_1);
 }, { timeoutMs: 200 });
 
-fakeTest("sendText() waits for a late answer within timeoutMs", async (fake, c) => {
+fakeTest("send() waits for a late answer within timeoutMs", async (fake, c) => {
   fake.failNext(1, { delayMs: 50 });
-  assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), SENT_1);
+  assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), SENT_1);
 });
 
 fakeTest(
   "the fake accepts a send whose answer came too late for the client, as Meta may",
   async (fake, c) => {
     fake.failNext(1, { delayMs: 3000 });
-    assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), TIMEOUT);
+    assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), TIMEOUT);
     await fake.close();
     assert.deepEqual(fake.sent.map((s) => s.id), ["wamid.FAKE1"]);
   },
@@ -168,7 +169,7 @@ fakeTest(
 
 fakeTest("a wrong token is an auth failure whose title carries neither token", async (fake, c) => {
   const title = "Invalid OAuth access token - Cannot parse access token";
-  assert.deepEqual(await c.sendText({ waId: WA_ID }, "Hi"), failed("auth", 401, 190, title));
+  assert.deepEqual(await c.send({ waId: WA_ID }, message("Hi")), failed("auth", 401, 190, title));
   assert.equal(fake.sent.length, 0);
 }, { accessToken: "EAAWrongToken1234567890" });
 
@@ -243,7 +244,7 @@ Deno.test("classifyGraphFailure() reads Retry-After seconds and ignores what is 
 
 Deno.test("a failing fetch is a network error retry that does not leak the token", async () => {
   const client = stubbed(() => Promise.reject(new TypeError(`refused (Authorization: Bearer ${TOKEN})`)));
-  assert.deepEqual(await client.sendText({ waId: WA_ID }, "Hi"), {
+  assert.deepEqual(await client.send({ waId: WA_ID }, message("Hi")), {
     ok: false,
     kind: "retry",
     title: "network error",
@@ -260,7 +261,7 @@ Deno.test("a Meta message quoting the token comes back redacted", async () => {
 Deno.test("a success answer without a message id is fatal, never retried into a duplicate", async () => {
   const client = stubbed(() => Promise.resolve(new Response("<html>ok</html>", { status: 200 })));
   assert.deepEqual(
-    await client.sendText({ waId: WA_ID }, "Hi"),
+    await client.send({ waId: WA_ID }, message("Hi")),
     failed("fatal", 200, undefined, "unexpected success answer"),
   );
 });

@@ -94,15 +94,6 @@ export interface Recipient {
   userId?: string;
 }
 
-/** An approved template: sent instead of text outside the 24-hour customer-service window. */
-export interface Template {
-  name: string;
-  /** Language code, e.g. "en". */
-  language: string;
-  /** The body's {{1}}, {{2}}, ... values. */
-  parameters: string[];
-}
-
 /** What one Graph API call came to. `kind` decides what happens to the outbox row. */
 export type SendResult =
   | { ok: true; waMessageId: string }
