@@ -3,7 +3,7 @@
  * the `{{...}}` placeholders that fixtures and tool outputs fill in at run time.
  */
 import { z } from "zod";
-import { isObject } from "../scripts/lib/object.ts";
+import { isObject } from "../supabase/functions/_shared/json.ts";
 
 const language = z.enum(["en", "fr", "rw", "sw"]);
 const status = z.enum(["issued", "redeemed", "void"]);

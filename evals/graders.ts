@@ -4,7 +4,8 @@
  * graders_test.ts shows each one failing on a bad reply and passing on a good one.
  */
 import { tryMsisdnToE164 } from "../supabase/functions/_shared/msisdn.ts";
-import { isObject } from "../scripts/lib/object.ts";
+import { isObject } from "../supabase/functions/_shared/json.ts";
+import { TOOLS } from "../supabase/functions/_shared/tools/mod.ts";
 import type { Expectation, ExpectedCall } from "./case.ts";
 import type { Person } from "./fixtures.ts";
 import { effectProblem, type ObservedAction, type ObservedEffect } from "./effects.ts";
@@ -56,7 +57,8 @@ export interface Grade {
   detail?: string;
 }
 
-const READ_ONLY = new Set(["lookup_customer", "list_vouchers"]);
+/** Tools that only read: an extra call of one is tolerated where `extraTools` allows it. */
+const READ_ONLY = new Set(TOOLS.filter((t) => t.does === "read").map((t) => t.name));
 
 /** Every grader on one turn, in a fixed order (the first failure is the one a summary shows). */
 export function gradeTurn(expect: Expectation, turn: ObservedTurn, ctx: GradeContext): Grade[] {

@@ -54,3 +54,14 @@ Deno.test("a tool's schema refuses what its JSON schema does not declare", () =>
   assert.ok(list.schema.safeParse({ msisdn: null, status: "issued" }).success);
   assert.equal(list.schema.safeParse({ msisdn: null, status: "spent" }).success, false);
 });
+
+Deno.test("the README's table of tools lists every tool, who may use it and its kill switch", async () => {
+  const readme = await Deno.readTextFile(new URL("../../../../README.md", import.meta.url));
+  const rows = [...readme.matchAll(/^\| `([a-z_]+)` +\| (everyone|operators) +\| (.*?) *\|$/gm)];
+  assert.deepEqual(rows.map((r) => r[1]), TOOLS.map((t) => t.name), "the same tools, in the model's order");
+  for (const [, name, who, what] of rows) {
+    const tool = TOOLS.find((t) => t.name === name)!;
+    assert.equal(who, tool.roles.includes("customer") ? "everyone" : "operators", `${name}: who`);
+    if (tool.flag) assert.ok(what!.includes(`\`${tool.flag}\``), `${name}: its kill switch ${tool.flag}`);
+  }
+});
