@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHandler } from "../metrics/index.ts";
 import { dbTest, deadDatabaseUrl, METRICS_TOKEN, request, testDeps, testSql } from "../_testing/harness.ts";
-import { FAMILIES } from "../_shared/ops/mod.ts";
+import { FAMILIES, seriesOf } from "../_shared/ops/mod.ts";
 
 const sql = await testSql();
 // 100 calls of 1..100 ms two minutes ago, 3 of them 5xx; one old call an hour and a half ago.
@@ -186,16 +186,7 @@ dbTest(
     for (const f of FAMILIES.filter((f) => f.type === "gauge")) {
       assert.ok(lines.includes(`# TYPE ${f.name} gauge`), f.name);
     }
-    const labelled = new Map(
-      FAMILIES.flatMap((f) =>
-        f.type === "histogram"
-          ? [[`${f.name}_bucket`, [...f.labels, "le"]], [`${f.name}_sum`, f.labels], [
-            `${f.name}_count`,
-            f.labels,
-          ]]
-          : [[f.name, f.labels]]
-      ),
-    );
+    const labelled = new Map(FAMILIES.flatMap(seriesOf));
     const samples = lines.filter((l) => l && !l.startsWith("#"));
     assert.ok(samples.length > 50, `${samples.length} samples`);
     for (const line of samples) {

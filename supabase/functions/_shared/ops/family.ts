@@ -132,6 +132,13 @@ export function writeFamily(f: Family, s: PrometheusSnapshot): string[] {
   ];
 }
 
+/** The series a family writes, each with its label names: a histogram's `_bucket` (with `le`), `_sum`, `_count`. */
+export function seriesOf(f: Family): [name: string, labels: readonly string[]][] {
+  return f.type === "histogram"
+    ? [[`${f.name}_bucket`, [...f.labels, "le"]], [`${f.name}_sum`, f.labels], [`${f.name}_count`, f.labels]]
+    : [[f.name, f.labels]];
+}
+
 /** The source's rows grouped by their label values, in the order each label set first appears. */
 function totalsGroups(db: DatabaseSnapshot, from: TotalsSource): [string[], TotalsRow[]][] {
   const columns = Object.values(from.labels).map((c) => (c === "key" ? 1 : 2));

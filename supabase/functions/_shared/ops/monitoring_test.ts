@@ -4,17 +4,14 @@
  * instead of leaving an alert that never fires or a panel that stays empty.
  */
 import assert from "node:assert/strict";
+import { seriesOf } from "./family.ts";
 import { FAMILIES } from "./prometheus.ts";
 
 const MONITORING = new URL("../../../../monitoring/", import.meta.url);
 const RULE_FILES = ["prometheus/alerts.yml", "prometheus/alerts_test.yml"];
 
 /** Every series name the text exposition can hold. */
-const EXPOSED = new Set(
-  FAMILIES.flatMap((f) =>
-    f.type === "histogram" ? [`${f.name}_bucket`, `${f.name}_sum`, `${f.name}_count`] : [f.name]
-  ),
-);
+const EXPOSED = new Set(FAMILIES.flatMap((f) => seriesOf(f).map(([name]) => name)));
 
 /** The voucher_* names a text reads. */
 function metricNames(text: string): string[] {
