@@ -7,11 +7,13 @@ import {
   handoffStats,
   type OperatorActivity,
   operatorActivity,
+  type RequestMetrics,
   requestMetrics,
+  type WhatsappStats,
   whatsappStats,
 } from "../db/mod.ts";
 import { ValidationError } from "../errors.ts";
-import { readRuntime } from "./isolate.ts";
+import { readRuntime, type RuntimeSample } from "./isolate.ts";
 
 export const WINDOWS = { "5m": 300, "1h": 3_600, "24h": 86_400 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -31,8 +33,10 @@ export interface Metrics {
   window_seconds: number;
   generated_at: string;
   functions: FunctionMetrics[];
-  database: { connections_in_use: number; max_connections: number };
-  memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number };
+  /** request_metrics' connection counts, the fields the pool's gauges read too. */
+  database: RequestMetrics["database"];
+  /** The answering isolate's memory; voucher_isolate_memory_bytes has one `kind` per field. */
+  memory: RuntimeSample["memory"];
   whatsapp: WhatsappMetrics;
   agent: AgentMetrics;
   operators: OperatorMetrics;
@@ -43,27 +47,26 @@ export interface Metrics {
 export type OperatorMetrics = OperatorActivity;
 
 /** Conversations handed to staff (handoff_stats): open now, and started and returned in the window. */
-export interface HandoffMetrics {
-  /** In human state now, whatever the window. */
-  open: number;
-  oldest_open_seconds: number;
-  started: number;
-  returned: number;
-  /** Started in the window with no staff alert queued (no active operator, no staff number). */
-  unalerted: number;
-}
+export type HandoffMetrics = Pick<
+  HandoffStats,
+  "open" | "oldest_open_seconds" | "started" | "returned" | "unalerted"
+>;
 
 /** The WhatsApp channel over the window (whatsapp_stats), with the delivery rate derived. */
-export interface WhatsappMetrics {
-  inbound: number;
-  replies_sent: number;
-  delivered_or_read: number;
-  /** delivered or read over sent; 0 when nothing was sent. */
-  delivery_rate: number;
-  failures_by_code: Record<string, number>;
-  oldest_unprocessed_seconds: number;
-  outbox_waiting: number;
-}
+export type WhatsappMetrics =
+  & Pick<
+    WhatsappStats,
+    | "inbound"
+    | "replies_sent"
+    | "delivered_or_read"
+    | "failures_by_code"
+    | "oldest_unprocessed_seconds"
+    | "outbox_waiting"
+  >
+  & {
+    /** delivered or read over sent; 0 when nothing was sent. */
+    delivery_rate: number;
+  };
 
 /** The agent over the window (agent_stats): calls to OpenAI and the tools the model ran. */
 export interface AgentMetrics {

@@ -6,5 +6,6 @@ export { backlogOverThresholds, readBacklog } from "./backlog.ts";
 export { createDeepCheck, DEEP_CACHE_MS, type DeepResult } from "./deep.ts";
 export { readRuntime } from "./isolate.ts";
 export { collectMetrics, type Metrics, parseWindow, readHandoffStats, WINDOWS } from "./metrics.ts";
+export { seriesOf } from "./family.ts";
 export { FAMILIES, toPrometheus } from "./prometheus.ts";
 export { collectSnapshot, type PrometheusSnapshot } from "./totals.ts";
