@@ -909,6 +909,10 @@ export type Database = {
         }
         Returns: Json
       }
+      app_setting: {
+        Args: { p_default: number; p_key: string }
+        Returns: number
+      }
       app_setting_problem: {
         Args: { p_key: string; p_value: Json }
         Returns: string
@@ -1255,10 +1259,6 @@ export type Database = {
         Returns: boolean
       }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
-      whatsapp_setting: {
-        Args: { p_default: number; p_key: string }
-        Returns: number
-      }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
       whatsapp_store_payload: {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }

@@ -76,7 +76,7 @@ grant execute on function public.agent_stats(integer) to service_role;
 create or replace function public.prune_agent_telemetry() returns bigint
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
-  keep_days integer := public.whatsapp_setting('request_log_retention_days', 30);
+  keep_days integer := public.app_setting('request_log_retention_days', 30);
   deleted bigint;
 begin
   delete from public.model_calls mc where mc.created_at < now() - make_interval(days => keep_days);

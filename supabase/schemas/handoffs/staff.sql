@@ -23,7 +23,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv public.conversations;
   staff text := (select nullif(btrim(s.value #>> '{}'), '') from public.app_settings s where s.key = 'handoff_staff_number');
-  hours integer := public.whatsapp_setting('handoff_return_hours', 4);
+  hours integer := public.app_setting('handoff_return_hours', 4);
   who text;
   body text;
   recipient text;
@@ -64,7 +64,7 @@ grant execute on function public.whatsapp_alert_staff(uuid, text) to service_rol
 create or replace function public.whatsapp_return_expired_handoffs(p_conversation_id uuid default null) returns integer
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
-  hours integer := public.whatsapp_setting('handoff_return_hours', 4);
+  hours integer := public.app_setting('handoff_return_hours', 4);
   returned integer;
 begin
   if hours <= 0 then
@@ -106,7 +106,7 @@ language sql stable security invoker set search_path = '' as $$
     'returned', (select count(*) from public.handoffs h where h.returned_at >= now() - make_interval(secs => p_window_seconds)),
     'unalerted', (select count(*) from public.handoffs h
       where h.started_at >= now() - make_interval(secs => p_window_seconds) and h.alerts = 0),
-    'alarm_open', public.whatsapp_setting('handoff_alarm_open', 10))
+    'alarm_open', public.app_setting('handoff_alarm_open', 10))
 $$;
 comment on function public.handoff_stats(integer) is 'Handoffs: open now (count, oldest age in seconds), started, returned and started without a staff alert in the window; the health alarm threshold.';
 revoke execute on function public.handoff_stats(integer) from public, anon, authenticated;

@@ -24,8 +24,8 @@ returns void
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   effects integer;
-  max_effects integer := public.whatsapp_setting('operator_effects_per_hour', 60);
-  cap bigint := public.whatsapp_setting('operator_daily_cap_rwf', 1000000);
+  max_effects integer := public.app_setting('operator_effects_per_hour', 60);
+  cap bigint := public.app_setting('operator_daily_cap_rwf', 1000000);
   issued bigint;
 begin
   -- Serialises one operator's effects: two concurrent creates cannot both fit under the cap.

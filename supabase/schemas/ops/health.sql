@@ -30,10 +30,10 @@ language sql stable security invoker set search_path = '' as $$
         'seconds_ago', extract(epoch from now() - h.ran_at)::integer, 'result', h.result)
       from public.job_heartbeats h where h.job = 'whatsapp-redrive'),
     'thresholds', jsonb_build_object(
-      'inbound_waiting_max', public.whatsapp_setting('health_inbound_waiting_max', 50),
-      'oldest_waiting_seconds_max', public.whatsapp_setting('health_oldest_waiting_seconds_max', 300),
-      'outbox_due_max', public.whatsapp_setting('health_outbox_due_max', 100),
-      'redrive_stale_seconds', public.whatsapp_setting('health_redrive_stale_seconds', 300))
+      'inbound_waiting_max', public.app_setting('health_inbound_waiting_max', 50),
+      'oldest_waiting_seconds_max', public.app_setting('health_oldest_waiting_seconds_max', 300),
+      'outbox_due_max', public.app_setting('health_outbox_due_max', 100),
+      'redrive_stale_seconds', public.app_setting('health_redrive_stale_seconds', 300))
   )
 $$;
 comment on function public.ops_backlog() is 'The backlog for health and metrics: inbound waiting and the oldest, replies due and the oldest, handoffs open, webhook bodies whose elements were never stored (payloads_unstored: replay them), the re-drive job''s last run (null if never), and the thresholds health judges them by.';
@@ -45,7 +45,7 @@ language sql stable security invoker set search_path = '' as $$
   with w as (select now() - make_interval(secs => p_window_seconds) as since),
   limits as (
     select coalesce((select (s.value #>> '{}')::numeric from public.app_settings s where s.key = 'operator_alarm_cap_share'), 0.8)
-      * public.whatsapp_setting('operator_daily_cap_rwf', 1000000) as alarm_rwf
+      * public.app_setting('operator_daily_cap_rwf', 1000000) as alarm_rwf
   )
   select jsonb_build_object(
     'created', (select count(*) from public.vouchers v, w where v.issued_by is not null and v.created_at >= w.since),

@@ -6,7 +6,7 @@
 
 create or replace function public.retention_cutoff(p_key text, p_default integer) returns timestamptz
 language sql stable security invoker set search_path = '' as $$
-  select now() - make_interval(days => greatest(public.whatsapp_setting(p_key, p_default), 1))
+  select now() - make_interval(days => greatest(public.app_setting(p_key, p_default), 1))
 $$;
 comment on function public.retention_cutoff(text, integer) is 'now() minus the retention period app_settings holds under p_key (in days, at least 1), or p_default.';
 revoke execute on function public.retention_cutoff(text, integer) from public, anon, authenticated;

@@ -1,5 +1,5 @@
 -- Tunables ops change without a deploy, and the function that reads a whole number of them
--- (whatsapp_setting). Every key the functions read has its row here, with what it does: a re-run adds a
+-- (app_setting). Every key the functions read has its row here, with what it does: a re-run adds a
 -- new key and keeps every value ops changed. Values are validated per key (settings/validation.sql)
 -- and every change is audited (settings/settings_audit.sql). The key `environment` is never set here:
 -- scripts/dev and scripts/test set it on local databases only.
@@ -64,10 +64,10 @@ insert into public.app_settings (key, value, description) values
   ('health_redrive_stale_seconds', '300', 'Health says degraded when the whatsapp-redrive job has not run for this long.')
 on conflict (key) do nothing;
 
-create or replace function public.whatsapp_setting(p_key text, p_default integer) returns integer
+create or replace function public.app_setting(p_key text, p_default integer) returns integer
 language sql stable security invoker set search_path = '' as $$
   select coalesce((select (s.value #>> '{}')::integer from public.app_settings s where s.key = p_key), p_default)
 $$;
-comment on function public.whatsapp_setting(text, integer) is 'An integer from app_settings, or the default.';
-revoke execute on function public.whatsapp_setting(text, integer) from public, anon, authenticated;
-grant execute on function public.whatsapp_setting(text, integer) to service_role;
+comment on function public.app_setting(text, integer) is 'An integer from app_settings, or the default.';
+revoke execute on function public.app_setting(text, integer) from public, anon, authenticated;
+grant execute on function public.app_setting(text, integer) to service_role;

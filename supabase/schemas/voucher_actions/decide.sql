@@ -76,7 +76,7 @@ begin
       begin
         update public.pending_actions x set status = 'awaiting_approval',
           approval_code = lpad((floor(random() * 1000000))::integer::text, 6, '0'),
-          expires_at = now() + make_interval(secs => public.whatsapp_setting('approval_ttl_seconds', 3600))
+          expires_at = now() + make_interval(secs => public.app_setting('approval_ttl_seconds', 3600))
         where x.id = a.id returning * into a;
         exit;
       exception when unique_violation then

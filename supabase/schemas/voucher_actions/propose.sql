@@ -40,7 +40,7 @@ begin
     end if;
     args := jsonb_build_object('customer_msisdn', cust.msisdn, 'customer_name', cust.name,
       'amount_rwf', (p_args ->> 'amount_rwf')::bigint,
-      'needs_approval', (p_args ->> 'amount_rwf')::bigint > public.whatsapp_setting('voucher_approval_threshold_rwf', 100000));
+      'needs_approval', (p_args ->> 'amount_rwf')::bigint > public.app_setting('voucher_approval_threshold_rwf', 100000));
     -- Refused now, not after the confirmation, when it cannot fit today (checked again when it happens).
     perform public.require_operator_limits(op_id, (args ->> 'amount_rwf')::bigint);
     action_intent := format('create_voucher:%s:%s', cust.msisdn, args ->> 'amount_rwf');
@@ -78,7 +78,7 @@ begin
     begin
       insert into public.pending_actions (operator_id, conversation_id, kind, args, intent, confirmation_code, expires_at)
       values (op_id, p_conversation_id, p_kind, args, action_intent, lpad((floor(random() * 10000))::integer::text, 4, '0'),
-        now() + make_interval(secs => public.whatsapp_setting('pending_action_ttl_seconds', 300)))
+        now() + make_interval(secs => public.app_setting('pending_action_ttl_seconds', 300)))
       returning * into action;
       exit;
     exception when unique_violation then

@@ -40,11 +40,11 @@ begin
   -- A replay of a voucher already issued answers with it before any limit is counted again.
   select v.* into voucher from public.vouchers v where v.idempotency_key = p_idempotency_key;
   if voucher.id is null then
-    if p_amount_rwf > public.whatsapp_setting('voucher_approval_threshold_rwf', 100000) then
+    if p_amount_rwf > public.app_setting('voucher_approval_threshold_rwf', 100000) then
       if p_approver_msisdn is null then
         raise exception using errcode = 'PT403',
           message = format('Cannot create voucher: above %s RWF a second operator must approve it',
-            public.whatsapp_setting('voucher_approval_threshold_rwf', 100000)),
+            public.app_setting('voucher_approval_threshold_rwf', 100000)),
           detail = 'approval_required';
       end if;
       approver_id := public.require_active_operator(p_approver_msisdn);

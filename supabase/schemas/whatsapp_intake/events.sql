@@ -45,7 +45,7 @@ grant usage, select on sequence public.whatsapp_events_id_seq to service_role;
 create or replace function public.prune_whatsapp_events() returns bigint
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
-  keep_days integer := public.whatsapp_setting('request_log_retention_days', 30);
+  keep_days integer := public.app_setting('request_log_retention_days', 30);
   deleted bigint;
   more bigint;
 begin

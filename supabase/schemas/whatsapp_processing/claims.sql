@@ -46,7 +46,7 @@ begin
   -- Held too long (integration off, an outage): never answered late.
   update public.messages m set status = 'expired'
   where m.conversation_id = conv.id and m.direction = 'inbound' and m.status in ('received', 'processing')
-    and coalesce(m.wa_timestamp, m.created_at) < now() - make_interval(secs => public.whatsapp_setting('whatsapp_hold_seconds', 3600));
+    and coalesce(m.wa_timestamp, m.created_at) < now() - make_interval(secs => public.app_setting('whatsapp_hold_seconds', 3600));
 
   if conv.state = 'human' and public.whatsapp_return_expired_handoffs(conv.id) > 0 then
     select c.* into conv from public.conversations c where c.id = conv.id;
@@ -72,7 +72,7 @@ begin
   if jsonb_array_length(taken) > 0 then
     select count(*) into recent from public.messages m
     where m.conversation_id = conv.id and m.direction = 'inbound' and m.created_at > now() - interval '1 minute';
-    if recent > public.whatsapp_setting('whatsapp_rate_limit_per_minute', 20) then
+    if recent > public.app_setting('whatsapp_rate_limit_per_minute', 20) then
       if conv.throttled_until is null or conv.throttled_until < now() then
         throttle := 'notify';
         update public.conversations c set throttled_until = now() + interval '1 minute' where c.id = conv.id;

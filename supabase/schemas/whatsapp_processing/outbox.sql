@@ -24,7 +24,7 @@ begin
   insert into public.messages (conversation_id, direction, type, body, status, purpose, to_wa_id, template, expires_at)
   values (conv_id, 'outbound', 'text', p_body, 'pending', p_purpose, p_wa_id,
     template || jsonb_build_object('parameters', jsonb_build_array(left(p_body, 1000))),
-    now() + make_interval(secs => public.whatsapp_setting('whatsapp_notification_ttl_seconds', 86400)))
+    now() + make_interval(secs => public.app_setting('whatsapp_notification_ttl_seconds', 86400)))
   returning id into new_id;
   return new_id;
 end;
@@ -38,7 +38,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv public.conversations;
   m public.messages;
-  retry_window interval := make_interval(secs => public.whatsapp_setting('whatsapp_retry_window_seconds', 1800));
+  retry_window interval := make_interval(secs => public.app_setting('whatsapp_retry_window_seconds', 1800));
 begin
   conv := public.whatsapp_require_claim(p_conversation_id, p_worker);
   loop
@@ -107,7 +107,7 @@ begin
     update public.messages m set status = 'pending',
       next_attempt_at = least(now() + make_interval(secs => coalesce(p_retry_after_ms, 0) / 1000.0),
         m.expires_at,
-        m.created_at + make_interval(secs => public.whatsapp_setting('whatsapp_retry_window_seconds', 1800))),
+        m.created_at + make_interval(secs => public.app_setting('whatsapp_retry_window_seconds', 1800))),
       error_code = p_error_code, error_title = p_error_title
     where m.id = p_message_id and m.status = 'sending';
   elsif p_outcome = 'failed' then

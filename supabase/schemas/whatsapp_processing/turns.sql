@@ -24,7 +24,7 @@ begin
   insert into public.messages (conversation_id, direction, type, body, status, in_reply_to, seq, to_wa_id, to_user_id,
     expires_at)
   select p_conversation_id, 'outbound', 'text', r.body, 'pending', last_inbound, r.ord, conv.wa_id, conv.user_id,
-    now() + make_interval(secs => public.whatsapp_setting('whatsapp_reply_ttl_seconds', 1800))
+    now() + make_interval(secs => public.app_setting('whatsapp_reply_ttl_seconds', 1800))
   from unnest(coalesce(p_replies, '{}')) with ordinality as r (body, ord)
   where btrim(r.body) <> '';
   get diagnostics queued = row_count;

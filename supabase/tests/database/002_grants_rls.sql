@@ -9,7 +9,7 @@ select functions_are('public', array[
   'raise_voucher_transition_error',
   'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_requests',
   'request_metrics', 'prune_request_log',
-  'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'whatsapp_setting',
+  'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'app_setting',
   'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
