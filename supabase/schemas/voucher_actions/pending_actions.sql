@@ -6,7 +6,7 @@ create table if not exists public.pending_actions (
   id uuid primary key default gen_random_uuid(),
   operator_id uuid not null references public.operators (id) on delete cascade,
   conversation_id uuid references public.conversations (id) on delete set null,
-  kind text not null check (kind in ('create_voucher', 'redeem_voucher', 'void_voucher')),
+  kind text not null references public.voucher_action_kinds (kind),
   args jsonb not null,
   intent text not null check (length(intent) <= 300),
   confirmation_code text not null check (confirmation_code ~ '^[0-9]{4}$'),

@@ -1,6 +1,7 @@
--- Proposing an action. It is keyed by what it is (operator, kind, normalised arguments) while it is
--- open, so a retried turn, a repeated or reordered call proposes the same action; the effect's own
--- idempotency key is the action's id, so confirming twice (a replayed turn) issues once.
+-- Proposing an action. It is keyed by what it is (operator, and voucher_action_intent: kind and
+-- normalised arguments) while it is open, so a retried turn, a repeated or reordered call proposes the
+-- same action; the effect's own idempotency key is the action's id, so confirming twice (a replayed
+-- turn) issues once. What differs between kinds is in voucher_action_kinds and kinds/.
 
 create or replace function public.voucher_action_json(a public.pending_actions) returns jsonb
 language sql stable security invoker set search_path = '' as $$
@@ -18,52 +19,25 @@ create or replace function public.propose_voucher_action(
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   op_id uuid;
+  action_kind public.voucher_action_kinds;
   args jsonb;
   action_intent text;
-  cust public.customers;
   action public.pending_actions;
   tries integer := 0;
 begin
   op_id := public.require_active_operator(p_operator_msisdn);
-  perform public.require_flag(case p_kind when 'create_voucher' then 'VOUCHER_CREATION_ENABLED'
-    when 'redeem_voucher' then 'VOUCHER_REDEMPTION_ENABLED' when 'void_voucher' then 'VOUCHER_VOID_ENABLED'
-    else 'UNKNOWN_ENABLED' end);
-  if p_kind = 'create_voucher' then
-    select * into cust from public.customers c where c.msisdn = p_args ->> 'customer_msisdn';
-    if cust.id is null then
-      raise exception using errcode = 'PT404', message = 'Cannot create voucher: no customer has that number',
-        detail = 'customer_not_found';
-    end if;
-    if coalesce((p_args ->> 'amount_rwf')::bigint, 0) <= 0 then
-      raise exception using errcode = 'PT400', message = 'Cannot create voucher: amount_rwf must be greater than 0',
-        detail = 'invalid_amount';
-    end if;
-    args := jsonb_build_object('customer_msisdn', cust.msisdn, 'customer_name', cust.name,
-      'amount_rwf', (p_args ->> 'amount_rwf')::bigint,
-      'needs_approval', (p_args ->> 'amount_rwf')::bigint > public.app_setting('voucher_approval_threshold_rwf', 100000));
-    -- Refused now, not after the confirmation, when it cannot fit today (checked again when it happens).
-    perform public.require_operator_limits(op_id, (args ->> 'amount_rwf')::bigint);
-    action_intent := format('create_voucher:%s:%s', cust.msisdn, args ->> 'amount_rwf');
-  else
-    select jsonb_build_object('code', v.code, 'amount_rwf', v.amount_rwf, 'customer_msisdn', c.msisdn,
-        'customer_name', c.name)
-      into args
-    from public.vouchers v join public.customers c on c.id = v.customer_id
-    where v.code = upper(btrim(p_args ->> 'code')) and v.status = 'issued';
-    if args is null then
-      perform public.raise_voucher_transition_error(
-        case p_kind when 'redeem_voucher' then 'redeem' else 'void' end, upper(btrim(p_args ->> 'code')));
-    end if;
-    if p_kind = 'void_voucher' then
-      if btrim(coalesce(p_args ->> 'reason', '')) = '' then
-        raise exception using errcode = 'PT400', message = 'Cannot void voucher: a reason is required',
-          detail = 'reason_required';
-      end if;
-      args := args || jsonb_build_object('reason', left(btrim(p_args ->> 'reason'), 500));
-    end if;
-    perform public.require_operator_limits(op_id);
-    action_intent := format('%s:%s', p_kind, args ->> 'code');
+  select k.* into action_kind from public.voucher_action_kinds k where k.kind = p_kind;
+  -- Fails closed: a kind without a row is refused as a switch that is off (UNKNOWN_ENABLED).
+  perform public.require_flag(coalesce(action_kind.flag, 'UNKNOWN_ENABLED'));
+  if action_kind.kind is null then
+    raise exception using errcode = 'PT400', message = format('Cannot propose %s: there is no such action', p_kind),
+      detail = 'unknown_action_kind';
   end if;
+  -- The kind's own checks (its customer or voucher, the operator's limits) return its normalised
+  -- arguments. The function is named only by voucher_action_kinds, which only migrations write; %I
+  -- quotes the name and the arguments go as parameters.
+  execute format('select public.%I($1, $2)', action_kind.check_function) into args using op_id, p_args;
+  action_intent := public.voucher_action_intent(p_kind, args);
 
   update public.pending_actions a set status = 'expired', decided_at = now()
   where a.operator_id = op_id and a.status in ('pending', 'awaiting_approval')
@@ -98,7 +72,7 @@ begin
   return public.voucher_action_json(action) || jsonb_build_object('repeated', false);
 end;
 $$;
-comment on function public.propose_voucher_action(text, text, jsonb, uuid) is 'Checks a create, redeem or void an operator asked for and records it as pending with a 4-digit confirmation code; the same open action is returned for the same intent (repeated: true).';
+comment on function public.propose_voucher_action(text, text, jsonb, uuid) is 'Checks an action an operator asked for (a kind of voucher_action_kinds: create, redeem or void) with its kind''s flag and check function, and records it as pending with a 4-digit confirmation code; the same open action is returned for the same intent (repeated: true).';
 revoke execute on function public.propose_voucher_action(text, text, jsonb, uuid) from public, anon, authenticated;
 grant execute on function public.propose_voucher_action(text, text, jsonb, uuid) to service_role;
 
@@ -108,9 +82,7 @@ language sql stable security invoker set search_path = '' as $$
   join public.operators o on o.id = a.operator_id
   where o.msisdn = p_operator_msisdn and a.kind = p_kind and a.status in ('pending', 'awaiting_approval')
     and a.created_at > now() - interval '1 hour'
-    and case p_kind when 'create_voucher'
-      then a.args ->> 'customer_msisdn' = p_args ->> 'customer_msisdn' and a.args ->> 'amount_rwf' = p_args ->> 'amount_rwf'
-      else a.args ->> 'code' = upper(btrim(p_args ->> 'code')) end
+    and a.intent = public.voucher_action_intent(p_kind, p_args)
   order by a.created_at desc limit 1
 $$;
 comment on function public.find_voucher_action(text, text, jsonb) is 'The open action an ambiguous propose_voucher_action call (a timeout) left, if it committed; null if it did not.';
