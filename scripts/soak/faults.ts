@@ -22,7 +22,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", new URL("../gateway.ts", import.meta.url).pathname],
+      args: ["run", "--allow-all", new URL("../local/gateway.ts", import.meta.url).pathname],
       env: { GATEWAY_PORT: String(this.port), GATEWAY_LOG_FILE: this.logFile, ...this.env },
       stdout: "null",
       stderr: "piped",
