@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { schemaStatements } from "./apply.ts";
 import { schemaFiles, schemaPathsOf } from "./schema_files.ts";
 
 Deno.test("schemaPathsOf() reads [db.migrations] schema_paths, comments and trailing commas included", () => {
@@ -61,4 +62,15 @@ Deno.test("the repository lists every schema file, extensions first", () => {
   const files = schemaFiles();
   assert.equal(files[0], "supabase/schemas/setup/extensions.sql");
   assert.ok(files.length > 30);
+});
+
+Deno.test("each function is created once in supabase/schemas, under one signature (no overloads)", () => {
+  const places = new Map<string, string[]>();
+  for (const s of schemaStatements()) {
+    const name = /^create\s+(?:or\s+replace\s+)?function\s+public\.([a-z_][a-z0-9_]*)\s*\(/i.exec(s.text)
+      ?.[1];
+    if (name) places.set(name, [...(places.get(name) ?? []), `${s.file}:${s.line}`]);
+  }
+  assert.ok(places.size >= 60, `only ${places.size} functions`);
+  assert.deepEqual([...places].filter(([, at]) => at.length > 1), []);
 });
