@@ -198,35 +198,73 @@ free_port() {
   echo "$port"
 }
 
-# A throwaway cluster for one test run, on a free port, with a migrated template database
-# (TEST_TEMPLATE_DB) that tests clone. pg_cron can only be created in its cron.database_name, and a
-# database its worker is connected to cannot be cloned: so the template is the cron database while
-# it is migrated, then the cluster restarts with the worker on `postgres`.
-# Sets TEST_PG_DIR, TEST_PG_PORT, TEST_TEMPLATE_DB.
-start_test_cluster() {
+# A throwaway cluster on a free port, its data under pg_home, with pg_cron's database $1 (not created
+# here). Sets TEST_PG_DIR and TEST_PG_PORT; stop_test_cluster removes it.
+start_throwaway_cluster() {
   mkdir -p "$LOCAL"
   local home
   home="$(pg_home)" || exit 1
   TEST_PG_DIR="$(mktemp -d "$home/test-pg.XXXXXX")"
   chmod 755 "$TEST_PG_DIR"
-  TEST_TEMPLATE_DB=voucher_template
   local attempt status
   for attempt in 1 2 3 4 5 6 7 8; do
     # A random start keeps clones that test at the same time from racing for one port.
     TEST_PG_PORT="$(free_port $((55432 + RANDOM % 2000)))"
     status=0
-    start_cluster "$TEST_PG_DIR" "$TEST_PG_PORT" "$TEST_TEMPLATE_DB" off || status=$?
+    start_cluster "$TEST_PG_DIR" "$TEST_PG_PORT" "$1" off || status=$?
     [ "$status" = 1 ] || break
   done
   [ "$status" = 0 ] || die "the test cluster did not start (log: $TEST_PG_DIR/postgres.log)"
-  psql_at "$TEST_PG_PORT" postgres -c "create database $TEST_TEMPLATE_DB" >/dev/null
-  migrate_db "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
-  mark_development "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
-  psql_at "$TEST_PG_PORT" postgres -c "alter system set cron.database_name = 'postgres'" >/dev/null
+  export TEST_PG_PORT
+}
+
+restart_test_cluster() {
   as_pg_user "$PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -o "-p $TEST_PG_PORT" -l "$TEST_PG_DIR/postgres.log" -w -t 30 -m fast \
     restart >/dev/null ||
     die "test cluster did not restart"
+}
+
+# pg_cron can only be created in the cluster's cron.database_name, and its worker runs the jobs of that
+# database (a database it is connected to cannot be cloned): a restart applies a new one. Args: db.
+set_cron_database() {
+  psql_at "$TEST_PG_PORT" postgres -c "alter system set cron.database_name = '$1'" >/dev/null
+  restart_test_cluster
+}
+
+# A throwaway cluster for one test run, on a free port, with a migrated template database
+# (TEST_TEMPLATE_DB) that tests clone: the template is the cron database while it is migrated, then the
+# cluster restarts with the worker on `postgres`. Sets TEST_PG_DIR, TEST_PG_PORT, TEST_TEMPLATE_DB.
+start_test_cluster() {
+  TEST_TEMPLATE_DB=voucher_template
+  start_throwaway_cluster "$TEST_TEMPLATE_DB"
+  psql_at "$TEST_PG_PORT" postgres -c "create database $TEST_TEMPLATE_DB" >/dev/null
+  migrate_db "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
+  mark_development "$TEST_PG_PORT" "$TEST_TEMPLATE_DB"
+  set_cron_database postgres
   export TEST_PG_PORT TEST_TEMPLATE_DB
+}
+
+# An empty database $1 on the throwaway cluster that looks like Supabase's and is pg_cron's database,
+# ready for supabase/schemas (scripts/schema/apply.ts, or the migration generator).
+prepare_schema_db() {
+  psql_at "$TEST_PG_PORT" postgres -c "drop database if exists $1" -c "create database $1" >/dev/null
+  set_cron_database "$1"
+  psql_at "$TEST_PG_PORT" "$1" -f "$ROOT/scripts/sql/supabase_setup.sql" >/dev/null || die "Supabase setup SQL failed on $1"
+}
+
+# Database $1 built from supabase/schemas instead of the migrations, marked as the template is, for the
+# drift test (scripts/schema/drift_test.ts). pg_cron's worker goes back to `postgres` either way.
+# Exports TEST_SCHEMAS_DB; returns 1 when a schema statement fails.
+build_schema_db() {
+  local status=0
+  prepare_schema_db "$1"
+  deno run "${DENO_RUN_FLAGS[@]}" "$ROOT/scripts/schema/apply.ts" \
+    --db-url "postgresql://postgres:postgres@127.0.0.1:$TEST_PG_PORT/$1" || status=1
+  [ "$status" = 1 ] || mark_development "$TEST_PG_PORT" "$1"
+  set_cron_database postgres
+  TEST_SCHEMAS_DB="$1"
+  export TEST_SCHEMAS_DB
+  return "$status"
 }
 
 stop_test_cluster() {

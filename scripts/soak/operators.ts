@@ -42,10 +42,9 @@ export async function registerStaff(
   operators: number,
   perOperator: number,
 ): Promise<Staff> {
-  const [limits] =
-    await sql`select public.whatsapp_setting('voucher_approval_threshold_rwf', 100000) as threshold,
-    public.whatsapp_setting('operator_daily_cap_rwf', 1000000) as cap,
-    public.whatsapp_setting('operator_effects_per_hour', 60) as hourly`;
+  const [limits] = await sql`select public.app_setting('voucher_approval_threshold_rwf', 100000) as threshold,
+    public.app_setting('operator_daily_cap_rwf', 1000000) as cap,
+    public.app_setting('operator_effects_per_hour', 60) as hourly`;
   const amounts = Array.from({ length: perOperator }, (_, k) => amountFor(operators - 1, k));
   if (
     Math.max(...amounts) > limits!.threshold || amounts.reduce((a, b) => a + b, 0) > limits!.cap ||

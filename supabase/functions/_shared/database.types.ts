@@ -571,6 +571,13 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "pending_actions_kind_fkey"
+            columns: ["kind"]
+            isOneToOne: false
+            referencedRelation: "voucher_action_kinds"
+            referencedColumns: ["kind"]
+          },
+          {
             foreignKeyName: "pending_actions_operator_id_fkey"
             columns: ["operator_id"]
             isOneToOne: false
@@ -713,6 +720,33 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      voucher_action_kinds: {
+        Row: {
+          check_function: string
+          description: string
+          flag: string
+          intent_keys: string[]
+          kind: string
+          run_function: string
+        }
+        Insert: {
+          check_function: string
+          description: string
+          flag: string
+          intent_keys: string[]
+          kind: string
+          run_function: string
+        }
+        Update: {
+          check_function?: string
+          description?: string
+          flag?: string
+          intent_keys?: string[]
+          kind?: string
+          run_function?: string
+        }
+        Relationships: []
       }
       vouchers: {
         Row: {
@@ -909,6 +943,10 @@ export type Database = {
         }
         Returns: Json
       }
+      app_setting: {
+        Args: { p_default: number; p_key: string }
+        Returns: number
+      }
       app_setting_problem: {
         Args: { p_key: string; p_value: Json }
         Returns: string
@@ -939,6 +977,18 @@ export type Database = {
           p_approver_msisdn?: string
           p_customer_msisdn: string
           p_idempotency_key: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
+      create_voucher_action_check: {
+        Args: { p_args: Json; p_operator_id: string }
+        Returns: Json
+      }
+      create_voucher_action_run: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_approver_msisdn: string
           p_operator_msisdn: string
         }
         Returns: Json
@@ -1032,6 +1082,18 @@ export type Database = {
         Args: { p_code: string; p_operator_msisdn: string }
         Returns: Json
       }
+      redeem_voucher_action_check: {
+        Args: { p_args: Json; p_operator_id: string }
+        Returns: Json
+      }
+      redeem_voucher_action_run: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_approver_msisdn: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
       request_metrics: { Args: { p_window_seconds: number }; Returns: Json }
       require_active_operator: { Args: { p_msisdn: string }; Returns: string }
       require_flag: { Args: { p_name: string }; Returns: undefined }
@@ -1082,6 +1144,26 @@ export type Database = {
       }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
+        Returns: Json
+      }
+      void_voucher_action_check: {
+        Args: { p_args: Json; p_operator_id: string }
+        Returns: Json
+      }
+      void_voucher_action_run: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_approver_msisdn: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
+      voucher_action_intent: {
+        Args: { p_args: Json; p_kind: string }
+        Returns: string
+      }
+      voucher_action_issued_voucher: {
+        Args: { p_args: Json; p_verb: string }
         Returns: Json
       }
       voucher_action_json: {
@@ -1255,10 +1337,6 @@ export type Database = {
         Returns: boolean
       }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
-      whatsapp_setting: {
-        Args: { p_default: number; p_key: string }
-        Returns: number
-      }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
       whatsapp_store_payload: {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }

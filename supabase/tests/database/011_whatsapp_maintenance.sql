@@ -152,9 +152,9 @@ select is(public.prune_whatsapp_events(), 1::bigint, 'without the setting the re
 select is((select count(*)::integer from public.messages where id = '00000000-0000-4000-8000-000000011081'), 1,
   'pruning keeps messages');
 
--- whatsapp_setting ---------------------------------------------------------------------------
-select is(public.whatsapp_setting('whatsapp_hold_seconds', 1), 3600, 'whatsapp_setting reads app_settings');
-select is(public.whatsapp_setting('no_such_setting', 7), 7, 'whatsapp_setting falls back to the default');
+-- app_setting --------------------------------------------------------------------------------
+select is(public.app_setting('whatsapp_hold_seconds', 1), 3600, 'app_setting reads app_settings');
+select is(public.app_setting('no_such_setting', 7), 7, 'app_setting falls back to the default');
 
 select * from finish();
 rollback;

@@ -193,12 +193,16 @@ select is((select count(*)::integer from public.vouchers where issued_by = '0000
 select is((select count(distinct msisdn)::integer from (select msisdn from public.customers where msisdn like '+999%'
   union all select msisdn from public.operators where msisdn like '+999%') p), 2, 'each anonymised row has its own placeholder');
 
--- A migration re-run keeps what ops changed and schedules the job once.
+-- A migration re-run keeps what ops changed and schedules the job once. Migrations are now made of the
+-- statements of supabase/schemas (the landed 20261128000100_personal_data.sql calls whatsapp_setting,
+-- since renamed app_setting), so the sources that declare personal data and its settings are re-run.
 update public.app_settings set value = '30' where key = 'retention_message_days';
 delete from public.app_settings where key = 'environment';
 set local client_min_messages = warning;
 \o /dev/null
-\ir ../../migrations/20261128000100_personal_data.sql
+\ir ../../schemas/settings/app_settings.sql
+\ir ../../schemas/personal_data/retention.sql
+\ir ../../schemas/personal_data/erasure.sql
 \o
 reset client_min_messages;
 select is((select value from public.app_settings where key = 'retention_message_days'), '30'::jsonb,

@@ -1,0 +1,46 @@
+-- A handoff that reaches a person and comes back. A conversation put in human state records when
+-- (conversations.state_changed_at) and, in handoffs, why, how many staff were alerted and when and how it
+-- went back to the bot; the conversations_state_history trigger keeps both.
+
+create table if not exists public.handoffs (
+  id uuid primary key default gen_random_uuid(),
+  conversation_id uuid not null references public.conversations (id) on delete cascade,
+  reason text not null,
+  alerts integer not null default 0,
+  started_at timestamptz not null default now(),
+  returned_at timestamptz,
+  return_reason text
+);
+comment on table public.handoffs is 'Every time a conversation went to staff (human state): why, how many staff alerts were queued, and when and why it went back to the bot. Kept by the conversations_state_history trigger.';
+create index if not exists handoffs_started_idx on public.handoffs (started_at);
+-- At most one open handoff per conversation.
+create unique index if not exists handoffs_open_idx on public.handoffs (conversation_id) where returned_at is null;
+alter table public.handoffs enable row level security;
+revoke all on public.handoffs from anon, authenticated, public;
+grant select, insert, update, delete on public.handoffs to service_role;
+
+create or replace function public.conversations_state_history() returns trigger
+language plpgsql security invoker set search_path = '' as $$
+begin
+  new.state_changed_at := now();
+  new.human_note_at := null;
+  -- A state set by hand in the dashboard keeps no stale reason.
+  if new.state_reason is not distinct from old.state_reason then
+    new.state_reason := case new.state when 'human' then 'handed to a person' else 'set back to the bot' end;
+  end if;
+  if new.state = 'human' then
+    insert into public.handoffs (conversation_id, reason) values (new.id, new.state_reason)
+    on conflict (conversation_id) where returned_at is null do nothing;
+  else
+    update public.handoffs h set returned_at = now(), return_reason = new.state_reason
+    where h.conversation_id = new.id and h.returned_at is null;
+  end if;
+  return new;
+end;
+$$;
+comment on function public.conversations_state_history() is 'Trigger: when a conversation changes state, records when, clears the daily note, and opens or closes its handoffs row.';
+revoke execute on function public.conversations_state_history() from public, anon, authenticated;
+grant execute on function public.conversations_state_history() to service_role;
+
+create or replace trigger conversations_state_history before update of state on public.conversations
+  for each row when (old.state is distinct from new.state) execute function public.conversations_state_history();

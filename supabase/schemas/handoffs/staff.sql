@@ -1,0 +1,115 @@
+-- Staff hear of a handoff (a masked number and the reason, queued in the transaction that commits it,
+-- to every active operator or to handoff_staff_number) and hand the conversation back; after
+-- handoff_return_hours it returns to the bot by itself (on the customer's next message, and by the
+-- whatsapp-return-handoffs job).
+
+create or replace function public.mask_msisdn(p_value text) returns text
+language sql immutable security invoker set search_path = '' as $$
+  with d as (select regexp_replace(coalesce(p_value, ''), '[^0-9]', '', 'g') as digits,
+    case when btrim(coalesce(p_value, '')) like '+%' then '+' else '' end as plus)
+  select case
+    when length(d.digits) < 7 then '***'
+    when length(d.digits) < 10 then d.plus || '*****' || right(d.digits, 2)
+    when length(d.digits) < 12 then d.plus || '*****' || right(d.digits, 4)
+    else d.plus || left(d.digits, 3) || '*****' || right(d.digits, 4)
+  end from d
+$$;
+comment on function public.mask_msisdn(text) is 'A phone number masked as the logs mask it (msisdn.ts maskMsisdn): +250*****3456.';
+revoke execute on function public.mask_msisdn(text) from public, anon, authenticated;
+grant execute on function public.mask_msisdn(text) to service_role;
+
+create or replace function public.whatsapp_alert_staff(p_conversation_id uuid, p_reason text) returns integer
+language plpgsql volatile security invoker set search_path = '' as $$
+declare
+  conv public.conversations;
+  staff text := (select nullif(btrim(s.value #>> '{}'), '') from public.app_settings s where s.key = 'handoff_staff_number');
+  hours integer := public.app_setting('handoff_return_hours', 4);
+  who text;
+  body text;
+  recipient text;
+  queued integer := 0;
+begin
+  select c.* into conv from public.conversations c where c.id = p_conversation_id;
+  if conv.id is null then
+    raise exception using errcode = 'PT404', message = 'No such conversation', detail = 'conversation_not_found';
+  end if;
+  who := case when conv.wa_id is not null then public.mask_msisdn('+' || conv.wa_id) else 'a username account' end
+    || case when exists (select 1 from public.operators o where o.msisdn = '+' || conv.wa_id and o.active)
+      then ' (operator)' else ' (customer)' end;
+  -- One line: Meta refuses template parameters with newlines, tabs or runs of spaces.
+  body := concat_ws(' ',
+    '*Handoff*: ' || who || ' needs a person.',
+    'Reason: ' || rtrim(coalesce(nullif(regexp_replace(btrim(p_reason), '\s+', ' ', 'g'), ''), 'asked for a person'), '.') || '.',
+    case when hours > 0 then format('Back to the bot in %s hours, or now with', hours) else 'Back to the bot with' end,
+    format('select public.whatsapp_return_to_bot(%L)', conv.id));
+  for recipient in
+    select distinct n from (
+      select regexp_replace(x, '[^0-9]', '', 'g') as n from unnest(string_to_array(staff, ',')) x where staff is not null
+      union all
+      select substr(o.msisdn, 2) from public.operators o where o.active and staff is null
+    ) r
+    where r.n ~ '^[0-9]{6,20}$' and r.n is distinct from conv.wa_id
+    order by n
+  loop
+    perform public.whatsapp_enqueue_notification(recipient, 'staff_alert', body);
+    queued := queued + 1;
+  end loop;
+  return queued;
+end;
+$$;
+comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (masked number, reason, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
+revoke execute on function public.whatsapp_alert_staff(uuid, text) from public, anon, authenticated;
+grant execute on function public.whatsapp_alert_staff(uuid, text) to service_role;
+
+create or replace function public.whatsapp_return_expired_handoffs(p_conversation_id uuid default null) returns integer
+language plpgsql volatile security invoker set search_path = '' as $$
+declare
+  hours integer := public.app_setting('handoff_return_hours', 4);
+  returned integer;
+begin
+  if hours <= 0 then
+    return 0;
+  end if;
+  update public.conversations c set state = 'bot', state_reason = format('returned to the bot after %s hours', hours)
+  where c.state = 'human' and c.state_changed_at < now() - make_interval(hours => hours)
+    and (p_conversation_id is null or c.id = p_conversation_id);
+  get diagnostics returned = row_count;
+  return returned;
+end;
+$$;
+comment on function public.whatsapp_return_expired_handoffs(uuid) is 'Returns to the bot the conversations (or this one) in human state for longer than handoff_return_hours; run by the whatsapp-return-handoffs job and by each claim.';
+revoke execute on function public.whatsapp_return_expired_handoffs(uuid) from public, anon, authenticated;
+grant execute on function public.whatsapp_return_expired_handoffs(uuid) to service_role;
+
+create or replace function public.whatsapp_return_to_bot(p_conversation_id uuid) returns boolean
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  if not exists (select 1 from public.conversations c where c.id = p_conversation_id) then
+    raise exception using errcode = 'PT404', message = 'No such conversation', detail = 'conversation_not_found';
+  end if;
+  update public.conversations c set state = 'bot', state_reason = 'returned by staff'
+  where c.id = p_conversation_id and c.state = 'human';
+  return found;
+end;
+$$;
+comment on function public.whatsapp_return_to_bot(uuid) is 'Staff hand a conversation back to the bot now; false when it was not with staff.';
+revoke execute on function public.whatsapp_return_to_bot(uuid) from public, anon, authenticated;
+grant execute on function public.whatsapp_return_to_bot(uuid) to service_role;
+
+create or replace function public.handoff_stats(p_window_seconds integer) returns jsonb
+language sql stable security invoker set search_path = '' as $$
+  select jsonb_build_object(
+    'open', (select count(*) from public.conversations c where c.state = 'human'),
+    'oldest_open_seconds', (select coalesce(extract(epoch from now() - min(c.state_changed_at)), 0)::integer
+      from public.conversations c where c.state = 'human'),
+    'started', (select count(*) from public.handoffs h where h.started_at >= now() - make_interval(secs => p_window_seconds)),
+    'returned', (select count(*) from public.handoffs h where h.returned_at >= now() - make_interval(secs => p_window_seconds)),
+    'unalerted', (select count(*) from public.handoffs h
+      where h.started_at >= now() - make_interval(secs => p_window_seconds) and h.alerts = 0),
+    'alarm_open', public.app_setting('handoff_alarm_open', 10))
+$$;
+comment on function public.handoff_stats(integer) is 'Handoffs: open now (count, oldest age in seconds), started, returned and started without a staff alert in the window; the health alarm threshold.';
+revoke execute on function public.handoff_stats(integer) from public, anon, authenticated;
+grant execute on function public.handoff_stats(integer) to service_role;
+
+select cron.schedule('whatsapp-return-handoffs', '*/5 * * * *', $$select public.whatsapp_return_expired_handoffs()$$);

@@ -1,0 +1,17 @@
+-- Staff allowed to look customers up and to create, redeem and void vouchers: whoever holds a phone
+-- whose number is here and active. Their limits are in operators/limits.sql.
+
+create table if not exists public.operators (
+  id uuid primary key default gen_random_uuid(),
+  msisdn text not null unique check (msisdn ~ '^\+[1-9][0-9]{7,14}$'),
+  name text not null check (length(btrim(name)) between 1 and 120),
+  active boolean not null default true,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on table public.operators is 'Staff allowed to look customers up and to create, redeem and void vouchers; only active ones may act.';
+alter table public.operators enable row level security;
+revoke all on public.operators from anon, authenticated, public;
+grant select, insert, update, delete on public.operators to service_role;
+create or replace trigger operators_set_updated_at before update on public.operators
+  for each row execute function public.set_updated_at();
