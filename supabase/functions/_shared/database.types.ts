@@ -1216,8 +1216,9 @@ export type Database = {
           p_handoff?: boolean
           p_handoff_reason?: string
           p_message_ids: string[]
+          p_messages?: Json
           p_outcome: string
-          p_replies: string[]
+          p_replies?: string[]
           p_worker: string
         }
         Returns: number

@@ -77,7 +77,9 @@ begin
   end if;
   update public.messages o set status = 'sending', attempts = o.attempts + 1 where o.id = m.id
   returning * into m;
+  -- message: the row as data (rows written before payloads held it, and rows SQL writes, are their text).
   return jsonb_build_object('id', m.id, 'body', m.body, 'attempts', m.attempts,
+    'message', coalesce(nullif(m.payload, '{}'::jsonb), jsonb_build_object('type', 'text', 'text', m.body)),
     -- The recipient recorded when the row was made; rows older than that column fall back to the conversation.
     'wa_id', case when m.to_wa_id is null and m.to_user_id is null then conv.wa_id else m.to_wa_id end,
     'user_id', case when m.to_wa_id is null and m.to_user_id is null then conv.user_id else m.to_user_id end,
@@ -85,7 +87,7 @@ begin
     'window_open', coalesce(conv.last_inbound_at > now() - interval '24 hours', false));
 end;
 $$;
-comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, with its recorded recipient, template and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';
+comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, as data (message), with its recorded recipient, template and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';
 revoke execute on function public.whatsapp_next_outbox(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.whatsapp_next_outbox(uuid, uuid) to service_role;
 

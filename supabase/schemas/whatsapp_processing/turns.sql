@@ -2,8 +2,8 @@
 -- and a handoff to staff when the turn asked for one.
 
 create or replace function public.whatsapp_finish_turn(
-  p_conversation_id uuid, p_worker uuid, p_message_ids uuid[], p_outcome text, p_replies text[],
-  p_handoff boolean default false, p_handoff_reason text default null
+  p_conversation_id uuid, p_worker uuid, p_message_ids uuid[], p_outcome text, p_replies text[] default null,
+  p_handoff boolean default false, p_handoff_reason text default null, p_messages jsonb default null
 ) returns integer
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
@@ -21,12 +21,16 @@ begin
   where m.id = any(p_message_ids) and m.conversation_id = p_conversation_id
   order by m.wa_timestamp desc nulls last, m.created_at desc limit 1;
   -- The recipient is the sender as the turn saw them, whatever number the conversation learns later.
-  insert into public.messages (conversation_id, direction, type, body, status, in_reply_to, seq, to_wa_id, to_user_id,
-    expires_at)
-  select p_conversation_id, 'outbound', 'text', r.body, 'pending', last_inbound, r.ord, conv.wa_id, conv.user_id,
+  -- Each reply is an outbound message as data (the payload the channel sends; its words in body, which
+  -- memory reads); p_replies, plain texts, is what functions deployed before p_messages send.
+  insert into public.messages (conversation_id, direction, type, body, payload, status, in_reply_to, seq, to_wa_id,
+    to_user_id, expires_at)
+  select p_conversation_id, 'outbound', r.message ->> 'type', r.message ->> 'text', r.message, 'pending', last_inbound,
+    r.ord, conv.wa_id, conv.user_id,
     now() + make_interval(secs => public.app_setting('whatsapp_reply_ttl_seconds', 1800))
-  from unnest(coalesce(p_replies, '{}')) with ordinality as r (body, ord)
-  where btrim(r.body) <> '';
+  from jsonb_array_elements(coalesce(p_messages, (select coalesce(jsonb_agg(jsonb_build_object('type', 'text', 'text', b)
+      order by o), '[]'::jsonb) from unnest(p_replies) with ordinality as t (b, o)))) with ordinality as r (message, ord)
+  where r.message ->> 'type' is not null and (r.message ->> 'type' <> 'text' or btrim(r.message ->> 'text') <> '');
   get diagnostics queued = row_count;
   update public.messages m set status = p_outcome
   where m.id = any(p_message_ids) and m.conversation_id = p_conversation_id and m.status = 'processing';
@@ -45,6 +49,6 @@ begin
   return queued;
 end;
 $$;
-comment on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text) is 'Ends a turn in one transaction: the replies go to the outbox in order, addressed to the sender as the turn saw them, with a time-to-live; the inbound messages are marked answered or skipped; a handoff puts the conversation in human state with its reason and queues the staff alerts; a reply in human state is the day''s note.';
-revoke execute on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text) from public, anon, authenticated;
-grant execute on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text) to service_role;
+comment on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text, jsonb) is 'Ends a turn in one transaction: the replies (p_messages, outbound messages as data; p_replies, plain texts) go to the outbox in order, addressed to the sender as the turn saw them, with a time-to-live; the inbound messages are marked answered or skipped; a handoff puts the conversation in human state with its reason and queues the staff alerts; a reply in human state is the day''s note.';
+revoke execute on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text, jsonb) from public, anon, authenticated;
+grant execute on function public.whatsapp_finish_turn(uuid, uuid, uuid[], text, text[], boolean, text, jsonb) to service_role;

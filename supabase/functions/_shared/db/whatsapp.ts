@@ -1,6 +1,6 @@
 /** The WhatsApp channel's SQL functions: intake, replay, the conversation's claim, the turn, the outbox. */
 import { z } from "zod";
-import type { TemplateMessage } from "../conversation/mod.ts";
+import { OutboundMessage, type TemplateMessage } from "../conversation/mod.ts";
 import { rpc } from "./_rpc.ts";
 
 const Refused = z.looseObject({ path: z.string().nullable(), reason: z.string() });
@@ -96,7 +96,8 @@ const Template = z.looseObject({ name: z.string(), language: z.string(), paramet
 
 const OutboxItem = z.looseObject({
   id: z.string(),
-  body: z.string(),
+  /** The reply as data: what the responder answered (a row written before payloads, its text). */
+  message: OutboundMessage,
   attempts: z.number(),
   wa_id: z.string().nullable(),
   user_id: z.string().nullable(),

@@ -10,7 +10,6 @@ import {
   MAX_RETRY_DELAY_MS,
   RETRY_BASE_MS,
 } from "./constants.ts";
-import { text } from "../conversation/mod.ts";
 import { renewClaim } from "./claim.ts";
 import { type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
 import {
@@ -62,7 +61,7 @@ async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxIt
   const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
   const template = item.template ?? undefined;
   let asTemplate = template !== undefined && !item.window_open;
-  const send = () => graph.send(to, asTemplate && template ? template : text(item.body), item.id);
+  const send = () => graph.send(to, asTemplate && template ? template : item.message, item.id);
   let result = await send();
   if (!result.ok && result.code === OUTSIDE_WINDOW && template && !asTemplate) {
     asTemplate = true;

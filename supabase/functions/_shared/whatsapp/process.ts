@@ -4,7 +4,7 @@
  * a crash anywhere leaves work the next invocation (or the cron job) picks up, never a lost or
  * doubled reply.
  */
-import type { OutboundMessage, Responder, Turn } from "../conversation/mod.ts";
+import { type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
 import { type Claim, claimTurn, finishTurn, pendingConversations, releaseClaim } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
@@ -109,14 +109,14 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
   }
   // With staff, the claim hands over messages only for the day's note: the bot does not answer them.
   const withStaff = claim.state === "human";
-  let replies: string[] = [];
+  let replies: OutboundMessage[] = [];
   let handoff = false;
   let reason: string | undefined;
-  if (withStaff) replies = [(d.humanNote ?? humanNote)(turn.sender.language)];
-  else if (claim.throttle === "notify") replies = [(d.slowDown ?? slowDownNote)(turn.sender.language)];
+  if (withStaff) replies = [text((d.humanNote ?? humanNote)(turn.sender.language))];
+  else if (claim.throttle === "notify") replies = [text((d.slowDown ?? slowDownNote)(turn.sender.language))];
   else if (claim.throttle !== "silent") {
     const reply = await d.respond(turn);
-    replies = reply.messages.flatMap(outboxTexts);
+    replies = reply.messages.flatMap(forOutbox);
     handoff = reply.handoff;
     reason = reply.handoffReason;
   }
@@ -125,7 +125,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
     p_worker: worker,
     p_message_ids: turn.messages.map((m) => m.id),
     p_outcome: withStaff || claim.throttle === "silent" ? "skipped" : "answered",
-    p_replies: replies,
+    p_messages: replies,
     p_handoff: handoff,
     ...(handoff && reason ? { p_handoff_reason: reason } : {}),
   });
@@ -139,8 +139,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
   });
 }
 
-/** A reply as the outbox stores it: texts, each split at WhatsApp's length limit. */
-function outboxTexts(message: OutboundMessage): string[] {
-  if (message.type !== "text") throw new Error(`Cannot put a ${message.type} reply in the outbox`);
-  return splitText(message.text);
+/** A reply as the outbox stores it: a text split at WhatsApp's length limit, anything else as it is. */
+function forOutbox(message: OutboundMessage): OutboundMessage[] {
+  return message.type === "text" ? splitText(message.text).map(text) : [message];
 }
