@@ -8,6 +8,7 @@
  *   [--sizes 10000,100000,1000000] [--rates 100,500,1000] [--seconds 10] [--runs 300] [--turns 200]
  *   [--senders 50] [--log-sizes 1000000,10000000] [--messages 1000000] [--metrics-runs 30]
  *   [--memory-requests 100000] [--memory-rate 1000] [--out BENCHMARKS.md] [--command "how it was started"]
+ *   [--compare EARLIER.md] (each result row beside the same row of an earlier report)
  *
  * Without --only, all measures run and --out defaults to BENCHMARKS.md; with --only, the tables go to
  * stdout and a file is written only when --out is given (then with only the measures that ran).
@@ -19,6 +20,7 @@ import { formatFile, machine } from "../lib/report.ts";
 import { type AgentResult, benchAgent } from "./agent.ts";
 import { benchE2e, type E2eResult } from "./e2e.ts";
 import { benchLookup, type LookupResult } from "./lookup.ts";
+import { compareSection } from "./compare.ts";
 import { withSoakRegion } from "./markdown.ts";
 import { benchMemory, type MemoryResult } from "./memory.ts";
 import { benchMetrics, type MetricsResult, type TelemetrySeeding } from "./metrics.ts";
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     "memory-requests": { type: "string", default: "100000" },
     "memory-rate": { type: "string", default: "1000" },
     before: { type: "string" },
+    compare: { type: "string" },
     out: { type: "string" },
     command: { type: "string", default: "deno task bench" },
   },
@@ -170,10 +173,16 @@ const run = {
   metrics: metrics.results,
   memory,
 };
-const report = render(
-  run,
-  await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => ""),
-);
+const findings = await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => "");
+let report = render(run, findings);
+if (values.compare) {
+  // This run's Results table against an earlier report's (say one written at the base of a change).
+  const earlier = await Deno.readTextFile(values.compare);
+  const when = /^- (\S+) → /m.exec(earlier)?.[1] ?? "unknown time";
+  const command = /^- Command: `([^`]*)`/m.exec(earlier)?.[1] ?? "unknown command";
+  const label = `The run of \`${command}\` at ${when} (${values.compare.split("/").pop()})`;
+  report = render(run, findings, compareSection(earlier, report.markdown, label));
+}
 console.log(report.table);
 console.log(`\n${targets(run).join("\n")}`);
 if (out) {

@@ -68,9 +68,10 @@ function seedingLines(r: Run): string[] {
   return out;
 }
 
-/** `findings` (hand-written, scripts/bench/findings.md) goes in as it is: why targets were missed. The
- * markdown ends before the soak region (main.ts carries that over). */
-export function render(r: Run, findings = ""): { table: string; markdown: string } {
+/** `findings` (hand-written, scripts/bench/findings.md) goes in as it is: why targets were missed;
+ * `comparison` (compare.ts: this run against an earlier one) before the targets. The markdown ends
+ * before the soak region (main.ts carries that over). */
+export function render(r: Run, findings = "", comparison = ""): { table: string; markdown: string } {
   const body = rows(r);
   const memory = memoryRows(r);
   const growth = growthRows(r);
@@ -111,7 +112,7 @@ ${
         markdownTable(GROWTH_HEAD, growth)
       }\n`
       : ""
-  }
+  }${comparison ? `\n${comparison.trim()}\n` : ""}
 ## Targets (issue 10)
 
 ${targets(r).join("\n")}
