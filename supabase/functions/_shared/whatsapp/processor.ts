@@ -41,29 +41,26 @@ export interface Processor {
 export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Processor {
   const { whatsapp, openai } = deps.config;
   const { accessToken, phoneNumberId, graphUrl } = whatsapp;
-  const graph = o.graph !== undefined
-    ? o.graph ?? undefined
-    : accessToken && phoneNumberId
-    ? createGraphClient({ graphUrl, phoneNumberId, accessToken, fetch: deps.fetch })
-    : undefined;
-  const { apiKey, baseUrl } = openai;
-  const model = o.model !== undefined ? o.model ?? undefined : apiKey
-    ? createOpenAIModel({
-      apiKey,
-      baseUrl,
-      model: openai.model,
-      fetch: deps.fetch,
-      sleep: deps.sleep,
-      now: deps.now,
-    })
-    : undefined;
+  const graph = chosen(
+    o.graph,
+    () =>
+      accessToken && phoneNumberId
+        ? createGraphClient({ graphUrl, phoneNumberId, accessToken, fetch: deps.fetch })
+        : undefined,
+  );
+  const { apiKey, baseUrl, model: modelName } = openai;
+  const { fetch, sleep, now } = deps;
+  const model = chosen(
+    o.model,
+    () => apiKey ? createOpenAIModel({ apiKey, baseUrl, model: modelName, fetch, sleep, now }) : undefined,
+  );
   const build = (log: Logger): ProcessorDeps => {
     const agent = agentResponder({
       db: deps.db,
       flags: deps.flags,
       log,
       model,
-      modelName: openai.model,
+      modelName,
       now: deps.now,
       today: o.today ?? (() => new Date()),
       menu: menuResponder(deps.db),
@@ -87,4 +84,9 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     answer: (ids, log = deps.log) => processConversations(build(log), ids),
     answerOne: (id, { worker, log = deps.log } = {}) => processConversation(build(log), id, { worker }),
   };
+}
+
+/** The override when one is given (null: none), else what the configuration makes. */
+function chosen<T>(override: T | null | undefined, configured: () => T | undefined): T | undefined {
+  return override === undefined ? configured() : override ?? undefined;
 }
