@@ -6,8 +6,9 @@ import {
   testSql,
   TOOL_KEY,
 } from "../../supabase/functions/_testing/harness.ts";
-import { signedRequest, statusWebhook, textWebhook } from "./chat_payload.ts";
-import type { SinkReply } from "./graph_sink.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
+import { signedRequest } from "../../supabase/functions/_testing/meta.ts";
+import { statusWebhook, textWebhook } from "./chat_payload.ts";
 
 /** A gateway in a child process on a free port; `stop()` sends SIGTERM and returns its stderr. */
 async function startGateway(env: Record<string, string>, port = freeLoopbackPort()) {
@@ -119,7 +120,7 @@ Deno.test({
       const replies = async (to: string, after: number) => {
         const res = await fetch(`${gw.base}/graph/_replies?to=${to}&after=${after}&wait=20`);
         assert.equal(res.status, 200);
-        return await res.json() as SinkReply[];
+        return await res.json() as FakeSent[];
       };
 
       // Stored but never processed (as when an isolate dies after its 200). Nothing has been
