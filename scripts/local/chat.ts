@@ -155,6 +155,7 @@ async function listen(
             status,
             recipient: reply.to ? { waId: reply.to } : { userId: reply.recipient },
             now: new Date(),
+            callbackData: reply.callbackData,
           });
           await post(chat, payload, `status ${status}`);
         }

@@ -126,9 +126,17 @@ export function textWebhook(
   });
 }
 
-/** A webhook body carrying one delivery status for a message the business sent to `recipient`. */
+/** A webhook body carrying one delivery status for a message the business sent to `recipient`, with
+ * the send's callback data echoed back as Meta does. */
 export function statusWebhook(
-  o: { phoneNumberId: string; id: string; status: string; recipient: Omit<ChatSender, "name">; now: Date },
+  o: {
+    phoneNumberId: string;
+    id: string;
+    status: string;
+    recipient: Omit<ChatSender, "name">;
+    now: Date;
+    callbackData?: string;
+  },
 ): Json {
   const { waId, userId } = o.recipient;
   const status = statusUpdate({
@@ -137,6 +145,7 @@ export function statusWebhook(
     timestamp: o.now,
     recipientId: waId ?? null,
     recipientUserId: userId,
+    callbackData: o.callbackData,
   });
   return webhookPayload({
     phoneNumberId: o.phoneNumberId,

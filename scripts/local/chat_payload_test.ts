@@ -57,7 +57,22 @@ Deno.test("statusWebhook() parses with parseWebhook into one status for the wa_i
     assert.equal(status!.waMessageId, "wamid.LOCALX000001");
     assert.equal(status!.status, "read");
     assert.deepEqual(status!.recipient, recipient);
+    assert.equal(status!.callbackData, undefined);
   }
+});
+
+Deno.test("statusWebhook() echoes the send's callback data, as Meta does", () => {
+  const [status] = parseWebhook(
+    statusWebhook({
+      phoneNumberId: PHONE_NUMBER_ID,
+      id: "wamid.LOCALX000001",
+      status: "delivered",
+      recipient: { waId: "250708123456" },
+      now: NOW,
+      callbackData: "b9fad830-d63f-4f85-ab87-7d2a1c3e4f50",
+    }),
+  ).statuses;
+  assert.equal(status!.callbackData, "b9fad830-d63f-4f85-ab87-7d2a1c3e4f50");
 });
 
 Deno.test("parseChatArgs() writes as the seeded customer by default and as the seeded operator with --as", () => {
