@@ -7,15 +7,14 @@
  */
 import type postgres from "postgres";
 import type { TurnResult } from "../supabase/functions/_shared/agent/mod.ts";
-import { plainText } from "../supabase/functions/_shared/conversation/mod.ts";
 import type { Deps } from "../supabase/functions/_shared/deps.ts";
 import {
   CLAIM_LEASE_SECONDS,
   createProcessor,
-  type GraphClient,
   ingestBatch,
   parseWebhook,
 } from "../supabase/functions/_shared/whatsapp/mod.ts";
+import { createFakeGraph, type FakeSent } from "../supabase/functions/_testing/graph_fake.ts";
 import {
   contact,
   PHONE_NUMBER_ID,
@@ -75,13 +74,14 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     let result: TurnResult | undefined;
     let error: string | undefined;
     let answered = false;
-    const sent: { id: string; body: string }[] = [];
+    // The Graph API is the fake, in-process, with the real client: the reply is what it accepted.
+    const graph = createFakeGraph({ idPrefix: `EVALOUT${crypto.randomUUID()}x` });
     const failed = (what: string, cause: unknown) =>
       `${what} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : cause}`;
     // The production composition (an operator's "YES 4821" carried out in code, the agent, the menu
-    // behind it), with the Graph API a recorder and the agent's turn watched for the graders.
+    // behind it), with the Graph API the fake and the agent's turn watched for the graders.
     const processor = createProcessor(env.deps, {
-      graph: recorder(sent),
+      graph: graph.client(),
       onAgentTurn: (outcome) => {
         if ("result" in outcome) result = outcome.result;
         else if ("error" in outcome) error = failed("the agent", outcome.error);
@@ -111,12 +111,15 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     if (!answered && !error) {
       error = "the turn was not answered (the conversation is with staff, or throttled)";
     }
-    const scriptProblem = env.scripted?.finish();
-    if (scriptProblem) error = error ? `${error}; ${scriptProblem}` : scriptProblem;
+    graph.stop();
+    const problems = [env.scripted?.finish(), ...graph.violations.map((v) => `the Graph API refused ${v}`)];
+    for (const problem of problems.filter((p) => p !== undefined)) {
+      error = error ? `${error}; ${problem}` : problem;
+    }
     const changed = await observeEffects(env.sql, scope, since, user);
     const observed: ObservedTurn = {
       user,
-      reply: await replies(env.sql, sent),
+      reply: await replies(env.sql, graph.sent),
       handoff: result?.handoff ?? false,
       toolCalls: (result?.toolCalls ?? []).map((t) => ({
         name: t.name,
@@ -187,12 +190,13 @@ function effectScope(c: EvalCase, fx: CaseFixtures): EffectScope {
  * approval request another case's operator queued for every operator) reaches this chat too, but
  * is not this turn's answer.
  */
-async function replies(sql: postgres.Sql, sent: { id: string; body: string }[]): Promise<string> {
-  const ids = sent.map((m) => m.id).filter((id) => id !== "");
+async function replies(sql: postgres.Sql, sent: FakeSent[]): Promise<string> {
+  // Each send carries its outbox row's id as callback data.
+  const ids = sent.flatMap((m) => (m.callbackData ? [m.callbackData] : []));
   const rows =
     await sql`select id::text as id from public.messages where id = any(${ids}::uuid[]) and purpose = 'reply'`;
   const reply = new Set(rows.map((r) => r.id));
-  return sent.filter((m) => reply.has(m.id)).map((m) => m.body).join("\n");
+  return sent.filter((m) => reply.has(m.callbackData ?? "")).map((m) => m.body).join("\n");
 }
 
 /** The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one batch. */
@@ -217,13 +221,4 @@ function batch(sender: CaseFixtures["sender"], texts: string[]) {
     })],
   });
   return parseWebhook(body, { phoneNumberId: PHONE_NUMBER_ID });
-}
-
-/** A Graph API that takes every send: the reply is what it was given (the outbox row's id with it). */
-function recorder(sent: { id: string; body: string }[]): GraphClient {
-  const ok = () => Promise.resolve({ ok: true as const, waMessageId: `wamid.EVALOUT${crypto.randomUUID()}` });
-  return {
-    send: (_to, message, id) => (sent.push({ id: id ?? "", body: plainText(message) }), ok()),
-    markRead: () => ok(),
-  };
 }

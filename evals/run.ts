@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     {
       ...env,
       LOG_LEVEL: "warn",
-      // The eval's Graph API is a recorder, not Meta: sending stays on whatever the flag says.
+      // The eval's Graph API is the fake (in-process), not Meta: sending stays on whatever the flag says.
       WHATSAPP_INTEGRATION_ENABLED: "true",
       ...(scripted
         ? { OPENAI_API_KEY: scripted.apiKey, OPENAI_BASE_URL: scripted.url, OPENAI_MODEL: "scripted" }

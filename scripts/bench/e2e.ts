@@ -30,18 +30,13 @@ export interface E2eResult {
 }
 
 /** When the sink receives the reply to each sender: `next(to)` resolves with performance.now(). */
-function replyClock(sent: FakeSent[]) {
+function replyClock() {
   const waiting = new Map<string, (at: number) => void>();
-  // The fake has no callback: its list of accepted messages is watched as it grows.
-  const push = sent.push.bind(sent);
-  sent.push = (...items: FakeSent[]) => {
-    const at = performance.now();
-    for (const item of items) {
-      if (item.body === REPLY_TEXT && item.to) waiting.get(item.to)?.(at);
-    }
-    return push(...items);
-  };
   return {
+    /** The fake's onSend: told of each message it accepts. */
+    arrived(sent: FakeSent) {
+      if (sent.body === REPLY_TEXT && sent.to) waiting.get(sent.to)?.(performance.now());
+    },
     next(to: string): Promise<number | undefined> {
       return new Promise((resolve) => {
         const timer = setTimeout(() => done(undefined), REPLY_TIMEOUT_MS);
@@ -107,8 +102,8 @@ export async function benchE2e(dbUrl: string, senders: number, seconds: number):
         call("list_vouchers", { msisdn: null, status: null }),
       )
   );
-  const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID });
-  const clock = replyClock(graph.sent);
+  const clock = replyClock();
+  const graph = startFakeGraph({ phoneNumberId: PHONE_NUMBER_ID, onSend: clock.arrived });
   const env = webhookEnv(dbUrl, {
     WHATSAPP_INTEGRATION_ENABLED: "true",
     AI_RESPONSES_ENABLED: "true",

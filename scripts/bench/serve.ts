@@ -29,22 +29,27 @@ function baseline(after?: (body: Uint8Array) => void): (req: Request) => Promise
 }
 
 /** Sends the fixed reply to the body's first message's sender, after the response, errors dropped. */
-function relay(): (body: Uint8Array) => void {
+async function relay(): Promise<(body: Uint8Array) => void> {
+  // Loaded here, not at the top: the bare baseline (the memory benchmark's) loads none of the service.
+  const { text } = await import("../../supabase/functions/_shared/conversation/mod.ts");
+  const { encodeSend, parseWebhook } = await import("../../supabase/functions/_shared/whatsapp/mod.ts");
   const env = (key: string) => Deno.env.get(key) ?? "";
   const url = `${env("WHATSAPP_GRAPH_URL")}/${env("WHATSAPP_PHONE_NUMBER_ID")}/messages`;
   const headers = {
     authorization: `Bearer ${env("WHATSAPP_ACCESS_TOKEN")}`,
     "content-type": "application/json",
   };
-  const text = { body: env("BENCH_REPLY_TEXT") };
+  const reply = text(env("BENCH_REPLY_TEXT"));
   return (body) => {
-    let to: string;
+    let waId: string | undefined;
     try {
-      to = JSON.parse(new TextDecoder().decode(body)).entry[0].changes[0].value.messages[0].from;
+      // Read as the webhook reads it; the start-up probe's GET has no body and no sender.
+      waId = parseWebhook(JSON.parse(new TextDecoder().decode(body))).messages[0]?.sender.waId;
     } catch {
-      return; // not a message (the start-up probe's GET)
+      return;
     }
-    const message = JSON.stringify({ messaging_product: "whatsapp", to, type: "text", text });
+    if (!waId) return;
+    const message = JSON.stringify(encodeSend({ waId }, reply));
     setTimeout(() =>
       fetch(url, { method: "POST", headers, body: message }).then((r) => r.body?.cancel(), () => {})
     );
@@ -56,7 +61,7 @@ const handler = kind === "webhook"
   : kind === "baseline"
   ? baseline()
   : kind === "relay"
-  ? baseline(relay())
+  ? baseline(await relay())
   : undefined;
 if (!handler) throw new Error(USAGE);
 // The memory benchmark's probe (this file only, never a function): a full collection (the server runs

@@ -7,14 +7,14 @@
  */
 import { taskArgs } from "../lib/args.ts";
 import { withEnvFile } from "./env_file.ts";
-import type { SinkReply } from "./graph_sink.ts";
+import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
+import { signedRequest } from "../../supabase/functions/_testing/meta.ts";
 import {
   type ChatSender,
   chatSettings,
   DEFAULT_URL,
   newWamid,
   parseChatArgs,
-  signedRequest,
   statusWebhook,
   textWebhook,
   USAGE,
@@ -122,13 +122,13 @@ async function readReplies(
   after: number,
   wait: number,
   signal?: AbortSignal,
-): Promise<SinkReply[]> {
+): Promise<FakeSent[]> {
   const query = new URLSearchParams({ to: recipient, after: String(after), wait: String(wait) });
   const res = await fetch(`${base}/graph/_replies?${query}`, signal ? { signal } : {});
   if (!res.ok) {
     throw new Error(`GET /graph/_replies answered HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
   }
-  return await res.json() as SinkReply[];
+  return await res.json() as FakeSent[];
 }
 
 /** Long-polls the sink until `signal` aborts; prints each reply and acknowledges it as a phone would. */
@@ -149,13 +149,13 @@ async function listen(
         chat.say(`bot> ${reply.body.replaceAll("\n", "\n     ").replaceAll(/ +$/gm, "")}`);
         onReply();
         for (const status of ["delivered", "read"]) {
-          const { waId, userId } = chat.sender;
           const payload = statusWebhook({
             phoneNumberId: chat.phoneNumberId,
             id: reply.id,
             status,
-            recipient: reply.to === waId ? { waId } : { userId: userId ?? reply.to },
+            recipient: reply.to ? { waId: reply.to } : { userId: reply.recipient },
             now: new Date(),
+            callbackData: reply.callbackData,
           });
           await post(chat, payload, `status ${status}`);
         }

@@ -1,17 +1,22 @@
 /**
- * What `deno task chat` sends: its options, its settings, and Meta-shaped webhook bodies (a text
- * message, a delivery status) signed as Meta signs them. Pure, so the tests check them directly.
+ * What `deno task chat` sends: its options, its settings, and the chat's sender as Meta-shaped webhook
+ * bodies (a text message, a delivery status) built with the test kit's builders
+ * (supabase/functions/_testing/meta.ts, which also signs them). Pure, so the tests check them directly.
  */
 import { parseArgs } from "node:util";
 import { msisdnToE164 } from "../../supabase/functions/_shared/msisdn.ts";
-import { signBody } from "../../supabase/functions/_shared/whatsapp/mod.ts";
+import {
+  contact,
+  statusUpdate,
+  textMessage,
+  webhookPayload,
+} from "../../supabase/functions/_testing/meta.ts";
 
 type Json = Record<string, unknown>;
 
 /** The seeded numbers `--as` writes from (supabase/seed.sql), as wa_ids. */
 export const SEEDED_WA_ID = { customer: "250708123456", operator: "250708000001" } as const;
 export const DEFAULT_URL = "http://127.0.0.1:54321";
-const WABA_ID = "200000000000002";
 const DISPLAY_PHONE_NUMBER = "250708000000";
 
 /** Who the chat writes as: a phone number (wa_id), a business-scoped user id, or both. */
@@ -111,55 +116,40 @@ export function textWebhook(
   o: { phoneNumberId: string; sender: ChatSender; body: string; id: string; now: Date },
 ): Json {
   const { waId, userId, name } = o.sender;
-  const contact: Json = {
-    profile: { name },
-    ...(waId ? { wa_id: waId } : {}),
-    ...(userId ? { user_id: userId } : {}),
-  };
-  const message: Json = {
-    ...(waId ? { from: waId } : {}),
-    ...(userId ? { from_user_id: userId } : {}),
-    id: o.id,
-    timestamp: seconds(o.now),
-    type: "text",
-    text: { body: o.body },
-  };
-  return envelope(o.phoneNumberId, { contacts: [contact], messages: [message] });
+  return webhookPayload({
+    phoneNumberId: o.phoneNumberId,
+    displayPhoneNumber: DISPLAY_PHONE_NUMBER,
+    messages: [
+      textMessage({ from: waId ?? null, fromUserId: userId, id: o.id, body: o.body, timestamp: o.now }),
+    ],
+    contacts: [contact({ waId: waId ?? null, userId, name })],
+  });
 }
 
-/** A webhook body carrying one delivery status for a message the business sent to `recipient`. */
+/** A webhook body carrying one delivery status for a message the business sent to `recipient`, with
+ * the send's callback data echoed back as Meta does. */
 export function statusWebhook(
-  o: { phoneNumberId: string; id: string; status: string; recipient: Omit<ChatSender, "name">; now: Date },
+  o: {
+    phoneNumberId: string;
+    id: string;
+    status: string;
+    recipient: Omit<ChatSender, "name">;
+    now: Date;
+    callbackData?: string;
+  },
 ): Json {
   const { waId, userId } = o.recipient;
-  const status: Json = {
+  const status = statusUpdate({
     id: o.id,
     status: o.status,
-    timestamp: seconds(o.now),
-    ...(waId ? { recipient_id: waId } : {}),
-    ...(userId ? { recipient_user_id: userId } : {}),
-  };
-  return envelope(o.phoneNumberId, { statuses: [status] });
-}
-
-/** The body as the exact bytes sent, and the X-Hub-Signature-256 header over those bytes. */
-export async function signedRequest(url: string, payload: unknown, secret: string): Promise<Request> {
-  const body = JSON.stringify(payload);
-  const headers = { "content-type": "application/json", "x-hub-signature-256": await signBody(body, secret) };
-  return new Request(url, { method: "POST", headers, body });
-}
-
-function envelope(phoneNumberId: string, value: Json): Json {
-  const metadata = { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: phoneNumberId };
-  return {
-    object: "whatsapp_business_account",
-    entry: [{
-      id: WABA_ID,
-      changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata, ...value } }],
-    }],
-  };
-}
-
-function seconds(date: Date): string {
-  return String(Math.floor(date.getTime() / 1000));
+    timestamp: o.now,
+    recipientId: waId ?? null,
+    recipientUserId: userId,
+    callbackData: o.callbackData,
+  });
+  return webhookPayload({
+    phoneNumberId: o.phoneNumberId,
+    displayPhoneNumber: DISPLAY_PHONE_NUMBER,
+    statuses: [status],
+  });
 }

@@ -5,7 +5,8 @@
  * (GATEWAY_LOG_FILE), and GATEWAY_PORT moves it off 54321.
  *
  * With WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN it also serves a Graph API sink at /graph/
- * (graph_sink.ts). With SUPABASE_DB_URL it runs pg_net's worker (net_worker.ts): the whatsapp-redrive
+ * (graph_sink.ts: the fake Graph API of supabase/functions/_testing, printing replies). With
+ * SUPABASE_DB_URL it runs pg_net's worker (supabase/functions/_testing/net_worker.ts): the whatsapp-redrive
  * pg_cron job's requests to the webhook's drain path are performed here, as pg_net does on Supabase;
  * with WHATSAPP_DRAIN_SECRET it writes the drain URL and secret into the local Vault at start.
  * GATEWAY_NET_WORKER=off turns the worker off.
@@ -15,7 +16,7 @@
 import postgres from "postgres";
 import { drainBackgroundWork } from "../../supabase/functions/_shared/runtime.ts";
 import { createGraphSink } from "./graph_sink.ts";
-import { startNetWorker, writeDrainSecrets } from "./net_worker.ts";
+import { startNetWorker, writeDrainSecrets } from "../../supabase/functions/_testing/net_worker.ts";
 
 const root = new URL("../../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
@@ -111,7 +112,7 @@ const shutdown = async () => {
   await netWorker?.stop();
   await netSql?.end({ timeout: 5 });
   // A long poll would otherwise hold server.shutdown() for up to 25 seconds.
-  sink?.close();
+  sink?.stop();
   await server.shutdown();
   await drainBackgroundWork();
   logSink.close();

@@ -10,11 +10,15 @@
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
 import { createDeps, type Deps } from "../../supabase/functions/_shared/deps.ts";
-import { signBody } from "../../supabase/functions/_shared/whatsapp/mod.ts";
 import { createHandler as createLookup } from "../../supabase/functions/tool-lookup-customer/index.ts";
 import { createHandler as createWebhook } from "../../supabase/functions/whatsapp-webhook/index.ts";
 import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
-import { PHONE_NUMBER_ID, textMessage, webhookPayload } from "../../supabase/functions/_testing/meta.ts";
+import {
+  PHONE_NUMBER_ID,
+  signedRequest,
+  textMessage,
+  webhookPayload,
+} from "../../supabase/functions/_testing/meta.ts";
 
 const APP_SECRET = "drill-app-secret-aaaaaaaaaaaa";
 const TOOL_KEY = "drill-tool-key-aaaaaaaaaaaaa";
@@ -63,13 +67,7 @@ function wire(dbUrl: string) {
   return {
     graph,
     async post(body: string) {
-      const headers = {
-        "content-type": "application/json",
-        "x-hub-signature-256": await signBody(body, APP_SECRET),
-      };
-      const res = await webhook(
-        new Request("http://127.0.0.1/whatsapp-webhook", { method: "POST", body, headers }),
-      );
+      const res = await webhook(await signedRequest("http://127.0.0.1/whatsapp-webhook", body, APP_SECRET));
       const json = await res.json();
       await settle();
       return { status: res.status, json };

@@ -3,6 +3,9 @@ import type postgres from "postgres";
 import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import { textTable } from "../lib/table.ts";
 
+/** What the checks read of a send the fake Graph API accepted. */
+export type SentRecord = Pick<FakeSent, "id" | "to" | "body">;
+
 export interface Check {
   name: string;
   ok: boolean;
@@ -22,7 +25,7 @@ export async function verify(
   sql: postgres.Sql,
   prefix: string,
   planned: number,
-  sent: FakeSent[],
+  sent: SentRecord[],
   alsoWaIds: string[] = [],
 ): Promise<Outcome> {
   const like = `${prefix}%`;

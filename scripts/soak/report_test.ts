@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import type postgres from "postgres";
 import { dbTest, testSql } from "../../supabase/functions/_testing/harness.ts";
-import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
-import { verify } from "./report.ts";
+import { type SentRecord, verify } from "./report.ts";
 
 const sql = await testSql();
 
@@ -28,7 +27,7 @@ async function arrange(
   }
 }
 
-const sent = (to: string, ...ids: string[]): FakeSent[] => ids.map((id) => ({ to, body: "Murakoze", id }));
+const sent = (to: string, ...ids: string[]): SentRecord[] => ids.map((id) => ({ to, body: "Murakoze", id }));
 const failing = (o: Awaited<ReturnType<typeof verify>>) => o.checks.filter((c) => !c.ok).map((c) => c.name);
 
 dbTest("the soak's checks pass on a clean run and name each broken invariant", async () => {

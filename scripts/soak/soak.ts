@@ -19,6 +19,7 @@ import postgres from "postgres";
 import { startFakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import { startFakeOpenAI } from "../../supabase/functions/_testing/openai_fake.ts";
 import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
+import { PHONE_NUMBER_ID } from "../../supabase/functions/_testing/meta.ts";
 import { taskArgs } from "../lib/args.ts";
 import { machine } from "../lib/report.ts";
 import { percentile } from "../lib/stats.ts";
@@ -61,7 +62,6 @@ const outDir = new URL("../../.local/soak/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
 
 const SECRET = "app-secret-soak-aaaaaaaaaaaa";
-const PHONE_NUMBER_ID = "100000000000001";
 const runId = crypto.randomUUID().slice(0, 6).toUpperCase();
 const prefix = `wamid.SOAK${runId}`;
 const startedAt = new Date();

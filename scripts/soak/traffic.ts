@@ -1,6 +1,12 @@
 /** Traffic shaped like Meta's webhooks: many senders, bursts, redeliveries (some late), statuses out of order. */
-import { signedRequest, statusWebhook, textWebhook } from "../local/chat_payload.ts";
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
+import {
+  contact,
+  signedRequest,
+  statusUpdate,
+  textMessage,
+  webhookPayload,
+} from "../../supabase/functions/_testing/meta.ts";
 import { sleep } from "./faults.ts";
 
 export interface Profile {
@@ -128,12 +134,10 @@ export async function postText(
   deliveries: Delivery[],
 ): Promise<void> {
   const at = performance.now() - o.started;
-  const payload = textWebhook({
+  const payload = webhookPayload({
     phoneNumberId: o.phoneNumberId,
-    sender: { waId: m.waId, name: "Soak" },
-    body: m.body,
-    id: m.id,
-    now: sentAt,
+    messages: [textMessage({ id: m.id, from: m.waId, body: m.body, timestamp: sentAt })],
+    contacts: [contact({ waId: m.waId, name: "Soak" })],
   });
   const { tries, ok } = await deliver(o, payload);
   if (ok) deliveries.push({ id: m.id, at, ackMs: performance.now() - o.started - at, tries, redelivery });
@@ -177,22 +181,18 @@ export function statusFeed(o: TrafficOptions, graph: FakeGraph): () => Promise<n
       const sent = graph.sent[seen]!;
       if (!sent.to) continue;
       const order = ["sent", "delivered", "read"].sort(() => o.random() - 0.5);
-      const recipient = { waId: sent.to };
       pending.push((async () => {
         for (const status of order) {
-          const body = statusWebhook({
-            phoneNumberId: o.phoneNumberId,
+          const update = statusUpdate({
             id: sent.id,
             status,
-            recipient,
-            now: new Date(),
+            timestamp: new Date(),
+            recipientId: sent.to,
+            // Meta returns a send's callback data in its statuses: how a reply whose send was never
+            // recorded (its server died) is recognised instead of sent again.
+            callbackData: sent.callbackData,
           });
-          // Meta returns a send's callback data in its statuses: how a reply whose send was never
-          // recorded (its server died) is recognised instead of sent again.
-          const value =
-            (body.entry as { changes: { value: { statuses: Record<string, unknown>[] } }[] }[])[0]!
-              .changes[0]!.value;
-          if (sent.callbackData) value.statuses[0]!.biz_opaque_callback_data = sent.callbackData;
+          const body = webhookPayload({ phoneNumberId: o.phoneNumberId, statuses: [update] });
           if ((await deliver(o, body)).ok) posted++;
         }
       })());

@@ -5,8 +5,7 @@
  * once and reached the customer at most once.
  */
 import type postgres from "postgres";
-import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
-import type { Outcome } from "./report.ts";
+import type { Outcome, SentRecord } from "./report.ts";
 
 /**
  * The checks over the actions and vouchers of the operators with these WhatsApp numbers; `codesRead`
@@ -15,7 +14,7 @@ import type { Outcome } from "./report.ts";
 export async function verifyVouchers(
   sql: postgres.Sql,
   operators: string[],
-  sent: FakeSent[],
+  sent: SentRecord[],
   codesRead: number,
 ): Promise<Outcome> {
   const msisdns = operators.map((w) => `+${w}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dbTest, insertCustomer, testSql, uniqueCode } from "../../supabase/functions/_testing/harness.ts";
-import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
+import type { SentRecord } from "./report.ts";
 import { verifyVouchers } from "./voucher_checks.ts";
 
 const sql = await testSql();
@@ -23,7 +23,7 @@ async function proposeAndConfirm(amount: number, confirm = true) {
 }
 const failing = (o: Awaited<ReturnType<typeof verifyVouchers>>) =>
   o.checks.filter((c) => !c.ok).map((c) => c.name);
-const receipt = (code: string): FakeSent => ({
+const receipt = (code: string): SentRecord => ({
   to: CUSTOMER,
   body: `Voucher yawe ${code}`,
   id: uniqueCode(),

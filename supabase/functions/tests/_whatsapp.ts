@@ -1,10 +1,10 @@
 /** A webhook under test: real handler, real database, the fake Graph API, Meta-signed requests. */
 import type postgres from "postgres";
-import { type NetWorker, startNetWorker, writeDrainSecrets } from "../../../scripts/local/net_worker.ts";
 import { signBody } from "../_shared/whatsapp/mod.ts";
 import { createHandler } from "../whatsapp-webhook/index.ts";
 import { startFakeGraph } from "../_testing/graph_fake.ts";
 import { PHONE_NUMBER_ID } from "../_testing/meta.ts";
+import { type NetWorker, startNetWorker, writeDrainSecrets } from "../_testing/net_worker.ts";
 import { request, type TestDeps, testDeps } from "../_testing/harness.ts";
 
 export const APP_SECRET = "app-secret-aaaaaaaaaaaaaaaa";
@@ -98,7 +98,7 @@ export const DRAIN_SECRET = "drain-secret-dddddddddddddddd";
 export const DRAIN_URL = "http://127.0.0.1/whatsapp-webhook/drain";
 
 /**
- * The webhook with a drain secret, pg_net's local worker (scripts/local/net_worker.ts) handing each queued
+ * The webhook with a drain secret, pg_net's local worker (_testing/net_worker.ts) handing each queued
  * request to it as the dev gateway would, and the Vault entries the re-drive job reads.
  */
 export async function startRedrive(sql: postgres.Sql): Promise<{ w: Webhook; worker: NetWorker }> {

@@ -11,10 +11,7 @@ const text = (waId: string, body: string) =>
 
 /** What the Graph API was asked to send to this number, in order: text bodies or template parameters. */
 function sentTo(w: Webhook, waId: string): string[] {
-  return w.graph.requests
-    .map((r) => r.body as Record<string, unknown>)
-    .filter((b) => b.to === waId && b.type !== undefined)
-    .map((b) => (b.text as { body?: string } | undefined)?.body ?? JSON.stringify(b.template));
+  return w.graph.requests.flatMap((r) => (r.send?.to === waId ? [r.send.body] : []));
 }
 
 /** Numbers of this file only: each test adds its own operators and leaves none active. */

@@ -182,10 +182,10 @@ dbTest("a message for another business number is stored as a foreign event and n
   const w = await startWebhook();
   try {
     const waId = uniqueWaId();
-    const payload = webhookPayload({ messages: [textMessage({ from: waId, timestamp: now() })] }) as {
-      entry: { changes: { value: { metadata: { phone_number_id: string } } }[] }[];
-    };
-    payload.entry[0]!.changes[0]!.value.metadata.phone_number_id = "999999999999999";
+    const payload = webhookPayload({
+      messages: [textMessage({ from: waId, timestamp: now() })],
+      phoneNumberId: "999999999999999",
+    });
     const { res, events } = await postRaw(w, JSON.stringify(payload));
     assert.equal(res.status, 200);
     assert.deepEqual(events.map((e) => [e.kind, e.path]), [["foreign", `${at}.messages[0]`]]);

@@ -26,8 +26,8 @@ async function replyOf(waId: string) {
   return row!;
 }
 
-const sends = (w: Webhook) =>
-  w.graph.requests.filter((r) => (r.body as { type?: string }).type !== undefined);
+/** The send attempts the Graph API saw (accepted or failed), each as the message it carried. */
+const sends = (w: Webhook) => w.graph.requests.flatMap((r) => (r.send ? [r.send.message] : []));
 
 dbTest("a reply past its time-to-live is marked expired and never sent", async () => {
   const w = await startWebhook();
@@ -120,13 +120,14 @@ dbTest("a notification to someone who has not written for 24 hours goes as its t
     await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Voucher VC-1 redeemed: 5,000 RWF')`;
     await pickUp(w);
     assert.equal(w.graph.sent.length, 1);
-    assert.deepEqual(w.graph.sent[0]!.template, {
+    assert.deepEqual(w.graph.sent[0]!.message, {
+      type: "template",
       name: "voucher_update",
       language: "en",
       parameters: ["Voucher VC-1 redeemed: 5,000 RWF"],
     });
     assert.equal(w.graph.sent[0]!.to, waId);
-    assert.equal(sends(w).filter((r) => (r.body as { type: string }).type === "text").length, 0);
+    assert.equal(sends(w).filter((m) => m.type === "text").length, 0);
     assert.equal((await replyOf(waId)).status, "sent");
   } finally {
     await w.close();
@@ -145,8 +146,10 @@ dbTest(
       w.graph.closeWindow(waId);
       await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Voucher VC-2 voided')`;
       await pickUp(w);
-      assert.deepEqual(sends(w).map((r) => (r.body as { type: string }).type), ["text", "template"]);
-      assert.deepEqual(w.graph.sent.map((s) => s.template?.parameters), [["Voucher VC-2 voided"]]);
+      assert.deepEqual(sends(w).map((m) => m.type), ["text", "template"]);
+      assert.deepEqual(w.graph.sent.map((s) => s.message.type === "template" && s.message.parameters), [[
+        "Voucher VC-2 voided",
+      ]]);
       assert.equal((await replyOf(waId)).status, "sent");
 
       // A reply has no template: the refusal is recorded on the row, as before.

@@ -1,6 +1,6 @@
 /**
  * Replies do not depend on the next inbound webhook: the whatsapp-redrive cron job's command and
- * pg_net's worker (the dev gateway's, scripts/local/net_worker.ts) drive them through the drain path.
+ * pg_net's worker (the dev gateway's, _testing/net_worker.ts) drive them through the drain path.
  */
 import assert from "node:assert/strict";
 import { textMessage, webhookPayload } from "../_testing/meta.ts";

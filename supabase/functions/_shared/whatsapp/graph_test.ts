@@ -14,6 +14,16 @@ const PHONE_ID = "106540352242922";
 const WA_ID = "250788123456";
 const USER_ID = "RW.1502576394655843";
 const SENT_1: SendResult = { ok: true, waMessageId: "wamid.FAKE1" };
+const AT = new Date("2026-01-01T00:00:00Z");
+/** The fake's record of the first message it accepted, as `fields` and the message say. */
+const first = (fields: { to?: string; recipient?: string; callbackData?: string }, body: string) => ({
+  index: 1,
+  id: "wamid.FAKE1",
+  ...fields,
+  message: message(body),
+  body,
+  at: AT.toISOString(),
+});
 const TIMEOUT: SendResult = { ok: false, kind: "retry", title: "timeout" };
 type Kind = "retry" | "backoff" | "auth" | "fatal";
 
@@ -48,7 +58,7 @@ function fakeTest(
   clientOptions: Partial<GraphClientOptions> = {},
 ) {
   Deno.test(name, async () => {
-    const fake = fakes.startFakeGraph({ phoneNumberId: PHONE_ID, accessToken: TOKEN });
+    const fake = fakes.startFakeGraph({ phoneNumberId: PHONE_ID, accessToken: TOKEN, now: () => AT });
     try {
       const options = {
         graphUrl: fake.url,
@@ -74,12 +84,12 @@ fakeTest("send() posts Meta's text body with the bearer token, answers the wamid
   const text = { preview_url: false, body: "Muraho! Your voucher is ready." };
   const body = { messaging_product: "whatsapp", recipient_type: "individual", to: WA_ID, type: "text", text };
   assert.deepEqual(request?.body, body);
-  assert.deepEqual(fake.sent, [{ to: WA_ID, body: "Muraho! Your voucher is ready.", id: "wamid.FAKE1" }]);
+  assert.deepEqual(fake.sent, [first({ to: WA_ID }, "Muraho! Your voucher is ready.")]);
 });
 
 fakeTest("send() passes callback data as biz_opaque_callback_data", async (fake, c) => {
   assert.deepEqual(await c.send({ waId: WA_ID, userId: USER_ID }, message("Hello"), "outbox:42"), SENT_1);
-  assert.deepEqual(fake.sent, [{ to: WA_ID, body: "Hello", callbackData: "outbox:42", id: "wamid.FAKE1" }]);
+  assert.deepEqual(fake.sent, [first({ to: WA_ID, callbackData: "outbox:42" }, "Hello")]);
 });
 
 fakeTest("send() to a username-only user addresses the business-scoped user id", async (fake, c) => {
@@ -87,7 +97,7 @@ fakeTest("send() to a username-only user addresses the business-scoped user id",
   const body = fake.requests[0]?.body as Record<string, unknown>;
   assert.equal(body.recipient, USER_ID);
   assert.ok(!("to" in body));
-  assert.deepEqual(fake.sent, [{ recipient: USER_ID, body: "Hi", id: "wamid.FAKE1" }]);
+  assert.deepEqual(fake.sent, [first({ recipient: USER_ID }, "Hi")]);
 });
 
 fakeTest("send() refuses what Meta would reject without calling it", async (fake, c) => {

@@ -3,7 +3,8 @@
  * scripts/sql/supabase_setup.sql gives the local database its contract (net.http_post enqueues into
  * net.http_request_queue); this worker performs the queued requests and records each answer in
  * net._http_response, as pg_net does. With it the same migration and cron job (whatsapp-redrive)
- * re-drive due WhatsApp work locally as in production.
+ * re-drive due WhatsApp work locally as in production. Kept with the test kit because the re-drive
+ * tests drive it as the gateway does.
  */
 import type postgres from "postgres";
 
