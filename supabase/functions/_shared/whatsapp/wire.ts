@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { OutboundMessage } from "../conversation/mod.ts";
+import { isObject } from "../json.ts";
 import { MAX_TEXT_LENGTH } from "./split.ts";
 import type { MetaError, Recipient } from "./types.ts";
 
@@ -48,7 +49,10 @@ const TemplateBody = z.object({
 
 /** A message as POST /{phone-number-id}/messages takes it. */
 export const SendBody = z.discriminatedUnion("type", [TextBody, TemplateBody], {
-  error: (issue) => `type ${JSON.stringify(issue.input)} is not a message type this service sends`,
+  error: (issue) =>
+    `type ${
+      JSON.stringify(isObject(issue.input) ? issue.input.type : undefined)
+    } is not a message type this service sends`,
 }).refine((b) => (b.to === undefined) !== (b.recipient === undefined), {
   error: "exactly one of to and recipient must be given",
 });
