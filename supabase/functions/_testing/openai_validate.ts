@@ -2,6 +2,7 @@
  * What the fake OpenAI refuses, as the real Responses API would: a request body the service must
  * never send (store not false, non-strict tool schemas, tool outputs without their calls).
  */
+import { isObject } from "../_shared/json.ts";
 
 /** A refusal: OpenAI's error message, param and code. */
 export type Problem = { message: string; param: string | null; code: string | null };
@@ -116,8 +117,4 @@ function inputProblem(input: unknown[]): Problem | undefined {
   }
   const unanswered = [...called].find((id) => !answered.has(id));
   if (unanswered) return problem(`No tool output found for function call ${unanswered}.`, "input");
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

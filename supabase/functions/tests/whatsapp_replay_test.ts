@@ -91,7 +91,7 @@ dbTest("the replay path needs the drain secret and says what is wrong with a req
     assert.equal(get.status, 405);
     for (
       const [json, message] of [
-        [{ payload_ids: [-1] }, /payload_ids\.0/],
+        [{ payload_ids: [-1] }, /payload_ids\[0\]/],
         [{ payload_ids: [] }, /payload_ids/],
         [{ limit: 501 }, /limit/],
         [{ ids: [1] }, /ids/],

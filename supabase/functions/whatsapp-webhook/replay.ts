@@ -13,11 +13,7 @@ const ReplayRequest = z.strictObject({
 /** `{}` replays every body still received (50 at a time); 400 with the field that is wrong otherwise. */
 export async function readReplayRequest(req: Request): Promise<{ ids?: number[]; limit?: number }> {
   const parsed = ReplayRequest.safeParse(await readJsonObject(req, 16_384));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw new HttpError(400, "bad_request:replay", `${where}${issue?.message ?? "invalid request"}`);
-  }
+  if (!parsed.success) throw new HttpError(400, "bad_request:replay", z.prettifyError(parsed.error));
   return { ids: parsed.data.payload_ids, limit: parsed.data.limit };
 }
 
