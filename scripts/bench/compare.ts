@@ -10,8 +10,14 @@ type Row = Record<string, string>;
 
 /** The rows of the `## Results` table of a report, by column name. */
 export function resultRows(report: string): Row[] {
-  const section = report.split(/^## /m).find((s) => s.startsWith("Results"));
-  const lines = (section ?? "").split("\n").filter((l) => l.startsWith("|"));
+  const section = report.split(/^## /m).find((s) => s.startsWith("Results")) ?? "";
+  // The first table of the section: the memory table after it has columns of its own.
+  const start = section.indexOf("\n|");
+  const lines = start < 0
+    ? []
+    : section.slice(start + 1).split("\n").filter((l, i, all) =>
+      l.startsWith("|") && all.slice(0, i).every((x) => x.startsWith("|"))
+    );
   const cells = (line: string) => line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
   const [head, , ...body] = lines.map(cells);
   return head ? body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ""]))) : [];

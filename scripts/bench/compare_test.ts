@@ -4,7 +4,7 @@ import { compareRows, resultRows } from "./compare.ts";
 const report = (rows: string[]) =>
   `# Benchmarks\n\n## Results\n\n| measure | size | p50 ms | p95 ms | ratio |\n| --- | --- | --- | --- | --- |\n${
     rows.join("\n")
-  }\n\n## Targets\n\n| not | this |\n`;
+  }\n\nMemory:\n\n| server | requests |\n| --- | --- |\n| webhook | 100 |\n\n## Targets\n\n| not | this |\n`;
 
 Deno.test("resultRows() reads the Results table by column name, and nothing after it", () => {
   const rows = resultRows(report(["| lookup | 10,000 customers | 2.1 | 5.0 | 1.47× (p95) |"]));
