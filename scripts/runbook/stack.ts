@@ -4,6 +4,7 @@
  * real ./scripts/dev runs on free loopback ports. Restarting it is what ops do: stop ./scripts/dev
  * (SIGTERM, as Ctrl-C) and start it again.
  */
+import { freeLoopbackPort } from "../../supabase/functions/_testing/harness.ts";
 
 /** A running stack; `dir` is the copy's root, `blockEnv` the environment a block gets. */
 export type Stack = {
@@ -15,13 +16,6 @@ export type Stack = {
 };
 
 const START_TIMEOUT_MS = 180_000;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 async function run(cmd: string, cwd: string, env?: Record<string, string>): Promise<string> {
   const out = await new Deno.Command("bash", { args: ["-c", cmd], cwd, ...(env ? { env } : {}) }).output();
@@ -40,7 +34,7 @@ export async function startStack(root: string, parent: string): Promise<Stack> {
        tar -C "${dir}" -xf - && ln -s "${root}/node_modules" "${dir}/node_modules"`,
     root,
   );
-  const ports = { gateway: freePort(), db: freePort() };
+  const ports = { gateway: freeLoopbackPort(), db: freeLoopbackPort() };
   await run(`source scripts/lib/common.sh && ensure_env_file 2>/dev/null`, dir);
   const envFile = `${dir}/supabase/functions/.env`;
   const env = (await Deno.readTextFile(envFile)).replace(/\b54321\b/g, String(ports.gateway))

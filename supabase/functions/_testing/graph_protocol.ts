@@ -3,6 +3,7 @@
  * whatsapp/wire.ts (a read receipt, or a send decoded to its OutboundMessage), Meta's error bodies,
  * and the answers to scripted failures.
  */
+import { z } from "zod";
 import { type OutboundMessage, plainText } from "../_shared/conversation/mod.ts";
 import { isObject } from "../_shared/json.ts";
 import { decodeSend, ReadReceiptBody, SendBody } from "../_shared/whatsapp/mod.ts";
@@ -121,11 +122,11 @@ export function decode(contentType: string | null, body: unknown): Decoded {
   if (!isObject(body)) return { problem: "body is not a JSON object" };
   if ("status" in body) {
     const read = ReadReceiptBody.safeParse(body);
-    if (!read.success) return { problem: read.error.issues.map((i) => i.message).join("; ") };
+    if (!read.success) return { problem: z.prettifyError(read.error) };
     return { read: { messageId: read.data.message_id, typing: read.data.typing_indicator !== undefined } };
   }
   const parsed = SendBody.safeParse(body);
-  if (!parsed.success) return { problem: parsed.error.issues.map((i) => i.message).join("; ") };
+  if (!parsed.success) return { problem: z.prettifyError(parsed.error) };
   const { to, message, callbackData } = decodeSend(parsed.data);
   const address = to.waId ? { to: to.waId } : { recipient: to.userId };
   return {
