@@ -1049,6 +1049,10 @@ export type Database = {
       metric_watermark: { Args: { p_table: string }; Returns: string }
       metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
+      operator_customer_recent_vouchers: {
+        Args: { p_action_id: string }
+        Returns: Json
+      }
       operator_issued_today: {
         Args: { p_operator_id: string }
         Returns: number
@@ -1072,6 +1076,10 @@ export type Database = {
       prune_whatsapp_events: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      quote_excerpt: {
+        Args: { p_max: number; p_text: string }
+        Returns: string
       }
       raise_voucher_transition_error: {
         Args: { p_action: string; p_code: string }

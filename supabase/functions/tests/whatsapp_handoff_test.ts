@@ -44,7 +44,7 @@ dbTest(
         const alerts = sentTo(w, staff);
         assert.equal(alerts.length, 1, "one alert per operator");
         assert.match(alerts[0]!, new RegExp(`${masked.replace(/[+*]/g, "\\$&")} \\(customer\\)`));
-        assert.match(alerts[0]!, /Reason: asked for a person \(menu\)/);
+        assert.match(alerts[0]!, /Reason: «asked for a person \(menu\)»/);
         assert.doesNotMatch(alerts[0]!, new RegExp(customer));
       }
 

@@ -1,4 +1,4 @@
--- Staff hear of a handoff (a masked number and the reason, queued in the transaction that commits it,
+-- Staff hear of a handoff (a masked number and the reason quoted, short, queued in the transaction that commits it,
 -- to every active operator or to handoff_staff_number) and hand the conversation back; after
 -- handoff_return_hours it returns to the bot by itself (on the customer's next message, and by the
 -- whatsapp-return-handoffs job).
@@ -17,6 +17,16 @@ $$;
 comment on function public.mask_msisdn(text) is 'A phone number masked as the logs mask it (msisdn.ts maskMsisdn): +250*****3456.';
 revoke execute on function public.mask_msisdn(text) from public, anon, authenticated;
 grant execute on function public.mask_msisdn(text) to service_role;
+
+create or replace function public.quote_excerpt(p_text text, p_max integer) returns text
+language sql immutable security invoker set search_path = '' as $$
+  -- On one line, without « or » (so the quotation cannot be closed from inside), cut with an ellipsis.
+  with t as (select nullif(btrim(regexp_replace(translate(p_text, '«»', '""'), '\s+', ' ', 'g')), '') as v)
+  select case when length(t.v) <= p_max then t.v else rtrim(left(t.v, p_max - 1)) || '…' end from t
+$$;
+comment on function public.quote_excerpt(text, integer) is 'Words someone else wrote, made safe to quote in «»: one line, no « or », at most p_max characters (an ellipsis marks a cut); null when blank.';
+revoke execute on function public.quote_excerpt(text, integer) from public, anon, authenticated;
+grant execute on function public.quote_excerpt(text, integer) to service_role;
 
 create or replace function public.whatsapp_alert_staff(p_conversation_id uuid, p_reason text) returns integer
 language plpgsql volatile security invoker set search_path = '' as $$
@@ -39,7 +49,7 @@ begin
   -- One line: Meta refuses template parameters with newlines, tabs or runs of spaces.
   body := concat_ws(' ',
     '*Handoff*: ' || who || ' needs a person.',
-    'Reason: ' || rtrim(coalesce(nullif(regexp_replace(btrim(p_reason), '\s+', ' ', 'g'), ''), 'asked for a person'), '.') || '.',
+    'Reason: «' || coalesce(public.quote_excerpt(p_reason, 120), 'asked for a person') || '».',
     case when hours > 0 then format('Back to the bot in %s hours, or now with', hours) else 'Back to the bot with' end,
     format('select public.whatsapp_return_to_bot(%L)', conv.id));
   for recipient in
@@ -57,7 +67,7 @@ begin
   return queued;
 end;
 $$;
-comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (masked number, reason, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
+comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (masked number, the reason quoted in «» and cut to 120 characters, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
 revoke execute on function public.whatsapp_alert_staff(uuid, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_alert_staff(uuid, text) to service_role;
 

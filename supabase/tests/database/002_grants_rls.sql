@@ -24,7 +24,7 @@ select functions_are('public', array[
   'void_voucher_action_check', 'void_voucher_action_run',
   'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
-  'whatsapp_return_to_bot', 'handoff_stats',
+  'whatsapp_return_to_bot', 'handoff_stats', 'quote_excerpt', 'operator_customer_recent_vouchers',
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
   'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive', 'whatsapp_transient',

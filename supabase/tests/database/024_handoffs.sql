@@ -64,7 +64,7 @@ select is(pg_temp.alerts('1'), array['250788240091', '250788240092'], 'one staff
 select is((select count(distinct m.conversation_id)::integer from public.messages m
   where m.purpose = 'staff_alert' and m.body like '%' || pg_temp.id('1')::text || '%'), 2,
   'each in the operator''s own conversation');
-select ok((select bool_and(m.body like '%+250*****0001 (customer)%' and m.body like '%Reason: Voucher refused at shop, call ***%'
+select ok((select bool_and(m.body like '%+250*****0001 (customer)%' and m.body like '%Reason: «Voucher refused at shop, call ***».%'
     and m.body not like '%250788240001%' and m.body like '%whatsapp_return_to_bot(''' || pg_temp.id('1') || ''')%')
   from public.messages m where m.purpose = 'staff_alert' and m.body like '%' || pg_temp.id('1')::text || '%'),
   'the alert has the masked number, the reason and how to hand it back, never the full number');
@@ -83,7 +83,7 @@ select ok((select bool_and(m.body like '%+250*****0091 (operator)%') from public
   where m.body like '%' || pg_temp.id('3')::text || '%'), 'the alert says an operator asked');
 select is(pg_temp.claim('4') -> 'sender' ->> 'user_id', 'RW.user.2404', 'a username account writes');
 select is(pg_temp.finish('4', array['ok'], true, '  '), 1, 'and asks for a person');
-select ok((select bool_and(m.body like '%a username account (customer)%' and m.body like '%Reason: asked for a person%')
+select ok((select bool_and(m.body like '%a username account (customer)%' and m.body like '%Reason: «asked for a person».%')
   from public.messages m where m.body like '%' || pg_temp.id('4')::text || '%'), 'a blank reason reads asked for a person');
 
 -- The configured staff number instead --------------------------------------------------------

@@ -1,7 +1,8 @@
 /**
  * The agent as a responder: it answers when AI is on and a model is configured, and
  * hands the turn to the menu when it is not, or when the model fails after its retries. A customer
- * always gets an answer, and the log says why the menu gave it.
+ * always gets an answer, and the log says why the menu gave it. An operator always reads what they
+ * are asked to confirm as built in code from the stored action, after the model's words.
  */
 import { type Responder, text } from "../conversation/mod.ts";
 import type { Db } from "../db/mod.ts";
@@ -9,7 +10,7 @@ import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
-import { actionText } from "../vouchers/mod.ts";
+import { actionText, proposalTexts } from "../vouchers/mod.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
 import { isObject } from "../json.ts";
 import { type AgentDeps, AgentError, runAgentTurn, type TurnResult } from "./loop.ts";
@@ -71,8 +72,11 @@ export function agentResponder(d: AgentResponderDeps): Responder {
         handoff: result.handoff,
       });
       const asked = result.toolCalls.find((t) => t.handoff)?.arguments;
+      // Whatever the model wrote, each proposal also reaches the operator as built from the stored action.
+      const proposed = result.toolCalls.flatMap((c) => (c.success && c.action ? [c.action] : []));
+      const confirmations = await proposalTexts(d.db, d.log, proposed);
       return {
-        messages: [text(result.text)],
+        messages: [text(result.text), ...confirmations.map(text)],
         handoff: result.handoff,
         ...(isObject(asked) && typeof asked.reason === "string" ? { handoffReason: asked.reason } : {}),
       };

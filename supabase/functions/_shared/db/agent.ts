@@ -4,6 +4,13 @@ import { rpc } from "./_rpc.ts";
 
 const TranscriptItem = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.enum(["user", "assistant"]), type: z.string(), text: z.string().nullable() }),
+  /** A message the business started (a staff alert, an approval request, a receipt): never the assistant's words. */
+  z.looseObject({
+    kind: z.literal("notice"),
+    purpose: z.string(),
+    type: z.string(),
+    text: z.string().nullable(),
+  }),
   z.looseObject({
     kind: z.literal("tool"),
     call_id: z.string(),
@@ -12,7 +19,7 @@ const TranscriptItem = z.discriminatedUnion("kind", [
     output: z.unknown(),
   }),
 ]);
-/** One item of the transcript: a message in or out, or a tool call with its output. */
+/** One item of the transcript: a message in, a reply, a notice the business sent, or a tool call with its output. */
 export type TranscriptItem = z.infer<typeof TranscriptItem>;
 
 /** The conversation before this turn, oldest first, in the caller's present role. */

@@ -18,5 +18,6 @@ export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db 
 }
 export * from "./agent.ts";
 export * from "./ops.ts";
+export * from "./proposals.ts";
 export * from "./vouchers.ts";
 export * from "./whatsapp.ts";

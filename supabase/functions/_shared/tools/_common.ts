@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Sender } from "../conversation/mod.ts";
 import type { VoucherAction } from "../db/mod.ts";
 import { formatRwf } from "../money.ts";
-import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
+import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
 import { ToolFailure } from "./tool.ts";
 
 export const phone = z.string().nullable().describe(
@@ -44,12 +44,12 @@ export function found<T extends object>(value: T | null, note: string | undefine
   return note ? { note, ...value } : value;
 }
 
-/** "Jean (+250788123456)": whom an action is for. */
+/** "Jean (+250*****3456)": whom an action is for, the number masked as in the logs. */
 export function customerOf(a: VoucherAction): string {
-  return `${a.customer_name} (${a.customer_msisdn})`;
+  return `${a.customer_name} (${maskMsisdn(a.customer_msisdn)})`;
 }
 
-/** "voucher K7QX-M3PA (5,000 RWF, Jean (+250788123456))": the voucher an action is about. */
+/** "voucher K7QX-M3PA (5,000 RWF, Jean (+250*****3456))": the voucher an action is about. */
 export function voucherOf(a: VoucherAction): string {
   return `voucher ${a.code} (${formatRwf(a.amount_rwf)}, ${customerOf(a)})`;
 }

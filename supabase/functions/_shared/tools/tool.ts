@@ -30,7 +30,7 @@ export interface ToolRun {
  */
 export interface Effect<A> {
   args(args: A): Record<string, unknown>;
-  /** The action in a few words, while it waits: "a voucher of 5,000 RWF for Jean (+250788123456)". */
+  /** The action in a few words, while it waits: "a voucher of 5,000 RWF for Jean (+250*****3456)". */
   describe(action: VoucherAction): string;
   /** What the operator is told once it is done. */
   done(action: VoucherAction): string;

@@ -7,7 +7,7 @@
 import type { VoucherAction } from "../db/mod.ts";
 import { findTool } from "../tools/mod.ts";
 
-/** The action in a few words, as its tool describes it: "a voucher of 5,000 RWF for Jean (+250788123456)". */
+/** The action in a few words, as its tool describes it: "a voucher of 5,000 RWF for Jean (+250*****3456)". */
 export function describeAction(a: VoucherAction): string {
   return findTool(a.kind)?.effect?.describe(a) ?? `an action of kind ${a.kind}`;
 }

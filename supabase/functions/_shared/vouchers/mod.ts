@@ -3,6 +3,7 @@
  * agent or the menu sees a turn, and the words an operator reads about an action.
  */
 export { actionText, describeAction } from "./actions.ts";
+export { proposalText, proposalTexts } from "./proposals.ts";
 export {
   type Confirmation,
   EFFECT_STATEMENT_TIMEOUT_MS,
