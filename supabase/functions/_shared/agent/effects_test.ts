@@ -161,7 +161,7 @@ Deno.test("effectSummary() states each proposed action with its code, once, and 
     },
     { ...record, name: "lookup_customer", success: true, output: { customer: {} } },
   ])!;
-  assert.match(text, /a voucher of 5,000 RWF for Jean \(\+250788123456\)/);
+  assert.match(text, /a voucher of 5,000 RWF for Jean \(\+250\*\*\*\*\*3456\)/);
   assert.match(text, /reply YES 4821/);
   assert.equal(text.match(/YES 4821/g)!.length, 1, "the same action is stated once");
   assert.equal(effectSummary([{ ...record, success: false, output: {} }]), undefined);
