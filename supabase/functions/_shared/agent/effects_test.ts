@@ -149,9 +149,10 @@ Deno.test("runAgentTurn() carries the calls a failed turn made, so they can be r
   });
 });
 
-Deno.test("effectSummary() states each proposed action with its code, once, and nothing for reads", () => {
+Deno.test("effectSummary() states each proposed action with its code, once, and nothing for reads", async () => {
   const record = { callId: "a", name: "create_voucher", arguments: {}, latencyMs: 1, handoff: false };
-  const text = effectSummary([
+  const d = deps(scripted([]), []);
+  const text = (await effectSummary(d, [
     { ...record, success: true, action: PENDING, output: PENDING },
     {
       ...record,
@@ -160,11 +161,11 @@ Deno.test("effectSummary() states each proposed action with its code, once, and 
       output: { ...PENDING, repeated: true },
     },
     { ...record, name: "lookup_customer", success: true, output: { customer: {} } },
-  ])!;
+  ]))!;
   assert.match(text, /a voucher of 5,000 RWF for Jean \(\+250\*\*\*\*\*3456\)/);
   assert.match(text, /reply YES 4821/);
   assert.equal(text.match(/YES 4821/g)!.length, 1, "the same action is stated once");
-  assert.equal(effectSummary([{ ...record, success: false, output: {} }]), undefined);
+  assert.equal(await effectSummary(d, [{ ...record, success: false, output: {} }]), undefined);
 });
 
 // agentResponder ------------------------------------------------------------------------------

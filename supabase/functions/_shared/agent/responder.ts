@@ -5,12 +5,12 @@
  * are asked to confirm as built in code from the stored action, after the model's words.
  */
 import { type Responder, text } from "../conversation/mod.ts";
-import type { Db } from "../db/mod.ts";
+import type { Db, VoucherAction } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
-import { actionText, proposalTexts } from "../vouchers/mod.ts";
+import { proposalTexts } from "../vouchers/mod.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
 import { isObject } from "../json.ts";
 import { type AgentDeps, AgentError, runAgentTurn, type TurnResult } from "./loop.ts";
@@ -73,8 +73,7 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       });
       const asked = result.toolCalls.find((t) => t.handoff)?.arguments;
       // Whatever the model wrote, each proposal also reaches the operator as built from the stored action.
-      const proposed = result.toolCalls.flatMap((c) => (c.success && c.action ? [c.action] : []));
-      const confirmations = await proposalTexts(d.db, d.log, proposed);
+      const confirmations = await proposalTexts(d.db, d.log, proposedActions(result.toolCalls));
       return {
         messages: [text(result.text), ...confirmations.map(text)],
         handoff: result.handoff,
@@ -90,7 +89,7 @@ export function agentResponder(d: AgentResponderDeps): Responder {
         : error instanceof AgentError
         ? `the agent gave no reply (${error.reason})`
         : "the agent failed";
-      const done = error instanceof AgentError ? effectSummary(error.toolCalls) : undefined;
+      const done = error instanceof AgentError ? await effectSummary(d, error.toolCalls) : undefined;
       d.log.error("agent", `ERROR ${reason}; ${done ? "what it did is reported" : "the menu answers"}`, {
         conversation_id: turn.conversationId,
         // OpenAI's own error text may quote the request (the customer's words): only its kind is logged.
@@ -109,12 +108,18 @@ export function agentResponder(d: AgentResponderDeps): Responder {
  * What a turn that failed had already done, from its audited calls: each action it proposed, with
  * the code to confirm it. Undefined when it did nothing that needs reporting.
  */
-export function effectSummary(calls: readonly ToolCallRecord[]): string | undefined {
-  const lines = calls.flatMap((c) => (c.success && c.action ? [actionText(c.action)] : []));
+export async function effectSummary(
+  d: { db: Db; log: Logger },
+  calls: readonly ToolCallRecord[],
+): Promise<string | undefined> {
+  const lines = await proposalTexts(d.db, d.log, proposedActions(calls));
   if (lines.length === 0) return undefined;
-  return ["The assistant stopped before it could finish. This much is recorded:", ...new Set(lines)].join(
-    "\n\n",
-  );
+  return ["The assistant stopped before it could finish. This much is recorded:", ...lines].join("\n\n");
+}
+
+/** The actions a turn's successful calls proposed, repeats included (proposalTexts states each once). */
+function proposedActions(calls: readonly ToolCallRecord[]): VoucherAction[] {
+  return calls.flatMap((c) => (c.success && c.action ? [c.action] : []));
 }
 
 const APOLOGY: TextsByLanguage = {
