@@ -146,7 +146,7 @@ set local role service_role;
 select is(public.erase_person('+250700000301'),
   '{"customer_anonymised": true, "operator_anonymised": false, "vouchers_kept": 2, "conversations_deleted": 1,
     "messages": 4, "tool_calls": 2, "status_events_deleted": 1, "whatsapp_events_deleted": 0,
-    "webhook_payloads_deleted": 2}'::jsonb,
+    "webhook_payloads_deleted": 2, "pending_actions": 0, "void_reasons": 0}'::jsonb,
   'erase_person() says what it did, raw bodies that are not UTF-8 included');
 reset role;
 select is((select count(*)::integer from public.conversations where wa_id = '250700000301'), 0,
@@ -183,7 +183,8 @@ select is((select count(*)::integer from public.messages where wa_message_id = '
 select is(public.erase_person('+250700000301') ->> 'customer_anonymised', 'false', 'erasing twice finds nothing');
 select is(public.erase_person('+250700000311') - array['messages', 'tool_calls'],
   '{"customer_anonymised": false, "operator_anonymised": true, "vouchers_kept": 0, "conversations_deleted": 1,
-    "status_events_deleted": 0, "whatsapp_events_deleted": 0, "webhook_payloads_deleted": 0}'::jsonb,
+    "status_events_deleted": 0, "whatsapp_events_deleted": 0, "webhook_payloads_deleted": 0, "pending_actions": 0,
+    "void_reasons": 0}'::jsonb,
   'an operator is erased too');
 select is((select concat_ws(' ', msisdn ~ '^\+999', name, active) from public.operators
   where id = '00000000-0000-4000-8000-000000002311'), 't Erased operator f',
