@@ -1,6 +1,7 @@
 -- Finding a person in free text and JSON, as erase_person() needs: a number written with spaces,
 -- dashes, dots or brackets ("+250 788 123 456", "0788-123-456") and a name split over two lines are
--- still found, by comparing the texts with those characters squeezed out and case folded.
+-- still found, by comparing the texts with those characters squeezed out and case folded. And keeping
+-- only what names nobody, as prune_personal_data() needs for records that stay.
 
 create or replace function public.personal_data_squeeze(p_text text) returns text
 language sql immutable security invoker set search_path = '' as $$
@@ -45,3 +46,22 @@ $$;
 comment on function public.personal_data_redact(jsonb, text[]) is 'A JSON document without the values that mention one of the terms (personal_data_mentions): objects and arrays keep the rest, a scalar that mentions one becomes null.';
 revoke execute on function public.personal_data_redact(jsonb, text[]) from public, anon, authenticated;
 grant execute on function public.personal_data_redact(jsonb, text[]) to service_role;
+
+create or replace function public.personal_data_keep(p_value jsonb, p_keys text[]) returns jsonb
+language plpgsql immutable security invoker set search_path = '' as $$
+begin
+  -- Objects keep the listed keys and, searched the same way, nested objects and arrays; an unlisted
+  -- scalar (a number, a name, a reason, whatever a later version adds) goes.
+  if jsonb_typeof(p_value) = 'object' then
+    return (select coalesce(jsonb_object_agg(e.key, public.personal_data_keep(e.value, p_keys)), '{}'::jsonb)
+      from jsonb_each(p_value) e where e.key = any(p_keys) or jsonb_typeof(e.value) in ('object', 'array'));
+  elsif jsonb_typeof(p_value) = 'array' then
+    return (select coalesce(jsonb_agg(public.personal_data_keep(e.value, p_keys) order by e.n), '[]'::jsonb)
+      from jsonb_array_elements(p_value) with ordinality e (value, n) where jsonb_typeof(e.value) in ('object', 'array'));
+  end if;
+  return p_value;
+end;
+$$;
+comment on function public.personal_data_keep(jsonb, text[]) is 'A JSON document with only the listed keys (at any depth) and the objects and arrays that hold them: an allow-list, so that a key added later is dropped until someone lists it.';
+revoke execute on function public.personal_data_keep(jsonb, text[]) from public, anon, authenticated;
+grant execute on function public.personal_data_keep(jsonb, text[]) to service_role;
