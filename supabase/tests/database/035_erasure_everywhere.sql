@@ -82,6 +82,9 @@ insert into results select 'void', public.propose_voucher_action('+250788350011'
   jsonb_build_object('code', (select code from public.vouchers where amount_rwf = 150000),
     'reason', 'Erin Erasable asked by phone, +250 788 123 456'), (pg_temp.j('oscar_conv') #>> '{}')::uuid);
 insert into results select 'void_confirmed', public.confirm_voucher_action('+250788350011', pg_temp.j('void') ->> 'confirmation_code');
+-- One more left waiting for its confirmation.
+insert into results select 'open', public.propose_voucher_action('+250788350011', 'create_voucher',
+  '{"customer_msisdn": "+250788123456", "amount_rwf": 2000}', (pg_temp.j('oscar_conv') #>> '{}')::uuid);
 -- Delivery statuses of Erin's receipts name her number.
 select public.whatsapp_receive(pg_temp.b64('{"statuses": [{"recipient_id": "250788123456"}]}'), 'received', null, null,
   '[{"wa_message_id": "wamid.ERIN.OUT1", "status": "delivered", "timestamp": "2026-12-01T10:05:00Z",
@@ -113,10 +116,11 @@ select is(array(select concat_ws(' ', v.amount_rwf, v.status, v.issued_by is not
   where v.amount_rwf in (5000, 150000) order by v.amount_rwf),
   array['5000 issued t f Erased customer t', '150000 void t t Erased customer t'],
   'the vouchers keep amount, status and the operators who acted, under the anonymised customer');
-select is((select count(*)::integer from public.pending_actions), 3, 'the pending actions stay as the operators'' record');
+select is((select count(*)::integer from public.pending_actions), 4, 'the pending actions stay as the operators'' record');
 select is(array(select a.kind || ' ' || a.status || ' ' || coalesce(a.args ->> 'amount_rwf', '-') from public.pending_actions a
-  order by a.created_at, a.kind), array['create_voucher done 150000', 'create_voucher done 5000', 'void_voucher done 150000'],
-  'with their kind, status and amount');
+  order by 1), array['create_voucher cancelled 2000', 'create_voucher done 150000',
+    'create_voucher done 5000', 'void_voucher done 150000'],
+  'with their kind, status and amount; the one still waiting for its code is cancelled');
 select is((select count(*)::integer from public.messages m where m.status = 'pending'
   and m.conversation_id <> (pg_temp.j('erin_conv') #>> '{}')::uuid and m.body is null), 0,
   'nothing left pending to send is an empty message');
