@@ -115,10 +115,11 @@ begin
   update public.operators o set msisdn = '+999' || lpad(nextval('public.erased_person_seq')::text, 11, '0'),
     name = 'Erased operator', active = false
   where o.id = op.id;
-  -- The audit of that operator keeps what changed and when, not who they were.
+  -- The audit of that operator (or of one who once had their number or name) keeps what changed
+  -- and when, not who they were.
   update public.operators_audit a set old_value = a.old_value - array['msisdn', 'name'],
     new_value = a.new_value - array['msisdn', 'name']
-  where a.operator_id = op.id;
+  where a.operator_id = op.id or public.personal_data_mentions(concat_ws(' ', a.old_value::text, a.new_value::text), terms);
 
   return jsonb_build_object('customer_anonymised', cust.id is not null, 'operator_anonymised', op.id is not null,
     'vouchers_kept', n_vouchers, 'conversations_deleted', n_conversations, 'messages', n_messages,

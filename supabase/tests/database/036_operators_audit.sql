@@ -3,7 +3,7 @@
 -- The audit is append-only for service_role; an erasure takes the number and name out of it.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(14);
+select plan(15);
 
 \ir _helpers.psql
 
@@ -67,6 +67,14 @@ select is(array(select concat_ws(' ', a.action, a.old_value ->> 'active', a.new_
   where a.operator_id = '00000000-0000-4000-8000-000000036011' order by a.id),
   array['insert true', 'update true false', 'update false true', 'update true false'],
   'and keeps each change of active, the erasure''s deactivation included');
+
+-- A number once held by an operator who was deleted (never acted) or changed number is in the audit only.
+insert into public.operators (id, msisdn, name) values ('00000000-0000-4000-8000-000000036014', '+250788360014', 'Gone Soon');
+delete from public.operators where id = '00000000-0000-4000-8000-000000036014';
+select public.erase_person('+250788360014');
+select is((select count(*)::integer from public.operators_audit a
+  where a::text like '%250788360014%' or a::text like '%Gone Soon%'), 0,
+  'erase_person() finds a number in the audit of an operator who is gone');
 
 select * from finish();
 rollback;
