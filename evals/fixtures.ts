@@ -143,6 +143,8 @@ export function createFixtureStore(sql: postgres.Sql): FixtureStore {
         await tx`delete from public.conversations where wa_id = any(${waIds}) or user_id = any(${userIds})`;
         await tx`delete from public.vouchers where customer_id = any(${customerIds}::uuid[])`;
         await tx`delete from public.customers where id = any(${customerIds}::uuid[])`;
+        // An operator who has acted cannot be deleted: the case's own actions go first.
+        await tx`delete from public.pending_actions where operator_id = any(${operatorIds}::uuid[])`;
         await tx`delete from public.operators where id = any(${operatorIds}::uuid[])`;
       });
     },

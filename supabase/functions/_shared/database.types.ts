@@ -493,6 +493,45 @@ export type Database = {
         }
         Relationships: []
       }
+      operators_audit: {
+        Row: {
+          action: string
+          application_name: string | null
+          changed_at: string
+          dashboard_user: string | null
+          db_role: string
+          id: number
+          new_value: Json | null
+          old_value: Json | null
+          operator_id: string
+          session_role: string
+        }
+        Insert: {
+          action: string
+          application_name?: string | null
+          changed_at?: string
+          dashboard_user?: string | null
+          db_role?: string
+          id?: never
+          new_value?: Json | null
+          old_value?: Json | null
+          operator_id: string
+          session_role?: string
+        }
+        Update: {
+          action?: string
+          application_name?: string | null
+          changed_at?: string
+          dashboard_user?: string | null
+          db_role?: string
+          id?: never
+          new_value?: Json | null
+          old_value?: Json | null
+          operator_id?: string
+          session_role?: string
+        }
+        Relationships: []
+      }
       pending_actions: {
         Row: {
           approval_code: string | null
@@ -994,7 +1033,10 @@ export type Database = {
         Returns: Json
       }
       delivery_rank: { Args: { p_status: string }; Returns: number }
-      erase_person: { Args: { p_msisdn: string }; Returns: Json }
+      erase_person: {
+        Args: { p_msisdn: string; p_user_id?: string }
+        Returns: Json
+      }
       expire_voucher_actions: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1058,6 +1100,19 @@ export type Database = {
         Returns: number
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
+      personal_data_keep: {
+        Args: { p_keys: string[]; p_value: Json }
+        Returns: Json
+      }
+      personal_data_mentions: {
+        Args: { p_terms: string[]; p_text: string }
+        Returns: boolean
+      }
+      personal_data_redact: {
+        Args: { p_terms: string[]; p_value: Json }
+        Returns: Json
+      }
+      personal_data_squeeze: { Args: { p_text: string }; Returns: string }
       propose_voucher_action: {
         Args: {
           p_args: Json

@@ -25,8 +25,14 @@ declare
   n_tools bigint;
   n_evals bigint;
   n_cron bigint := 0;
+  n_actions bigint;
+  n_reasons bigint;
+  n_handoffs bigint;
+  keep text[] := array['kind', 'status', 'amount_rwf', 'code', 'needs_approval', 'created', 'created_at',
+    'redeemed_at', 'voided_at', 'error', 'error_code', 'replayed'];
 begin
-  update public.messages m set body = null, payload = '{}'::jsonb
+  -- template holds the text again as the notification's parameter (receipts' codes, names in alerts).
+  update public.messages m set body = null, payload = '{}'::jsonb, template = null
   where m.id = any(array(select x.id from public.messages x
     where x.created_at < msg_cut and (x.body is not null or x.payload <> '{}'::jsonb)
     order by x.created_at limit p_batch));
@@ -49,12 +55,35 @@ begin
     get diagnostics n_raw = row_count;
   end if;
 
-  update public.conversations c set profile_name = null, username = null
+  -- A handoff's reason (from the customer's turn) goes with the profile once the conversation is back
+  -- with the bot.
+  update public.conversations c set profile_name = null, username = null,
+    state_reason = case when c.state = 'bot' then null else c.state_reason end
   where c.id = any(array(select x.id from public.conversations x
     where coalesce(x.last_inbound_at, x.created_at) < public.retention_cutoff('retention_profile_days', 90)
       and (x.profile_name is not null or x.username is not null)
     limit p_batch));
   get diagnostics n_profiles = row_count;
+
+  -- Records that stay (the operators' actions, the vouchers' history, the handoffs) lose their free
+  -- text and the customer's number and name after the message period: an action keeps its kind,
+  -- status, amount, code and who and when.
+  update public.pending_actions a set args = public.personal_data_keep(a.args, keep) || '{"removed": "retention"}'::jsonb,
+    result = public.personal_data_keep(a.result, keep), intent = a.kind || ':' || a.id
+  where a.id = any(array(select x.id from public.pending_actions x
+    where x.created_at < msg_cut and x.status not in ('pending', 'awaiting_approval') and not x.args ? 'removed'
+    order by x.created_at limit p_batch));
+  get diagnostics n_actions = row_count;
+  update public.vouchers v set void_reason = 'removed by retention'
+  where v.id = any(array(select x.id from public.vouchers x
+    where x.status = 'void' and x.voided_at < msg_cut and x.void_reason <> 'removed by retention'
+    order by x.voided_at limit p_batch));
+  get diagnostics n_reasons = row_count;
+  update public.handoffs h set reason = 'removed by retention',
+    return_reason = case when h.return_reason is null then null else 'removed by retention' end
+  where h.id = any(array(select x.id from public.handoffs x
+    where x.started_at < msg_cut and x.reason <> 'removed by retention' order by x.started_at limit p_batch));
+  get diagnostics n_handoffs = row_count;
 
   update public.tool_calls t set arguments = '{}'::jsonb, output = '{"removed": "retention"}'::jsonb
   where t.id = any(array(select x.id from public.tool_calls x
@@ -87,10 +116,10 @@ begin
 
   return jsonb_build_object('messages', n_messages, 'status_events', n_status, 'whatsapp_events', n_events,
     'webhook_payloads', n_raw, 'profiles', n_profiles, 'tool_calls', n_tools, 'eval_runs', n_evals,
-    'cron_runs', n_cron);
+    'cron_runs', n_cron, 'pending_actions', n_actions, 'void_reasons', n_reasons, 'handoffs', n_handoffs);
 end;
 $$;
-comment on function public.prune_personal_data(integer) is 'Strips personal data older than the retention_* settings (at most p_batch rows per table and run): message bodies and payloads, raw webhook bodies, profile names, tool-call arguments and outputs, eval transcripts, pg_cron run history. Returns the rows changed per kind.';
+comment on function public.prune_personal_data(integer) is 'Strips personal data older than the retention_* settings (at most p_batch rows per table and run): message bodies, payloads and templates, raw webhook bodies, profile names and handoff reasons, the arguments and results of decided actions, void reasons, tool-call arguments and outputs, eval transcripts, pg_cron run history. Returns the rows changed per kind.';
 revoke execute on function public.prune_personal_data(integer) from public, anon, authenticated;
 grant execute on function public.prune_personal_data(integer) to service_role;
 

@@ -30,7 +30,9 @@ select functions_are('public', array[
   'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive', 'whatsapp_transient',
   'whatsapp_ingest_payload', 'whatsapp_payloads_to_replay', 'whatsapp_replay_payload',
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
-  'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals'], 'public has exactly the known functions');
+  'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
+  'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
+  'personal_data_redact', 'personal_data_keep'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -71,8 +73,8 @@ select is(
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'request_log_id_seq',
-    'settings_audit_id_seq', 'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
+  array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'operators_audit_id_seq',
+    'request_log_id_seq', 'settings_audit_id_seq', 'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
   'service_role can use every sequence');
 
 -- Function privileges.

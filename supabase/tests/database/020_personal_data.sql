@@ -3,7 +3,7 @@
 -- turns that quote the number stripped, customer anonymised, vouchers kept).
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(40);
+select plan(45);
 
 select is(
   (select jsonb_object_agg(key, value) from public.app_settings where key like 'retention\_%'),
@@ -61,7 +61,7 @@ values (1, 9000001, 'succeeded', now() - interval '15 days'), (1, 9000002, 'succ
 
 select is(public.prune_personal_data() - 'cron_runs',
   '{"messages": 2, "status_events": 1, "whatsapp_events": 1, "webhook_payloads": 1, "profiles": 1,
-    "tool_calls": 1, "eval_runs": 1}'::jsonb,
+    "tool_calls": 1, "eval_runs": 1, "pending_actions": 0, "void_reasons": 0, "handoffs": 0}'::jsonb,
   'prune_personal_data() returns what it stripped per kind');
 select is(
   array(select concat_ws(' ', wa_message_id, coalesce(body, '-'), payload) from public.messages order by wa_message_id),
@@ -88,7 +88,8 @@ select is(array(select runid from cron.job_run_details where runid >= 9000001), 
   'pg_cron run history past 14 days is deleted, newer kept');
 select is(public.prune_personal_data() - 'cron_runs',
   '{"messages": 0, "status_events": 0, "whatsapp_events": 0, "webhook_payloads": 0, "profiles": 0,
-    "tool_calls": 0, "eval_runs": 0}'::jsonb, 'a second run finds nothing left to strip');
+    "tool_calls": 0, "eval_runs": 0, "pending_actions": 0, "void_reasons": 0, "handoffs": 0}'::jsonb,
+  'a second run finds nothing left to strip');
 
 update public.app_settings set value = '5' where key = 'retention_tool_output_days';
 select is((public.prune_personal_data() ->> 'tool_calls')::integer, 1, 'a shorter period in app_settings applies at the next run');
@@ -100,6 +101,49 @@ set local role service_role;
 select ok(public.prune_personal_data() ? 'cron_runs', 'service_role can run the prune (without pg_cron history)');
 reset role;
 select lives_ok((select command from cron.job where jobname = 'prune-personal-data'), 'the job''s command runs');
+
+-- Records that stay lose their personal data after the message period: a decided action's arguments
+-- and result, a voucher's void reason, a handoff's reason, an outbound message's template.
+insert into public.customers (id, msisdn, name) values ('00000000-0000-4000-8000-000000002201', '+250700000221', 'Ruth Retained');
+insert into public.operators (id, msisdn, name) values ('00000000-0000-4000-8000-000000002211', '+250700000231', 'Otto Old');
+insert into public.vouchers (code, customer_id, amount_rwf, status, voided_at, voided_by, void_reason, created_at) values
+  ('RETN-AAAA', '00000000-0000-4000-8000-000000002201', 4000, 'void', now() - interval '91 days',
+   '00000000-0000-4000-8000-000000002211', 'Ruth Retained asked, +250 700 000 221', now() - interval '92 days'),
+  ('RETN-BBBB', '00000000-0000-4000-8000-000000002201', 4000, 'void', now() - interval '89 days',
+   '00000000-0000-4000-8000-000000002211', 'duplicate', now() - interval '89 days');
+insert into public.pending_actions (operator_id, kind, args, intent, confirmation_code, status, result, expires_at, created_at)
+values
+  ('00000000-0000-4000-8000-000000002211', 'create_voucher',
+   '{"customer_msisdn": "+250700000221", "customer_name": "Ruth Retained", "amount_rwf": 4000, "needs_approval": false}',
+   'create_voucher:+250700000221:4000', '1111', 'done',
+   '{"code": "RETN-AAAA", "customer_msisdn": "+250700000221", "amount_rwf": 4000, "status": "issued", "created": true}',
+   now() - interval '91 days', now() - interval '91 days'),
+  ('00000000-0000-4000-8000-000000002211', 'create_voucher',
+   '{"customer_msisdn": "+250700000221", "customer_name": "Ruth Retained", "amount_rwf": 4000, "needs_approval": false}',
+   'create_voucher:+250700000221:4000', '2222', 'done', '{"code": "RETN-BBBB"}', now() - interval '89 days',
+   now() - interval '89 days');
+insert into public.conversations (id, wa_id) values ('00000000-0000-4000-8000-000000002221', '250700000221');
+insert into public.handoffs (conversation_id, reason, started_at, returned_at, return_reason) values
+  ('00000000-0000-4000-8000-000000002221', 'Ruth Retained wants a refund', now() - interval '91 days', now() - interval '90 days',
+   'returned by staff');
+insert into public.messages (conversation_id, direction, type, body, status, purpose, template, created_at) values
+  ('00000000-0000-4000-8000-000000002221', 'outbound', 'text', 'Your voucher RETN-AAAA', 'sent', 'receipt',
+   '{"name": "voucher_update", "parameters": ["Your voucher RETN-AAAA"]}', now() - interval '91 days');
+select is(public.prune_personal_data() - array['messages', 'status_events', 'whatsapp_events', 'webhook_payloads',
+    'profiles', 'tool_calls', 'eval_runs', 'cron_runs'],
+  '{"pending_actions": 1, "void_reasons": 1, "handoffs": 1}'::jsonb, 'the prune says what it took from records that stay');
+select is(array(select concat_ws(' | ', a.args, a.result, (a.intent ~ '^create_voucher:[0-9a-f-]{36}$')::text) from public.pending_actions a
+  where a.operator_id = '00000000-0000-4000-8000-000000002211' order by a.created_at),
+  array['{"removed": "retention", "amount_rwf": 4000, "needs_approval": false} | {"code": "RETN-AAAA", "status": "issued", "created": true, "amount_rwf": 4000} | true',
+    '{"amount_rwf": 4000, "customer_name": "Ruth Retained", "needs_approval": false, "customer_msisdn": "+250700000221"} | {"code": "RETN-BBBB"} | false'],
+  'a decided action past 90 days keeps kind, amount and code, not the customer; a newer one is kept whole');
+select is(array(select void_reason from public.vouchers where code like 'RETN-%' order by code),
+  array['removed by retention', 'duplicate'], 'a void reason past 90 days goes, a newer one stays');
+select is((select concat_ws(' | ', reason, return_reason) from public.handoffs
+  where conversation_id = '00000000-0000-4000-8000-000000002221'), 'removed by retention | removed by retention',
+  'a handoff''s reasons past 90 days go');
+select is((select concat_ws(' | ', body, template) from public.messages
+  where conversation_id = '00000000-0000-4000-8000-000000002221'), '', 'an old receipt loses its template with its body');
 
 -- erase_person --------------------------------------------------------------------------------
 insert into public.customers (id, msisdn, name) values
@@ -146,7 +190,7 @@ set local role service_role;
 select is(public.erase_person('+250700000301'),
   '{"customer_anonymised": true, "operator_anonymised": false, "vouchers_kept": 2, "conversations_deleted": 1,
     "messages": 4, "tool_calls": 2, "status_events_deleted": 1, "whatsapp_events_deleted": 0,
-    "webhook_payloads_deleted": 2}'::jsonb,
+    "webhook_payloads_deleted": 2, "pending_actions": 0, "void_reasons": 0}'::jsonb,
   'erase_person() says what it did, raw bodies that are not UTF-8 included');
 reset role;
 select is((select count(*)::integer from public.conversations where wa_id = '250700000301'), 0,
@@ -183,7 +227,8 @@ select is((select count(*)::integer from public.messages where wa_message_id = '
 select is(public.erase_person('+250700000301') ->> 'customer_anonymised', 'false', 'erasing twice finds nothing');
 select is(public.erase_person('+250700000311') - array['messages', 'tool_calls'],
   '{"customer_anonymised": false, "operator_anonymised": true, "vouchers_kept": 0, "conversations_deleted": 1,
-    "status_events_deleted": 0, "whatsapp_events_deleted": 0, "webhook_payloads_deleted": 0}'::jsonb,
+    "status_events_deleted": 0, "whatsapp_events_deleted": 0, "webhook_payloads_deleted": 0, "pending_actions": 0,
+    "void_reasons": 0}'::jsonb,
   'an operator is erased too');
 select is((select concat_ws(' ', msisdn ~ '^\+999', name, active) from public.operators
   where id = '00000000-0000-4000-8000-000000002311'), 't Erased operator f',
