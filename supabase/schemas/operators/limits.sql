@@ -62,10 +62,12 @@ begin
   moved := public.operator_moved_24h(p_operator_id, p_effect);
   if moved + p_amount_rwf > cap then
     raise exception using errcode = 'PT403',
-      message = format('Cannot %s voucher: it would take what you %s in the last 24 hours to %s RWF, over your cap of %s RWF',
+      message = format('Cannot %s voucher: it would take what you %s in the last 24 hours to %s RWF, over your %s cap of %s RWF',
         case p_effect when 'issued' then 'create' when 'redeemed' then 'redeem' else 'void' end,
         case p_effect when 'void' then 'voided' else p_effect::text end,
-        to_char(moved + p_amount_rwf, 'FM999,999,999,990'), to_char(cap, 'FM999,999,999,990')),
+        to_char(moved + p_amount_rwf, 'FM999,999,999,990'),
+        case p_effect when 'issued' then 'daily' when 'redeemed' then 'redeem' else 'void' end,
+        to_char(cap, 'FM999,999,999,990')),
       detail = case p_effect when 'issued' then 'daily_cap_exceeded' when 'redeemed' then 'redeem_cap_exceeded'
         else 'void_cap_exceeded' end;
   end if;
