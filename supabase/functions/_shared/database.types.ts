@@ -1190,6 +1190,26 @@ export type Database = {
         }
         Returns: Json
       }
+      voucher_action_arms_length: {
+        Args: {
+          p_approver_msisdn: string
+          p_code: string
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_operator_id: string
+          p_verb: string
+        }
+        Returns: undefined
+      }
+      voucher_action_change_limits: {
+        Args: {
+          p_args: Json
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_kind: string
+          p_operator_id: string
+          p_verb: string
+        }
+        Returns: Json
+      }
       voucher_action_intent: {
         Args: { p_args: Json; p_kind: string }
         Returns: string

@@ -65,6 +65,9 @@ declare
   given bigint;
   approver_id uuid;
 begin
+  -- The lock require_operator_limits takes, taken first: two of this operator's effects for one customer
+  -- cannot both count the last 24 hours before either is recorded.
+  perform 1 from public.operators o where o.id = p_operator_id for update;
   perform public.require_not_own_customer(p_verb, (select c.msisdn from public.customers c where c.id = p_customer_id),
     (select o.msisdn from public.operators o where o.id = p_operator_id), p_approver_msisdn);
   if p_approver_msisdn is not null then
@@ -86,6 +89,6 @@ begin
   return null;
 end;
 $$;
-comment on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) is 'When an effect happens: refuses a customer who is the operator or the approver (own_number, approver_is_customer), an approver who is not another active operator, and no approver when what the operator did (p_effect) for this customer in 24 hours would pass the threshold (approval_required). Returns the approver''s id, or null.';
+comment on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) is 'When an effect happens: refuses a customer who is the operator or the approver (own_number, approver_is_customer), an approver who is not another active operator, and no approver when what the operator did (p_effect) for this customer in 24 hours would pass the threshold (approval_required). Returns the approver''s id, or null. Locks the operator row, as require_operator_limits does.';
 revoke execute on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) from public, anon, authenticated;
 grant execute on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) to service_role;

@@ -13,11 +13,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   args jsonb := public.voucher_action_issued_voucher('redeem', p_args);
 begin
-  perform public.require_not_own_customer('redeem', args ->> 'customer_msisdn',
-    (select o.msisdn from public.operators o where o.id = p_operator_id));
-  perform public.require_operator_limits(p_operator_id, 'redeemed', (args ->> 'amount_rwf')::bigint);
-  return args || jsonb_build_object('needs_approval', public.voucher_action_needs_approval(p_operator_id,
-    'redeem_voucher', 'redeemed', args ->> 'customer_msisdn', (args ->> 'amount_rwf')::bigint));
+  return public.voucher_action_change_limits('redeem', 'redeemed', 'redeem_voucher', p_operator_id, args);
 end;
 $$;
 comment on function public.redeem_voucher_action_check(uuid, jsonb) is 'Checks a proposed redeem_voucher (the voucher is issued, not the operator''s own, within the operator''s limits) and returns its arguments: code, amount_rwf, customer_msisdn, customer_name, needs_approval (voucher_action_needs_approval).';
@@ -27,20 +23,11 @@ grant execute on function public.redeem_voucher_action_check(uuid, jsonb) to ser
 create or replace function public.redeem_voucher_action_run(
   p_action public.pending_actions, p_operator_msisdn text, p_approver_msisdn text
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
-declare
-  voucher public.vouchers;
-begin
-  select v.* into voucher from public.vouchers v where v.code = upper(btrim(p_action.args ->> 'code'));
-  if voucher.id is not null then
-    -- Counted again when it happens: not for the operator's or the approver's own number, and a second
-    -- operator when what this operator did for the customer in 24 hours passes the threshold.
-    perform public.require_arms_length('redeem', p_action.operator_id, 'redeemed', voucher.customer_id, voucher.amount_rwf,
-      p_approver_msisdn);
-  end if;
-  return public.redeem_voucher(p_operator_msisdn, p_action.args ->> 'code');
-end;
+language sql volatile security invoker set search_path = '' as $$
+  select public.voucher_action_arms_length('redeem', 'redeemed', p_action.operator_id, p_action.args ->> 'code',
+    p_approver_msisdn);
+  select public.redeem_voucher(p_operator_msisdn, p_action.args ->> 'code')
 $$;
-comment on function public.redeem_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed redeem_voucher through redeem_voucher (refused by require_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
+comment on function public.redeem_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed redeem_voucher through redeem_voucher (refused by voucher_action_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
 revoke execute on function public.redeem_voucher_action_run(public.pending_actions, text, text) from public, anon, authenticated;
 grant execute on function public.redeem_voucher_action_run(public.pending_actions, text, text) to service_role;

@@ -26,6 +26,8 @@
 --   function public.void_voucher_action_check(uuid,jsonb): changed
 --   function public.void_voucher_action_run(public.pending_actions,text,text): changed
 --   function public.void_voucher(text,text,text): changed
+--   function public.voucher_action_arms_length(text,public.voucher_status,uuid,text,text): new
+--   function public.voucher_action_change_limits(text,public.voucher_status,text,uuid,jsonb): new
 --   function public.voucher_action_needs_approval(uuid,text,public.voucher_status,text,bigint): new
 --   row public.app_settings {"key": "operator_redeem_cap_rwf"}: new
 --   row public.app_settings {"key": "operator_void_cap_rwf"}: new
@@ -321,6 +323,9 @@ declare
   given bigint;
   approver_id uuid;
 begin
+  -- The lock require_operator_limits takes, taken first: two of this operator's effects for one customer
+  -- cannot both count the last 24 hours before either is recorded.
+  perform 1 from public.operators o where o.id = p_operator_id for update;
   perform public.require_not_own_customer(p_verb, (select c.msisdn from public.customers c where c.id = p_customer_id),
     (select o.msisdn from public.operators o where o.id = p_operator_id), p_approver_msisdn);
   if p_approver_msisdn is not null then
@@ -342,7 +347,7 @@ begin
   return null;
 end;
 $$;
-comment on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) is 'When an effect happens: refuses a customer who is the operator or the approver (own_number, approver_is_customer), an approver who is not another active operator, and no approver when what the operator did (p_effect) for this customer in 24 hours would pass the threshold (approval_required). Returns the approver''s id, or null.';
+comment on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) is 'When an effect happens: refuses a customer who is the operator or the approver (own_number, approver_is_customer), an approver who is not another active operator, and no approver when what the operator did (p_effect) for this customer in 24 hours would pass the threshold (approval_required). Returns the approver''s id, or null. Locks the operator row, as require_operator_limits does.';
 revoke execute on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) from public, anon, authenticated;
 grant execute on function public.require_arms_length(text, uuid, public.voucher_status, uuid, bigint, text) to service_role;
 
@@ -420,6 +425,43 @@ comment on function public.require_operator_limits(uuid, public.voucher_status, 
 revoke execute on function public.require_operator_limits(uuid, public.voucher_status, bigint) from public, anon, authenticated;
 grant execute on function public.require_operator_limits(uuid, public.voucher_status, bigint) to service_role;
 
+-- supabase/schemas/voucher_actions/kinds.sql ------------------------------------------------------
+create or replace function public.voucher_action_arms_length(
+  p_verb text, p_effect public.voucher_status, p_operator_id uuid, p_code text, p_approver_msisdn text
+) returns void
+language plpgsql volatile security invoker set search_path = '' as $$
+declare
+  voucher public.vouchers;
+begin
+  select v.* into voucher from public.vouchers v where v.code = upper(btrim(p_code));
+  -- A voucher that is not there is for the effect itself to refuse, with its own error.
+  if voucher.id is not null then
+    perform public.require_arms_length(p_verb, p_operator_id, p_effect, voucher.customer_id, voucher.amount_rwf,
+      p_approver_msisdn);
+  end if;
+end;
+$$;
+comment on function public.voucher_action_arms_length(text, public.voucher_status, uuid, text, text) is 'For the run functions of kinds that change a voucher: require_arms_length for the voucher p_code names, counted again when it happens (not the operator''s or the approver''s own number; a second operator when what this operator did, p_effect, for the customer in 24 hours passes the threshold).';
+revoke execute on function public.voucher_action_arms_length(text, public.voucher_status, uuid, text, text) from public, anon, authenticated;
+grant execute on function public.voucher_action_arms_length(text, public.voucher_status, uuid, text, text) to service_role;
+
+create or replace function public.voucher_action_change_limits(
+  p_verb text, p_effect public.voucher_status, p_kind text, p_operator_id uuid, p_args jsonb
+) returns jsonb
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  perform public.require_not_own_customer(p_verb, p_args ->> 'customer_msisdn',
+    (select o.msisdn from public.operators o where o.id = p_operator_id));
+  -- Takes the operator's lock before the open proposals are counted: two proposals at once queue.
+  perform public.require_operator_limits(p_operator_id, p_effect, (p_args ->> 'amount_rwf')::bigint);
+  return p_args || jsonb_build_object('needs_approval', public.voucher_action_needs_approval(p_operator_id,
+    p_kind, p_effect, p_args ->> 'customer_msisdn', (p_args ->> 'amount_rwf')::bigint));
+end;
+$$;
+comment on function public.voucher_action_change_limits(text, public.voucher_status, text, uuid, jsonb) is 'For the checks of kinds that change a voucher (p_args from voucher_action_issued_voucher): refuses the operator''s own voucher and what passes their limits for p_effect, and returns p_args with needs_approval (voucher_action_needs_approval).';
+revoke execute on function public.voucher_action_change_limits(text, public.voucher_status, text, uuid, jsonb) from public, anon, authenticated;
+grant execute on function public.voucher_action_change_limits(text, public.voucher_status, text, uuid, jsonb) to service_role;
+
 -- supabase/schemas/voucher_actions/kinds/create_voucher.sql ---------------------------------------
 create or replace function public.create_voucher_action_check(p_operator_id uuid, p_args jsonb) returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
@@ -458,11 +500,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   args jsonb := public.voucher_action_issued_voucher('redeem', p_args);
 begin
-  perform public.require_not_own_customer('redeem', args ->> 'customer_msisdn',
-    (select o.msisdn from public.operators o where o.id = p_operator_id));
-  perform public.require_operator_limits(p_operator_id, 'redeemed', (args ->> 'amount_rwf')::bigint);
-  return args || jsonb_build_object('needs_approval', public.voucher_action_needs_approval(p_operator_id,
-    'redeem_voucher', 'redeemed', args ->> 'customer_msisdn', (args ->> 'amount_rwf')::bigint));
+  return public.voucher_action_change_limits('redeem', 'redeemed', 'redeem_voucher', p_operator_id, args);
 end;
 $$;
 comment on function public.redeem_voucher_action_check(uuid, jsonb) is 'Checks a proposed redeem_voucher (the voucher is issued, not the operator''s own, within the operator''s limits) and returns its arguments: code, amount_rwf, customer_msisdn, customer_name, needs_approval (voucher_action_needs_approval).';
@@ -472,21 +510,12 @@ grant execute on function public.redeem_voucher_action_check(uuid, jsonb) to ser
 create or replace function public.redeem_voucher_action_run(
   p_action public.pending_actions, p_operator_msisdn text, p_approver_msisdn text
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
-declare
-  voucher public.vouchers;
-begin
-  select v.* into voucher from public.vouchers v where v.code = upper(btrim(p_action.args ->> 'code'));
-  if voucher.id is not null then
-    -- Counted again when it happens: not for the operator's or the approver's own number, and a second
-    -- operator when what this operator did for the customer in 24 hours passes the threshold.
-    perform public.require_arms_length('redeem', p_action.operator_id, 'redeemed', voucher.customer_id, voucher.amount_rwf,
-      p_approver_msisdn);
-  end if;
-  return public.redeem_voucher(p_operator_msisdn, p_action.args ->> 'code');
-end;
+language sql volatile security invoker set search_path = '' as $$
+  select public.voucher_action_arms_length('redeem', 'redeemed', p_action.operator_id, p_action.args ->> 'code',
+    p_approver_msisdn);
+  select public.redeem_voucher(p_operator_msisdn, p_action.args ->> 'code')
 $$;
-comment on function public.redeem_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed redeem_voucher through redeem_voucher (refused by require_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
+comment on function public.redeem_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed redeem_voucher through redeem_voucher (refused by voucher_action_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
 revoke execute on function public.redeem_voucher_action_run(public.pending_actions, text, text) from public, anon, authenticated;
 grant execute on function public.redeem_voucher_action_run(public.pending_actions, text, text) to service_role;
 
@@ -501,11 +530,7 @@ begin
       detail = 'reason_required';
   end if;
   args := args || jsonb_build_object('reason', left(btrim(p_args ->> 'reason'), 500));
-  perform public.require_not_own_customer('void', args ->> 'customer_msisdn',
-    (select o.msisdn from public.operators o where o.id = p_operator_id));
-  perform public.require_operator_limits(p_operator_id, 'void', (args ->> 'amount_rwf')::bigint);
-  return args || jsonb_build_object('needs_approval', public.voucher_action_needs_approval(p_operator_id,
-    'void_voucher', 'void', args ->> 'customer_msisdn', (args ->> 'amount_rwf')::bigint));
+  return public.voucher_action_change_limits('void', 'void', 'void_voucher', p_operator_id, args);
 end;
 $$;
 comment on function public.void_voucher_action_check(uuid, jsonb) is 'Checks a proposed void_voucher (the voucher is issued, not the operator''s own, a reason is given, within the operator''s limits) and returns its arguments: code, amount_rwf, customer_msisdn, customer_name, reason (at most 500 characters), needs_approval (voucher_action_needs_approval).';
@@ -515,21 +540,12 @@ grant execute on function public.void_voucher_action_check(uuid, jsonb) to servi
 create or replace function public.void_voucher_action_run(
   p_action public.pending_actions, p_operator_msisdn text, p_approver_msisdn text
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
-declare
-  voucher public.vouchers;
-begin
-  select v.* into voucher from public.vouchers v where v.code = upper(btrim(p_action.args ->> 'code'));
-  if voucher.id is not null then
-    -- Counted again when it happens: not for the operator's or the approver's own number, and a second
-    -- operator when what this operator did for the customer in 24 hours passes the threshold.
-    perform public.require_arms_length('void', p_action.operator_id, 'void', voucher.customer_id, voucher.amount_rwf,
-      p_approver_msisdn);
-  end if;
-  return public.void_voucher(p_operator_msisdn, p_action.args ->> 'code', p_action.args ->> 'reason');
-end;
+language sql volatile security invoker set search_path = '' as $$
+  select public.voucher_action_arms_length('void', 'void', p_action.operator_id, p_action.args ->> 'code',
+    p_approver_msisdn);
+  select public.void_voucher(p_operator_msisdn, p_action.args ->> 'code', p_action.args ->> 'reason')
 $$;
-comment on function public.void_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed void_voucher through void_voucher, with the reason proposed (refused by require_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
+comment on function public.void_voucher_action_run(public.pending_actions, text, text) is 'Carries out a confirmed void_voucher through void_voucher, with the reason proposed (refused by voucher_action_arms_length when it is for the operator''s or the approver''s number, or needs an approver it lacks).';
 revoke execute on function public.void_voucher_action_run(public.pending_actions, text, text) from public, anon, authenticated;
 grant execute on function public.void_voucher_action_run(public.pending_actions, text, text) to service_role;
 
