@@ -4,7 +4,7 @@
 -- threshold and stay under rolling caps of their own.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(36);
+select plan(40);
 
 \ir _helpers.psql
 
@@ -25,6 +25,7 @@ insert into public.vouchers (code, customer_id, amount_rwf) values
   ('SPRB-AAA2', '00000000-0000-4000-8000-000000035011', 60000),
   ('SPRC-AAA2', '00000000-0000-4000-8000-000000035011', 60000),
   ('SPWN-AAA2', '00000000-0000-4000-8000-000000035002', 5000),
+  ('SPWB-AAA2', '00000000-0000-4000-8000-000000035002', 140000),
   ('SPCA-AAA2', '00000000-0000-4000-8000-000000035010', 90000),
   ('SPCB-AAA2', '00000000-0000-4000-8000-000000035010', 90000),
   ('SPCC-AAA2', '00000000-0000-4000-8000-000000035010', 90000),
@@ -117,6 +118,13 @@ select is(pg_temp.error_of($$select pg_temp.propose('+250788350002', 'redeem_vou
   'PT403 own_number', 'an operator cannot redeem their own voucher');
 select is(pg_temp.error_of($$select pg_temp.propose('+250788350002', 'void_voucher', '{"code": "SPWN-AAA2", "reason": "x"}')$$),
   'PT403 own_number', 'nor void it');
+insert into results select 's3', pg_temp.propose('+250788350001', 'redeem_voucher', '{"code": "SPWB-AAA2"}');
+select is(public.confirm_voucher_action('+250788350001', pg_temp.j('s3') ->> 'confirmation_code') ->> 'status',
+  'awaiting_approval', 'a redeem of an operator''s own voucher by another waits for approval');
+select is(public.approve_voucher_action('+250788350002', pg_temp.approval_code(pg_temp.j('s3'))) ->> 'error',
+  'approver_is_customer', 'and its holder cannot approve it');
+select is(public.msisdn_e164(' 250 (788) 123-456 '), '+250788123456', 'numbers are compared in E.164');
+select is(public.msisdn_e164('me'), 'me', 'and what is not a number stays as it is, matching no one');
 
 -- Redeem and void above the threshold ----------------------------------------------------------
 insert into results select 'r1', pg_temp.propose('+250788350001', 'redeem_voucher', '{"code": "SPRA-AAA2"}');
@@ -156,8 +164,8 @@ select is(pg_temp.error_of($$select public.void_voucher('+250788350003', 'SPCD-A
   'PT403 void_cap_exceeded', 'one past the rolling void cap is refused');
 insert into public.tool_calls (call_id, tool, caller_role, success, error_code, latency_ms)
 values ('c35', 'redeem_voucher', 'operator', false, 'redeem_cap_exceeded', 1);
-select is(public.operator_activity(3600) ->> 'limit_refusals', '3',
-  'limit refusals count them: the two actions refused when they ran (approver_is_customer, approval_required) and the tool call');
+select is(public.operator_activity(3600) ->> 'limit_refusals', '4',
+  'limit refusals count them: the actions refused when they ran (approver_is_customer twice, approval_required) and the tool call');
 
 select * from finish();
 rollback;
