@@ -18,7 +18,13 @@ const fixture = z.discriminatedUnion("kind", [
     vouchers: z.array(z.strictObject({ amount: z.int().positive(), status: status.default("issued") }))
       .default([]),
   }),
-  z.strictObject({ kind: z.literal("operator"), name: z.string().min(1), active: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal("operator"),
+    name: z.string().min(1),
+    active: z.boolean().default(true),
+    /** Also a customer with the same number (self-dealing cases). */
+    alsoCustomer: z.boolean().default(false),
+  }),
   /** A phone number nobody in the database has. */
   z.strictObject({ kind: z.literal("phone") }),
   /** A WhatsApp username account: a business-scoped user id, no phone number. */

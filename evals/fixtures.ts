@@ -124,6 +124,12 @@ export function createFixtureStore(sql: postgres.Sql): FixtureStore {
           insert into public.operators (msisdn, name, active) values (${who.msisdn}, ${f.name}, ${f.active})
           returning id`;
         operatorIds.push(row!.id);
+        if (f.alsoCustomer) {
+          const [self] = await sql`
+            insert into public.customers (msisdn, name, preferred_language) values (${who.msisdn}, ${f.name}, 'en')
+            returning id`;
+          customerIds.push(self!.id);
+        }
         // An inactive operator writes as a customer: whatsapp_claim_turn asks for an active one.
         if (f.active) who.role = "operator";
       }

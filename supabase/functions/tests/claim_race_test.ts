@@ -5,15 +5,11 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { dbTest, testDatabaseUrl } from "../_testing/harness.ts";
+import { dbTest } from "../_testing/harness.ts";
+import { connections, pidOf, waitingForLock } from "../_testing/locks.ts";
 
 const WORKER_A = "00000000-0000-4000-8000-00000000a0a0";
 const WORKER_B = "00000000-0000-4000-8000-00000000b0b0";
-
-async function connections(n: number): Promise<postgres.Sql[]> {
-  const url = await testDatabaseUrl();
-  return Array.from({ length: n }, () => postgres(url, { max: 1, onnotice: () => {} }));
-}
 
 /** A conversation claimed by worker A, with nothing waiting; returns its id. */
 async function claimedByA(sql: postgres.Sql): Promise<string> {
@@ -26,17 +22,6 @@ async function claimedByA(sql: postgres.Sql): Promise<string> {
 const storeMessage = (sql: postgres.Sql, conversationId: string) =>
   sql`insert into public.messages (conversation_id, direction, wa_message_id, type, body, status)
     values (${conversationId}, 'inbound', ${`wamid.RACE${crypto.randomUUID()}`}, 'text', 'hi', 'received')`;
-
-/** Resolves once backend `pid` waits for a lock, or after 2 s (the old code did not wait at all). */
-async function waitingForLock(sql: postgres.Sql, pid: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await sql`select wait_event_type from pg_stat_activity where pid = ${pid}`;
-    if (row?.wait_event_type === "Lock") return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const pidOf = async (sql: postgres.Sql) => (await sql`select pg_backend_pid() as pid`)[0]!.pid as number;
 
 dbTest(
   "a claim made while a release is in flight waits for it, then claims and takes the message",

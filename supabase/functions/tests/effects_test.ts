@@ -69,7 +69,7 @@ dbTest("the daily cap refuses in SQL, and the model is told why as data", async 
     }
     const [out] = toolOutputs(r.ai.requests.at(-1)!.body);
     assert.equal(out.error, "daily_cap_exceeded");
-    assert.match(r.w.graph.sent.find((m) => m.to === staff.waId)!.body, /over the daily cap of 5000 RWF/);
+    assert.match(r.w.graph.sent.find((m) => m.to === staff.waId)!.body, /over your daily cap of 5,000 RWF/);
     assert.equal((await actions(target.msisdn)).length, 0);
   } finally {
     await r.close();

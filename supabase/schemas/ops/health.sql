@@ -54,16 +54,16 @@ language sql stable security invoker set search_path = '' as $$
     'redeemed', (select count(*) from public.vouchers v, w where v.redeemed_by is not null and v.redeemed_at >= w.since),
     'voided', (select count(*) from public.vouchers v, w where v.voided_by is not null and v.voided_at >= w.since),
     'limit_refusals', (select count(*) from public.tool_calls t, w
-        where t.created_at >= w.since and t.error_code in ('daily_cap_exceeded', 'operator_rate_limited'))
+        where t.created_at >= w.since and t.error_code = any(public.operator_limit_codes()))
       + (select count(*) from public.pending_actions a, w
-        where a.decided_at >= w.since and a.error_code in ('daily_cap_exceeded', 'operator_rate_limited')),
+        where a.decided_at >= w.since and a.error_code = any(public.operator_limit_codes())),
     'actions_waiting', (select count(*) from public.pending_actions a where a.status in ('pending', 'awaiting_approval')),
     'operators_near_cap', (select count(*) from (
         select v.issued_by from public.vouchers v
-        where v.issued_by is not null and v.created_at >= public.kigali_day_start()
+        where v.issued_by is not null and v.created_at > now() - interval '24 hours'
         group by v.issued_by having sum(v.amount_rwf) >= (select l.alarm_rwf from limits l)) n)
   )
 $$;
-comment on function public.operator_activity(integer) is 'Operators'' effects over a window (created, RWF, redeemed, voided), limit refusals, actions waiting, and how many operators are near their daily cap today.';
+comment on function public.operator_activity(integer) is 'Operators'' effects over a window (created, RWF, redeemed, voided), limit refusals, actions waiting, and how many operators are near their daily cap (a rolling 24 hours).';
 revoke execute on function public.operator_activity(integer) from public, anon, authenticated;
 grant execute on function public.operator_activity(integer) to service_role;

@@ -41,8 +41,10 @@ on conflict (key) do nothing;
 
 -- Operators' limits and the actions they confirm (operators/limits.sql, voucher_actions/).
 insert into public.app_settings (key, value, description) values
-  ('operator_daily_cap_rwf', '1000000', 'RWF one operator may issue per Kigali calendar day, approved vouchers included.'),
-  ('voucher_approval_threshold_rwf', '100000', 'A voucher above this amount needs a second, different operator to approve it.'),
+  ('operator_daily_cap_rwf', '1000000', 'RWF one operator may issue in any rolling 24 hours, approved vouchers included.'),
+  ('voucher_approval_threshold_rwf', '100000', 'When what one operator issues (redeems, voids) for one customer in a rolling 24 hours, open proposals included, goes above this amount, a second operator who is not the customer approves it.'),
+  ('operator_redeem_cap_rwf', '2000000', 'RWF of vouchers one operator may redeem in any rolling 24 hours.'),
+  ('operator_void_cap_rwf', '500000', 'RWF of vouchers one operator may void in any rolling 24 hours.'),
   ('operator_effects_per_hour', '60', 'Creates, redeems and voids one operator may make in an hour.'),
   ('pending_action_ttl_seconds', '300', 'How long an operator has to confirm a proposed create, redeem or void.'),
   ('approval_ttl_seconds', '3600', 'How long a voucher above the threshold waits for a second operator''s approval.')
@@ -57,7 +59,7 @@ on conflict (key) do nothing;
 
 -- What health judges (ops/health.sql).
 insert into public.app_settings (key, value, description) values
-  ('operator_alarm_cap_share', '0.8', 'Health says degraded while an active operator has issued this share of their daily cap today.'),
+  ('operator_alarm_cap_share', '0.8', 'Health says degraded while an active operator has issued this share of their daily cap in the last 24 hours.'),
   ('health_inbound_waiting_max', '50', 'Health says degraded past this many inbound messages waiting for an answer.'),
   ('health_oldest_waiting_seconds_max', '300', 'Health says degraded when the oldest waiting inbound message or due reply is older than this.'),
   ('health_outbox_due_max', '100', 'Health says degraded past this many replies due for a send.'),

@@ -17,7 +17,7 @@ begin
       'health_oldest_waiting_seconds_max', 'health_outbox_due_max', 'health_redrive_stale_seconds') then
     min_int := 0;
   elsif p_key in ('whatsapp_rate_limit_per_minute', 'operator_daily_cap_rwf', 'voucher_approval_threshold_rwf',
-      'operator_effects_per_hour') then
+      'operator_effects_per_hour', 'operator_redeem_cap_rwf', 'operator_void_cap_rwf') then
     min_int := 1;
   end if;
   if min_int is not null then

@@ -31,7 +31,7 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot create voucher: the idempotency key is longer than 200 characters',
       detail = 'idempotency_key_too_long';
   end if;
-  select c.id into customer_id from public.customers c where c.msisdn = p_customer_msisdn;
+  select c.id into customer_id from public.customers c where c.msisdn = public.msisdn_e164(p_customer_msisdn);
   if customer_id is null then
     raise exception using errcode = 'PT404', message = 'Cannot create voucher: no customer has that number',
       detail = 'customer_not_found';
@@ -40,20 +40,11 @@ begin
   -- A replay of a voucher already issued answers with it before any limit is counted again.
   select v.* into voucher from public.vouchers v where v.idempotency_key = p_idempotency_key;
   if voucher.id is null then
-    if p_amount_rwf > public.app_setting('voucher_approval_threshold_rwf', 100000) then
-      if p_approver_msisdn is null then
-        raise exception using errcode = 'PT403',
-          message = format('Cannot create voucher: above %s RWF a second operator must approve it',
-            public.app_setting('voucher_approval_threshold_rwf', 100000)),
-          detail = 'approval_required';
-      end if;
-      approver_id := public.require_active_operator(p_approver_msisdn);
-      if approver_id = operator_id then
-        raise exception using errcode = 'PT403', message = 'Cannot create voucher: the approver must be a different operator',
-          detail = 'approver_must_differ';
-      end if;
-    end if;
-    perform public.require_operator_limits(operator_id, p_amount_rwf);
+    -- Not to the operator's own number; above the threshold (what this operator gave this customer
+    -- in 24 hours, this one included) a second operator who is not the customer approves.
+    approver_id := public.require_arms_length('create', operator_id, 'issued', customer_id, p_amount_rwf,
+      p_approver_msisdn);
+    perform public.require_operator_limits(operator_id, 'issued', p_amount_rwf);
     loop
       begin
         insert into public.vouchers (code, customer_id, amount_rwf, issued_by, approved_by, idempotency_key)
@@ -84,7 +75,7 @@ begin
   return public.voucher_to_json(voucher) || jsonb_build_object('created', false);
 end;
 $$;
-comment on function public.create_voucher(text, text, bigint, text, text) is 'Issues a voucher within the operator''s limits (flag, hourly rate, daily cap, a second operator above the threshold) and queues the customer''s receipt; the same idempotency key returns the first voucher (created: false).';
+comment on function public.create_voucher(text, text, bigint, text, text) is 'Issues a voucher within the operator''s limits (flag, hourly rate, rolling daily cap, not to their own number, a second operator when what they gave this customer in 24 hours passes the threshold) and queues the customer''s receipt; the same idempotency key returns the first voucher (created: false).';
 revoke execute on function public.create_voucher(text, text, bigint, text, text) from public, anon, authenticated;
 grant execute on function public.create_voucher(text, text, bigint, text, text) to service_role;
 
@@ -96,7 +87,8 @@ declare
 begin
   operator_id := public.require_active_operator(p_operator_msisdn);
   perform public.require_flag('VOUCHER_REDEMPTION_ENABLED');
-  perform public.require_operator_limits(operator_id);
+  perform public.require_operator_limits(operator_id, 'redeemed',
+    (select v.amount_rwf from public.vouchers v where v.code = upper(btrim(p_code)) and v.status = 'issued'));
   -- The guard is in the where clause: concurrent redeems queue on the row lock and all but the
   -- first find the status no longer issued.
   update public.vouchers v
@@ -111,7 +103,7 @@ begin
   return null;  -- not reached: the call above always raises
 end;
 $$;
-comment on function public.redeem_voucher(text, text) is 'Marks an issued voucher redeemed by an active operator within their limits and queues the customer''s receipt; fails with PT404 or PT409 (status is redeemed or void) otherwise.';
+comment on function public.redeem_voucher(text, text) is 'Marks an issued voucher redeemed by an active operator within their limits (hourly rate, rolling redeem cap) and queues the customer''s receipt; fails with PT404 or PT409 (status is redeemed or void) otherwise.';
 revoke execute on function public.redeem_voucher(text, text) from public, anon, authenticated;
 grant execute on function public.redeem_voucher(text, text) to service_role;
 
@@ -131,7 +123,8 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot void voucher: the reason is longer than 500 characters',
       detail = 'reason_too_long';
   end if;
-  perform public.require_operator_limits(operator_id);
+  perform public.require_operator_limits(operator_id, 'void',
+    (select v.amount_rwf from public.vouchers v where v.code = upper(btrim(p_code)) and v.status = 'issued'));
   update public.vouchers v
   set status = 'void', voided_by = operator_id, voided_at = now(), void_reason = btrim(p_reason)
   where v.code = upper(btrim(p_code)) and v.status = 'issued'
@@ -144,6 +137,6 @@ begin
   return null;  -- not reached: the call above always raises
 end;
 $$;
-comment on function public.void_voucher(text, text, text) is 'Cancels an issued voucher with a reason, within the operator''s limits, and queues the customer''s receipt; fails with PT404, PT409 or PT400 (no reason) otherwise.';
+comment on function public.void_voucher(text, text, text) is 'Cancels an issued voucher with a reason, within the operator''s limits (hourly rate, rolling void cap), and queues the customer''s receipt; fails with PT404, PT409 or PT400 (no reason) otherwise.';
 revoke execute on function public.void_voucher(text, text, text) from public, anon, authenticated;
 grant execute on function public.void_voucher(text, text, text) to service_role;

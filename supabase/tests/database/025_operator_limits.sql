@@ -3,16 +3,18 @@
 -- effect (once, even when the call is replayed).
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(29);
+select plan(31);
 
 \ir _helpers.psql
 
 insert into public.operators (id, msisdn, name, active) values
   ('00000000-0000-4000-8000-000000025001', '+250788250001', 'Teller One', true),
   ('00000000-0000-4000-8000-000000025002', '+250788250002', 'Teller Two', true),
-  ('00000000-0000-4000-8000-000000025003', '+250788250003', 'Teller Gone', false);
+  ('00000000-0000-4000-8000-000000025003', '+250788250003', 'Teller Gone', false),
+  ('00000000-0000-4000-8000-000000025004', '+250788250004', 'Teller Four', true);
 insert into public.customers (msisdn, name, preferred_language) values ('+250788250010', 'Esther', 'en'),
-  ('+250788250011', 'Eric', 'fr');
+  ('+250788250011', 'Eric', 'fr'), ('+250788250012', 'Grace', 'en'), ('+250788250013', 'Aline', 'en'),
+  ('+250788250014', 'Jean', 'en');
 
 set local role service_role;
 
@@ -58,18 +60,29 @@ select is((public.create_voucher('+250788250001', '+250788250010', 100001, 'k-bi
   true, 'a second, active operator approves it');
 select is((select approved_by from public.vouchers where idempotency_key = 'k-big'),
   '00000000-0000-4000-8000-000000025002'::uuid, 'the voucher records who approved it');
-select is(public.create_voucher('+250788250001', '+250788250010', 100000, 'k-limit') ->> 'amount_rwf', '100000',
+select is(public.create_voucher('+250788250001', '+250788250012', 100000, 'k-limit') ->> 'amount_rwf', '100000',
   'the threshold itself needs no approver');
+-- 1,000,000 last night at 23:59 and 1,000,000 now: the second is refused.
+insert into results select 'night', public.create_voucher('+250788250004', '+250788250013', 1000000, 'k-night', '+250788250001');
+update public.vouchers set created_at = date_trunc('day', now() at time zone 'Africa/Kigali') at time zone 'Africa/Kigali'
+  - interval '1 minute' where idempotency_key = 'k-night';
+select is(pg_temp.error_of($$select public.create_voucher('+250788250004', '+250788250014', 1000000, 'k-morning', '+250788250001')$$),
+  'PT403 daily_cap_exceeded', 'the daily cap is a rolling 24 hours, not the calendar day in Kigali');
+update public.vouchers set created_at = now() - interval '25 hours' where idempotency_key = 'k-night';
 
--- Daily cap (Kigali day) -----------------------------------------------------------------------
-select is(public.operator_issued_today('00000000-0000-4000-8000-000000025001'), 207001::bigint,
-  'the operator issued 5,000 + 2,000 + 100,001 + 100,000 today');
--- Yesterday's vouchers do not count.
-update public.vouchers set created_at = public.kigali_day_start() - interval '1 minute' where idempotency_key = 'k-limit';
-select is(public.operator_issued_today('00000000-0000-4000-8000-000000025001'), 107001::bigint,
-  'what was issued before midnight in Kigali does not count');
+-- Daily cap (a rolling 24 hours) -----------------------------------------------------------------
+select is(public.operator_moved_24h('00000000-0000-4000-8000-000000025001', 'issued'), 207001::bigint,
+  'the operator issued 5,000 + 2,000 + 100,001 + 100,000 in the last 24 hours');
+-- Last night's vouchers still count; those older than 24 hours do not.
+update public.vouchers set created_at = date_trunc('day', now() at time zone 'Africa/Kigali') at time zone 'Africa/Kigali'
+  - interval '1 minute' where idempotency_key = 'k-limit';
+select is(public.operator_moved_24h('00000000-0000-4000-8000-000000025001', 'issued'), 207001::bigint,
+  'what was issued before midnight in Kigali, less than 24 hours ago, still counts');
+update public.vouchers set created_at = now() - interval '24 hours 1 minute' where idempotency_key = 'k-limit';
+select is(public.operator_moved_24h('00000000-0000-4000-8000-000000025001', 'issued'), 107001::bigint,
+  'what was issued more than 24 hours ago does not');
 update public.app_settings set value = '110000' where key = 'operator_daily_cap_rwf';
-select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250010', 3000, 'k-cap')$$),
+select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250014', 3000, 'k-cap')$$),
   'PT403 daily_cap_exceeded', 'a voucher past the daily cap is refused');
 select is((select count(*)::integer from public.vouchers where idempotency_key = 'k-cap'), 0, 'and not issued');
 select is(public.create_voucher('+250788250002', '+250788250010', 3000, 'k-cap2') ->> 'amount_rwf', '3000',
@@ -79,11 +92,11 @@ select is(public.create_voucher('+250788250001', '+250788250010', 5000, 'k-1') -
 update public.app_settings set value = '1000000' where key = 'operator_daily_cap_rwf';
 
 -- Rate limit -----------------------------------------------------------------------------------
--- This operator made three effects in the last hour (the voucher moved to yesterday does not count).
+-- This operator made three effects in the last hour (the voucher moved back 24 hours does not count).
 update public.app_settings set value = '4' where key = 'operator_effects_per_hour';
-select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250010', 1000, 'k-r1')$$),
+select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250014', 1000, 'k-r1')$$),
   'no error', 'the fourth effect in the hour passes');
-select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250010', 1000, 'k-r2')$$),
+select is(pg_temp.error_of($$select public.create_voucher('+250788250001', '+250788250014', 1000, 'k-r2')$$),
   'PT429 operator_rate_limited', 'the fifth is refused');
 select is(pg_temp.error_of(format($$select public.redeem_voucher('+250788250001', %L)$$,
     (select code from public.vouchers where idempotency_key = 'k-r1'))),

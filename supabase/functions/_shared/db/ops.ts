@@ -99,11 +99,11 @@ const OperatorActivity = z.looseObject({
   created_rwf: count,
   redeemed: count,
   voided: count,
-  /** Refusals by the daily cap or the hourly limit: a phone used beyond its owner's habits. */
+  /** Refusals by an operator limit (operator_limit_codes: caps, hourly rate, approval, own number): a phone used beyond its owner's habits. */
   limit_refusals: count,
   /** Proposals waiting for a confirmation or an approval, whatever the window. */
   actions_waiting: count,
-  /** Active operators past operator_alarm_cap_share of their daily cap today. */
+  /** Active operators past operator_alarm_cap_share of their daily cap over the last 24 hours. */
   operators_near_cap: count,
 });
 /** operator_activity: operators' effects over the window; large or rapid activity shows here. */

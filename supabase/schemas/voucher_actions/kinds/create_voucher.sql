@@ -1,5 +1,6 @@
--- create_voucher: an operator issues a voucher to a customer; above voucher_approval_threshold_rwf a
--- second operator approves it after the confirmation (its arguments say needs_approval).
+-- create_voucher: an operator issues a voucher to a customer, never to their own number; when what the
+-- operator gave this customer in 24 hours (open proposals included) passes voucher_approval_threshold_rwf,
+-- a second operator approves it after the confirmation (its arguments say needs_approval).
 
 insert into public.voucher_action_kinds (kind, flag, intent_keys, check_function, run_function, description)
 values ('create_voucher', 'VOUCHER_CREATION_ENABLED', '{customer_msisdn,amount_rwf}', 'create_voucher_action_check',
@@ -14,7 +15,7 @@ declare
   cust public.customers;
   args jsonb;
 begin
-  select * into cust from public.customers c where c.msisdn = p_args ->> 'customer_msisdn';
+  select * into cust from public.customers c where c.msisdn = public.msisdn_e164(p_args ->> 'customer_msisdn');
   if cust.id is null then
     raise exception using errcode = 'PT404', message = 'Cannot create voucher: no customer has that number',
       detail = 'customer_not_found';
@@ -23,15 +24,19 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot create voucher: amount_rwf must be greater than 0',
       detail = 'invalid_amount';
   end if;
+  perform public.require_not_own_customer('create', cust.msisdn,
+    (select o.msisdn from public.operators o where o.id = p_operator_id));
+  -- Refused now, not after the confirmation, when it cannot fit (checked again when it happens). The
+  -- lock it takes on the operator comes before the open proposals are counted: two at once queue.
+  perform public.require_operator_limits(p_operator_id, 'issued', (p_args ->> 'amount_rwf')::bigint);
   args := jsonb_build_object('customer_msisdn', cust.msisdn, 'customer_name', cust.name,
     'amount_rwf', (p_args ->> 'amount_rwf')::bigint,
-    'needs_approval', (p_args ->> 'amount_rwf')::bigint > public.app_setting('voucher_approval_threshold_rwf', 100000));
-  -- Refused now, not after the confirmation, when it cannot fit today (checked again when it happens).
-  perform public.require_operator_limits(p_operator_id, (args ->> 'amount_rwf')::bigint);
+    'needs_approval', public.voucher_action_needs_approval(p_operator_id, 'create_voucher', 'issued', cust.msisdn,
+      (p_args ->> 'amount_rwf')::bigint));
   return args;
 end;
 $$;
-comment on function public.create_voucher_action_check(uuid, jsonb) is 'Checks a proposed create_voucher (the customer exists, the amount is positive and fits the operator''s limits today) and returns its arguments: customer_msisdn, customer_name, amount_rwf, needs_approval.';
+comment on function public.create_voucher_action_check(uuid, jsonb) is 'Checks a proposed create_voucher (the customer exists and is not the operator, the amount is positive and fits the operator''s rolling cap) and returns its arguments: customer_msisdn (E.164), customer_name, amount_rwf, needs_approval (voucher_action_needs_approval).';
 revoke execute on function public.create_voucher_action_check(uuid, jsonb) from public, anon, authenticated;
 grant execute on function public.create_voucher_action_check(uuid, jsonb) to service_role;
 
