@@ -1053,7 +1053,6 @@ export type Database = {
       handoff_stats: { Args: { p_window_seconds: number }; Returns: Json }
       health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
-      kigali_day_start: { Args: Record<PropertyKey, never>; Returns: string }
       kill_switches_off: { Args: Record<PropertyKey, never>; Returns: string[] }
       kill_switches_restore: {
         Args: Record<PropertyKey, never>
@@ -1090,13 +1089,22 @@ export type Database = {
       }
       metric_watermark: { Args: { p_table: string }; Returns: string }
       metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
+      msisdn_e164: { Args: { p_msisdn: string }; Returns: string }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_customer_recent_vouchers: {
         Args: { p_action_id: string }
         Returns: Json
       }
-      operator_issued_today: {
-        Args: { p_operator_id: string }
+      operator_limit_codes: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
+      }
+      operator_moved_24h: {
+        Args: {
+          p_customer_id?: string
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_operator_id: string
+        }
         Returns: number
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
@@ -1159,9 +1167,33 @@ export type Database = {
       }
       request_metrics: { Args: { p_window_seconds: number }; Returns: Json }
       require_active_operator: { Args: { p_msisdn: string }; Returns: string }
+      require_arms_length: {
+        Args: {
+          p_amount_rwf: number
+          p_approver_msisdn: string
+          p_customer_id: string
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_operator_id: string
+          p_verb: string
+        }
+        Returns: string
+      }
       require_flag: { Args: { p_name: string }; Returns: undefined }
+      require_not_own_customer: {
+        Args: {
+          p_approver_msisdn?: string
+          p_customer_msisdn: string
+          p_operator_msisdn: string
+          p_verb: string
+        }
+        Returns: undefined
+      }
       require_operator_limits: {
-        Args: { p_amount_rwf?: number; p_operator_id: string }
+        Args: {
+          p_amount_rwf?: number
+          p_effect?: Database["public"]["Enums"]["voucher_status"]
+          p_operator_id: string
+        }
         Returns: undefined
       }
       retention_cutoff: {
@@ -1221,6 +1253,26 @@ export type Database = {
         }
         Returns: Json
       }
+      voucher_action_arms_length: {
+        Args: {
+          p_approver_msisdn: string
+          p_code: string
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_operator_id: string
+          p_verb: string
+        }
+        Returns: undefined
+      }
+      voucher_action_change_limits: {
+        Args: {
+          p_args: Json
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_kind: string
+          p_operator_id: string
+          p_verb: string
+        }
+        Returns: Json
+      }
       voucher_action_intent: {
         Args: { p_args: Json; p_kind: string }
         Returns: string
@@ -1232,6 +1284,16 @@ export type Database = {
       voucher_action_json: {
         Args: { a: Database["public"]["Tables"]["pending_actions"]["Row"] }
         Returns: Json
+      }
+      voucher_action_needs_approval: {
+        Args: {
+          p_amount_rwf: number
+          p_customer_msisdn: string
+          p_effect: Database["public"]["Enums"]["voucher_status"]
+          p_kind: string
+          p_operator_id: string
+        }
+        Returns: boolean
       }
       voucher_receipt: {
         Args: {
