@@ -4,7 +4,7 @@
 -- it was withdrawn; the proposer is told when nobody approved in time; texts describe the action by kind.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(22);
+select plan(23);
 
 \ir _helpers.psql
 
@@ -92,6 +92,9 @@ select is(pg_temp.error_of($$select public.approve_voucher_action('+250788310002
   'after three in an hour the approver is stopped');
 select is((select count(*)::integer from public.confirmation_failures
   where operator_id = '00000000-0000-4000-8000-000000031002' and verb = 'approve'), 3, 'each is recorded against the approver');
+
+select is(public.ops_backlog() ->> 'wrong_codes_last_hour' || ' ' || (public.ops_backlog() ->> 'wrong_codes_max_per_operator_last_hour'),
+  '7 4', 'ops_backlog counts the wrong codes of the last hour, and the most by one operator');
 
 select * from finish();
 rollback;

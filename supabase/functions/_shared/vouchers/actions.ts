@@ -57,9 +57,11 @@ export function wrongCodeText(w: WrongCode, code: string): string {
   const more = (n: number) => `${n} more wrong ${n === 1 ? "code" : "codes"}`;
   if (w.verb === "approve") {
     return w.tries_left > 0
-      ? `${nothingWaiting("approve", code)} After ${
-        more(w.tries_left)
-      } in an hour, you cannot approve for an hour.`
+      ? nothingWaiting(
+        "approve",
+        code,
+        `Check the code: after ${more(w.tries_left)} this hour, you cannot approve for an hour.`,
+      )
       : `Wrong approval code ${code}. That was the third in an hour, so you cannot approve for the next hour.`;
   }
   if (w.failed_actions > 0) {
@@ -68,15 +70,22 @@ export function wrongCodeText(w: WrongCode, code: string): string {
     } cancelled and nothing was changed. Ask again for a new code.`;
   }
   if (w.wrong_codes === 0) return nothingWaiting("confirm", code);
-  return `Wrong code: nothing is waiting for ${code}. Check the code in my message; after ${
-    more(w.tries_left)
-  } your pending actions are cancelled.`;
+  return nothingWaiting(
+    "confirm",
+    code,
+    `Check the code: after ${more(w.tries_left)} your pending actions are cancelled.`,
+  );
 }
 
-/** Nothing waits for this code (none is open, or it was used). */
-export function nothingWaiting(verb: "confirm" | "cancel" | "approve", code: string): string {
-  return `Nothing is waiting for the ${verb === "approve" ? "approval" : "confirmation"} code ${code}.` +
-    " It may have expired or been used already.";
+/** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
+export function nothingWaiting(
+  verb: "confirm" | "cancel" | "approve",
+  code: string,
+  then = "It may have expired or been used already.",
+): string {
+  return `Nothing is waiting for the ${
+    verb === "approve" ? "approval" : "confirmation"
+  } code ${code}. ${then}`;
 }
 
 const KIGALI_TIME = new Intl.DateTimeFormat("en-GB", {

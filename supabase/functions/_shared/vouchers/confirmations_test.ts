@@ -170,7 +170,7 @@ Deno.test("withConfirmations() counts a wrong code, and says so at the third", a
   assert.match(textOf(await wrong(0, 0)), /^Nothing is waiting for the confirmation code 1111/);
   assert.match(
     textOf(await wrong(1, 0)),
-    /^Wrong code: nothing is waiting for 1111\. .*after 2 more wrong codes/,
+    /^Nothing is waiting for the confirmation code 1111\. Check the code: after 2 more wrong codes/,
   );
   assert.match(
     textOf(await wrong(3, 2)),
