@@ -4,7 +4,7 @@
  * confirmation and a failed turn's summary are built from these records alone, so a committed effect
  * is always reported.
  */
-import type { VoucherAction, WrongCode } from "../db/mod.ts";
+import type { VoucherAction } from "../db/mod.ts";
 import { findTool } from "../tools/mod.ts";
 
 /** The action in a few words, as its tool describes it: "a voucher of 5,000 RWF for Jean (+250788123456)". */
@@ -35,57 +35,6 @@ export function actionText(a: VoucherAction): string {
     case "cancelled":
       return `Cancelled: ${what}. Nothing was changed.`;
   }
-}
-
-/** What an approver is told when the action their APPROVE names was decided before it. */
-export function closedText(a: VoucherAction): string {
-  const what = describeAction(a);
-  switch (a.status) {
-    case "cancelled":
-      return `Withdrawn: the operator who asked withdrew ${what}. There is nothing to approve.`;
-    case "expired":
-      return `Not done: nobody approved ${what} in time, so it expired.`;
-    case "done":
-      return `Already approved by another operator: ${what} is done.`;
-    default:
-      return actionText(a);
-  }
-}
-
-/** The answer to a code that matched nothing: none waiting, or a wrong code counted against the sender. */
-export function wrongCodeText(w: WrongCode, code: string): string {
-  const more = (n: number) => `${n} more wrong ${n === 1 ? "code" : "codes"}`;
-  if (w.verb === "approve") {
-    return w.tries_left > 0
-      ? nothingWaiting(
-        "approve",
-        code,
-        `Check the code: after ${more(w.tries_left)} this hour, you cannot approve for an hour.`,
-      )
-      : `Wrong approval code ${code}. That was the third in an hour, so you cannot approve for the next hour.`;
-  }
-  if (w.failed_actions > 0) {
-    return `Wrong code ${code}. That was the third wrong code, so your ${
-      w.failed_actions === 1 ? "pending action was" : `${w.failed_actions} pending actions were`
-    } cancelled and nothing was changed. Ask again for a new code.`;
-  }
-  if (w.wrong_codes === 0) return nothingWaiting("confirm", code);
-  return nothingWaiting(
-    "confirm",
-    code,
-    `Check the code: after ${more(w.tries_left)} your pending actions are cancelled.`,
-  );
-}
-
-/** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
-export function nothingWaiting(
-  verb: "confirm" | "cancel" | "approve",
-  code: string,
-  then = "It may have expired or been used already.",
-): string {
-  return `Nothing is waiting for the ${
-    verb === "approve" ? "approval" : "confirmation"
-  } code ${code}. ${then}`;
 }
 
 const KIGALI_TIME = new Intl.DateTimeFormat("en-GB", {

@@ -11,11 +11,13 @@ import {
   type Db,
   type Decision,
   isWrongCode,
+  type VoucherAction,
+  type WrongCode,
 } from "../db/mod.ts";
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
-import { actionText, closedText, nothingWaiting, wrongCodeText } from "./actions.ts";
+import { actionText, describeAction } from "./actions.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
 export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
@@ -133,4 +135,55 @@ async function carryOut(
 function refusal(c: Confirmation, error: Refusal): string {
   if (error.code.endsWith("_not_found")) return nothingWaiting(c.verb, c.code);
   return `Not done: ${error.message}.`;
+}
+
+/** What an approver is told when the action their APPROVE names was decided before it. */
+export function closedText(a: VoucherAction): string {
+  const what = describeAction(a);
+  switch (a.status) {
+    case "cancelled":
+      return `Withdrawn: the operator who asked withdrew ${what}. There is nothing to approve.`;
+    case "expired":
+      return `Not done: nobody approved ${what} in time, so it expired.`;
+    case "done":
+      return `Already approved: ${what} is done.`;
+    default:
+      return actionText(a);
+  }
+}
+
+/** The answer to a code that matched nothing: none waiting, or a wrong code counted against the sender. */
+export function wrongCodeText(w: WrongCode, code: string): string {
+  const more = (n: number) => `${n} more wrong ${n === 1 ? "code" : "codes"}`;
+  if (w.verb === "approve") {
+    return w.tries_left > 0
+      ? nothingWaiting(
+        "approve",
+        code,
+        `Check the code: after ${more(w.tries_left)} this hour, you cannot approve for an hour.`,
+      )
+      : `Wrong approval code ${code}. That was the third in an hour, so you cannot approve for the next hour.`;
+  }
+  if (w.failed_actions > 0) {
+    return `Wrong code ${code}. That was the third wrong code, so your ${
+      w.failed_actions === 1 ? "pending action was" : `${w.failed_actions} pending actions were`
+    } cancelled and nothing was changed. Ask again for a new code.`;
+  }
+  if (w.wrong_codes === 0) return nothingWaiting("confirm", code);
+  return nothingWaiting(
+    "confirm",
+    code,
+    `Check the code: after ${more(w.tries_left)} your pending actions are cancelled.`,
+  );
+}
+
+/** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
+export function nothingWaiting(
+  verb: "confirm" | "cancel" | "approve",
+  code: string,
+  then = "It may have expired or been used already.",
+): string {
+  return `Nothing is waiting for the ${
+    verb === "approve" ? "approval" : "confirmation"
+  } code ${code}. ${then}`;
 }
