@@ -4,7 +4,7 @@
 -- it was withdrawn; the proposer is told when nobody approved in time; texts describe the action by kind.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(23);
+select plan(25);
 
 \ir _helpers.psql
 
@@ -74,6 +74,13 @@ insert into results select 'a4', public.approve_voucher_action('+250788310002',
   (select approval_code from public.pending_actions where id = (pg_temp.j('p4') ->> 'action_id')::uuid));
 select is(pg_temp.j('a4') ->> 'status' || ' ' || (pg_temp.j('a4') ->> 'closed'), 'cancelled true',
   'the approver''s APPROVE answers that it was withdrawn');
+
+select is(public.voucher_action_description(jsonb_populate_record(null::public.pending_actions,
+    '{"kind": "redeem_voucher", "args": {"code": "K7QX-M3PA", "amount_rwf": 250000, "customer_name": "Jean"}}')),
+  'redeeming voucher …M3PA of 250,000 RWF for Jean', 'a redeem is described as one, its code masked');
+select is(public.voucher_action_description(jsonb_populate_record(null::public.pending_actions,
+    '{"kind": "void_voucher", "args": {"code": "K7QX-M3PA", "amount_rwf": 250000, "customer_name": "Jean", "reason": "x"}}')),
+  'voiding voucher …M3PA of 250,000 RWF for Jean', 'and a void');
 
 -- Expiry told ----------------------------------------------------------------------------------
 insert into results select 'p5', pg_temp.propose('+250788310001', 160000);
