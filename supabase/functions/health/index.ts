@@ -82,6 +82,15 @@ export function createHandler(deps: Deps) {
         handoffs,
         backlog,
         ...(deep ? { deep } : {}),
+        // Behind the metrics token: wrong confirmation and approval codes, counts only.
+        ...(deep && backlog
+          ? {
+            wrong_codes: {
+              last_hour: backlog.wrong_codes_last_hour,
+              max_per_operator_last_hour: backlog.wrong_codes_max_per_operator_last_hour,
+            },
+          }
+          : {}),
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
     };

@@ -26,6 +26,10 @@ language sql stable security invoker set search_path = '' as $$
       from public.messages m where m.direction = 'outbound' and m.status in ('pending', 'sending')),
     'handoffs_open', (select count(*) from public.conversations c where c.state = 'human'),
     'payloads_unstored', (select count(*) from public.webhook_payloads p where p.outcome = 'received'),
+    -- Wrong YES/APPROVE codes (confirmation_failures): guessing shows here before it succeeds.
+    'wrong_codes_last_hour', (select count(*) from public.confirmation_failures f where f.at > now() - interval '1 hour'),
+    'wrong_codes_max_per_operator_last_hour', (select coalesce(max(n), 0) from (select count(*) as n
+      from public.confirmation_failures f where f.at > now() - interval '1 hour' group by f.operator_id) x),
     'redrive', (select jsonb_build_object('last_run_at', h.ran_at,
         'seconds_ago', extract(epoch from now() - h.ran_at)::integer, 'result', h.result)
       from public.job_heartbeats h where h.job = 'whatsapp-redrive'),
@@ -36,7 +40,7 @@ language sql stable security invoker set search_path = '' as $$
       'redrive_stale_seconds', public.app_setting('health_redrive_stale_seconds', 300))
   )
 $$;
-comment on function public.ops_backlog() is 'The backlog for health and metrics: inbound waiting and the oldest, replies due and the oldest, handoffs open, webhook bodies whose elements were never stored (payloads_unstored: replay them), the re-drive job''s last run (null if never), and the thresholds health judges them by.';
+comment on function public.ops_backlog() is 'The backlog for health and metrics: inbound waiting and the oldest, replies due and the oldest, handoffs open, webhook bodies whose elements were never stored (payloads_unstored: replay them), wrong confirmation and approval codes in the last hour (all, and the most by one operator), the re-drive job''s last run (null if never), and the thresholds health judges them by.';
 revoke execute on function public.ops_backlog() from public, anon, authenticated;
 grant execute on function public.ops_backlog() to service_role;
 

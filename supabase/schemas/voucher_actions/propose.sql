@@ -6,12 +6,41 @@
 create or replace function public.voucher_action_json(a public.pending_actions) returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select jsonb_build_object('action_id', a.id, 'kind', a.kind, 'status', a.status,
-    'confirmation_code', case when a.status = 'pending' then a.confirmation_code end,
+    'confirmation_code', case when a.status in ('pending', 'awaiting_approval') then a.confirmation_code end,
     'expires_at', a.expires_at, 'error', a.error_code, 'result', a.result) || a.args
 $$;
-comment on function public.voucher_action_json(public.pending_actions) is 'The public shape of a pending action: its arguments, status, and the confirmation code while it waits for one.';
+comment on function public.voucher_action_json(public.pending_actions) is 'The public shape of a pending action: its arguments, status, and the confirmation code while it is open (it confirms a pending action and withdraws one awaiting approval).';
 revoke execute on function public.voucher_action_json(public.pending_actions) from public, anon, authenticated;
 grant execute on function public.voucher_action_json(public.pending_actions) to service_role;
+
+create or replace function public.voucher_action_code(p_digits integer) returns text
+language sql volatile security invoker set search_path = '' as $$
+  -- 32 bits of gen_random_uuid (version 4: drawn from the server's cryptographic random source, never
+  -- random()); the modulo's bias is below one in 400,000.
+  select lpad(((('x' || left(replace(gen_random_uuid()::text, '-', ''), 8))::bit(32)::bigint)
+    % (10::bigint ^ p_digits)::bigint)::text, p_digits, '0')
+$$;
+comment on function public.voucher_action_code(integer) is 'A code of p_digits decimal digits from a cryptographic source: the 4-digit confirmation and 6-digit approval codes.';
+revoke execute on function public.voucher_action_code(integer) from public, anon, authenticated;
+grant execute on function public.voucher_action_code(integer) to service_role;
+
+create or replace function public.voucher_action_description(a public.pending_actions) returns text
+language sql stable security invoker set search_path = '' as $$
+  -- What staff read about an action in the messages the database sends (approval requests and notices),
+  -- whatever its kind; a voucher code shows only its last 4 characters.
+  select case a.kind
+      when 'create_voucher' then 'a voucher of ' || amount || ' RWF for ' || name
+      when 'redeem_voucher' then 'redeeming voucher …' || code4 || ' of ' || amount || ' RWF for ' || name
+      when 'void_voucher' then 'voiding voucher …' || code4 || ' of ' || amount || ' RWF for ' || name
+      else replace(a.kind, '_', ' ') || ' of ' || amount || ' RWF for ' || name
+    end
+  from (select to_char(coalesce((a.args ->> 'amount_rwf')::bigint, 0), 'FM999,999,999,990') as amount,
+      coalesce(a.args ->> 'customer_name', 'a customer') as name,
+      right(upper(btrim(coalesce(a.args ->> 'code', a.result ->> 'code', ''))), 4) as code4) d
+$$;
+comment on function public.voucher_action_description(public.pending_actions) is 'An action in a few words, by its kind: "a voucher of 5,000 RWF for Jean", "redeeming voucher …M3PA of 5,000 RWF for Jean", "voiding voucher …M3PA of …": the one wording of approval requests and the notices to the operator who asked.';
+revoke execute on function public.voucher_action_description(public.pending_actions) from public, anon, authenticated;
+grant execute on function public.voucher_action_description(public.pending_actions) to service_role;
 
 create or replace function public.propose_voucher_action(
   p_operator_msisdn text, p_kind text, p_args jsonb, p_conversation_id uuid default null
@@ -39,9 +68,7 @@ begin
   execute format('select public.%I($1, $2)', action_kind.check_function) into args using op_id, p_args;
   action_intent := public.voucher_action_intent(p_kind, args);
 
-  update public.pending_actions a set status = 'expired', decided_at = now()
-  where a.operator_id = op_id and a.status in ('pending', 'awaiting_approval')
-    and a.expires_at < now();
+  perform public.expire_voucher_actions(op_id);
   select * into action from public.pending_actions a
   where a.operator_id = op_id and a.intent = action_intent
     and a.status in ('pending', 'awaiting_approval');
@@ -51,10 +78,15 @@ begin
   loop
     begin
       insert into public.pending_actions (operator_id, conversation_id, kind, args, intent, confirmation_code, expires_at)
-      values (op_id, p_conversation_id, p_kind, args, action_intent, lpad((floor(random() * 10000))::integer::text, 4, '0'),
+      values (op_id, p_conversation_id, p_kind, args, action_intent, public.voucher_action_code(4),
         now() + make_interval(secs => public.app_setting('pending_action_ttl_seconds', 300)))
       returning * into action;
-      exit;
+      -- The code of an action awaiting approval withdraws it ("NO 4821"): a new one must differ.
+      if not exists (select 1 from public.pending_actions a where a.operator_id = op_id and a.id <> action.id
+          and a.status = 'awaiting_approval' and a.confirmation_code = action.confirmation_code) then
+        exit;
+      end if;
+      delete from public.pending_actions a where a.id = action.id;
     exception when unique_violation then
       -- Another open action of this operator has the code, or a concurrent call proposed the same intent.
       tries := tries + 1;
@@ -72,7 +104,7 @@ begin
   return public.voucher_action_json(action) || jsonb_build_object('repeated', false);
 end;
 $$;
-comment on function public.propose_voucher_action(text, text, jsonb, uuid) is 'Checks an action an operator asked for (a kind of voucher_action_kinds: create, redeem or void) with its kind''s flag and check function, and records it as pending with a 4-digit confirmation code; the same open action is returned for the same intent (repeated: true).';
+comment on function public.propose_voucher_action(text, text, jsonb, uuid) is 'Checks an action an operator asked for (a kind of voucher_action_kinds: create, redeem or void) with its kind''s flag and check function, and records it as pending with a 4-digit confirmation code from a cryptographic source (not one of the operator''s open codes); the same open action is returned for the same intent (repeated: true).';
 revoke execute on function public.propose_voucher_action(text, text, jsonb, uuid) from public, anon, authenticated;
 grant execute on function public.propose_voucher_action(text, text, jsonb, uuid) to service_role;
 

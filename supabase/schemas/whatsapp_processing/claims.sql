@@ -29,6 +29,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv public.conversations;
   sender_msisdn text;
+  is_operator boolean;
   recent integer;
   throttle text := 'none';
   taken jsonb;
@@ -51,8 +52,11 @@ begin
   if conv.state = 'human' and public.whatsapp_return_expired_handoffs(conv.id) > 0 then
     select c.* into conv from public.conversations c where c.id = conv.id;
   end if;
-  -- The day's note was sent: staff answer, the bot stays silent.
-  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' then
+  sender_msisdn := case when conv.wa_id is not null then '+' || conv.wa_id end;
+  is_operator := exists (select 1 from public.operators o where o.msisdn = sender_msisdn and o.active);
+  -- The day's note was sent: staff answer, the bot stays silent. An operator's messages are still
+  -- taken: their confirmations are carried out whoever has the chat (the rest is skipped in code).
+  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' and not is_operator then
     update public.messages m set status = 'skipped'
     where m.conversation_id = conv.id and m.direction = 'inbound' and m.status in ('received', 'processing');
   end if;
@@ -82,24 +86,23 @@ begin
     end if;
   end if;
 
-  sender_msisdn := case when conv.wa_id is not null then '+' || conv.wa_id end;
   return jsonb_build_object(
     'claimed', true,
     'state', conv.state,
+    'human_noted', conv.state = 'human' and coalesce(conv.human_note_at > now() - interval '1 day', false),
     'throttle', throttle,
     'messages', taken,
     'sender', jsonb_build_object(
       'wa_id', conv.wa_id,
       'user_id', conv.user_id,
       'msisdn', sender_msisdn,
-      'role', case when exists (select 1 from public.operators o where o.msisdn = sender_msisdn and o.active)
-        then 'operator' else 'customer' end,
+      'role', case when is_operator then 'operator' else 'customer' end,
       'language', (select cu.preferred_language from public.customers cu where cu.msisdn = sender_msisdn)
     )
   );
 end;
 $$;
-comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, in human state takes messages only for the day''s note (skips them otherwise), reports throttling.';
+comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, in human state takes a customer''s messages only for the day''s note (skips them otherwise) and an operator''s always (human_noted: the note was sent), reports throttling.';
 revoke execute on function public.whatsapp_claim_turn(uuid, uuid, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_claim_turn(uuid, uuid, integer) to service_role;
 

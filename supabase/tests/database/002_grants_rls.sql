@@ -22,6 +22,7 @@ select functions_are('public', array[
   'voucher_receipt',
   'voucher_action_json', 'propose_voucher_action', 'run_voucher_action', 'confirm_voucher_action',
   'approve_voucher_action', 'cancel_voucher_action', 'find_voucher_action', 'expire_voucher_actions',
+  'voucher_action_code', 'voucher_action_description', 'notify_voucher_action_proposer', 'record_wrong_code',
   'voucher_action_intent', 'voucher_action_issued_voucher', 'create_voucher_action_check',
   'create_voucher_action_run', 'redeem_voucher_action_check', 'redeem_voucher_action_run',
   'void_voucher_action_check', 'void_voucher_action_run',
@@ -67,7 +68,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
+  array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
     'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
     'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');

@@ -54,7 +54,7 @@ $$;
 -- Claims ---------------------------------------------------------------------------------------
 insert into results select 'c1', public.whatsapp_claim_turn('00000000-0000-4000-8000-000000000901',
   '00000000-0000-4000-8000-00000000a001');
-select is((select j from results where name = 'c1'), '{"claimed": true, "state": "bot", "throttle": "none",
+select is((select j from results where name = 'c1'), '{"claimed": true, "state": "bot", "human_noted": false, "throttle": "none",
   "messages": [
     {"id": "00000000-0000-4000-8000-000000009012", "type": "text", "body": "first", "attempts": 1, "wa_message_id": "wamid.912"},
     {"id": "00000000-0000-4000-8000-000000009011", "type": "text", "body": "second", "attempts": 1, "wa_message_id": "wamid.911"}],
@@ -85,8 +85,8 @@ select is(pg_temp.claim('903', '1') -> 'sender', '{"wa_id": null, "user_id": "RW
   "role": "customer", "language": null}'::jsonb, 'a username sender has no msisdn and no language');
 
 -- Human state, expiry -----------------------------------------------------------------------
-select is(pg_temp.claim('904', '1') - 'sender', '{"claimed": true, "state": "human", "throttle": "none", "messages": []}'::jsonb,
-  'in human state, after the day''s note, a claim takes no message');
+select is(pg_temp.claim('904', '1') - 'sender', '{"claimed": true, "state": "human", "human_noted": true, "throttle": "none", "messages": []}'::jsonb,
+  'in human state, after the day''s note, a claim takes no message of a customer');
 select is(pg_temp.statuses('904'), array['wamid.941 skipped'], 'in human state waiting messages are skipped');
 select is(pg_temp.claim('905', '1') -> 'messages' -> 0 ->> 'body', 'fresh', 'only the fresh message is taken');
 select is(pg_temp.statuses('905'), array['wamid.951 expired', 'wamid.952 expired', 'wamid.953 processing'],

@@ -28,6 +28,9 @@ const Backlog = z.looseObject({
   handoffs_open: count,
   /** Webhook bodies whose elements were never stored (outcome received): each waits for a replay. */
   payloads_unstored: count,
+  /** Wrong YES and APPROVE codes in the last hour, and the most one operator sent (three lock them). */
+  wrong_codes_last_hour: count.optional(),
+  wrong_codes_max_per_operator_last_hour: count.optional(),
   /** The whatsapp-redrive job's last run as its heartbeat recorded it; null before its first run. */
   redrive: z.looseObject({ last_run_at: z.string(), seconds_ago: count, result: z.unknown() }).nullable(),
   thresholds: z.looseObject({

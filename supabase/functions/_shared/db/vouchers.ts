@@ -69,6 +69,8 @@ const VoucherAction = z.looseObject({
   repeated: z.boolean().optional(),
   replayed: z.boolean().optional(),
   approvers_notified: z.number().optional(),
+  /** approve: the action was withdrawn, expired or approved by someone else before this APPROVE. */
+  closed: z.boolean().optional(),
 });
 /** voucher_action_json: the action's arguments, status and, while it waits, its confirmation code. */
 export type VoucherAction = z.infer<typeof VoucherAction>;
@@ -80,9 +82,30 @@ export type ActionStatus = VoucherAction["status"];
 export const proposeVoucherAction = rpc("propose_voucher_action", VoucherAction);
 /** The open action an ambiguous proposal left, if it committed; null if it did not. */
 export const findVoucherAction = rpc("find_voucher_action", VoucherAction.nullable());
+/** record_wrong_code: a YES or APPROVE whose code matched nothing, counted against who sent it. */
+const WrongCode = z.looseObject({
+  wrong_code: z.literal(true),
+  verb: z.enum(["confirm", "approve"]),
+  /** Wrong codes counted so far: while the operator's actions were pending (YES), in the last hour (APPROVE). */
+  wrong_codes: z.number(),
+  tries_left: z.number(),
+  /** Pending actions the third wrong YES code failed. */
+  failed_actions: z.number(),
+});
+/** A wrong code, as confirm_voucher_action and approve_voucher_action answer it. */
+export type WrongCode = z.infer<typeof WrongCode>;
+/** What a YES or APPROVE decided: the action, or a wrong code. */
+const Decision = z.union([WrongCode, VoucherAction]);
+/** The answer of confirm_voucher_action and approve_voucher_action. */
+export type Decision = z.infer<typeof Decision>;
+/** Whether a YES or APPROVE matched nothing. */
+export function isWrongCode(d: Decision): d is WrongCode {
+  return d.wrong_code === true;
+}
+
 /** The operator's "YES <code>": carries the action out (or sends it for approval); keyed by the message. */
-export const confirmVoucherAction = rpc("confirm_voucher_action", VoucherAction);
+export const confirmVoucherAction = rpc("confirm_voucher_action", Decision);
 /** A second operator's "APPROVE <code>"; keyed by the message. */
-export const approveVoucherAction = rpc("approve_voucher_action", VoucherAction);
+export const approveVoucherAction = rpc("approve_voucher_action", Decision);
 /** The operator's "NO <code>": drops the pending action. */
 export const cancelVoucherAction = rpc("cancel_voucher_action", VoucherAction);

@@ -59,6 +59,8 @@ const Claim = z.discriminatedUnion("claimed", [
     claimed: z.literal(true),
     /** human: staff have the conversation, and the turn only earns the day's note. */
     state: z.enum(["bot", "human"]),
+    /** human, and the day's note was sent: only an operator's confirmations are answered. */
+    human_noted: z.boolean().optional(),
     throttle: z.enum(["none", "notify", "silent"]),
     /** The messages waiting when the claim was taken, oldest first; `attempts` counts this turn too. */
     messages: z.array(z.looseObject({

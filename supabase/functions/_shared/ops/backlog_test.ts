@@ -9,6 +9,8 @@ const calm: Backlog = {
   oldest_outbox_seconds: 5,
   handoffs_open: 3,
   payloads_unstored: 0,
+  wrong_codes_last_hour: 0,
+  wrong_codes_max_per_operator_last_hour: 0,
   redrive: { last_run_at: "2026-11-29T10:00:00Z", seconds_ago: 40, result: {} },
   thresholds: {
     inbound_waiting_max: 50,

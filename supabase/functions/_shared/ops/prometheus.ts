@@ -95,6 +95,16 @@ export const FAMILIES: readonly Family[] = [
     "Webhook bodies whose elements were never stored; each waits for a replay.",
     "payloads_unstored",
   ),
+  backlogGauge(
+    "voucher_confirmation_wrong_codes_last_hour",
+    "Wrong confirmation (YES) and approval (APPROVE) codes in the last hour.",
+    "wrong_codes_last_hour",
+  ),
+  backlogGauge(
+    "voucher_confirmation_wrong_codes_max_per_operator",
+    "The most wrong codes one operator sent in the last hour (three fail their actions or stop their approvals).",
+    "wrong_codes_max_per_operator_last_hour",
+  ),
   databaseGauge(
     "voucher_redrive_last_run_timestamp_seconds",
     "Unix time of the whatsapp-redrive job's last run (0: never ran).",

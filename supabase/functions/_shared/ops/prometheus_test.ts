@@ -37,6 +37,8 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
       oldest_outbox_seconds: 9,
       handoffs_open: 1,
       payloads_unstored: 2,
+      wrong_codes_last_hour: 4,
+      wrong_codes_max_per_operator_last_hour: 3,
       redrive: { last_run_at: "2026-11-27T10:00:00.000Z", seconds_ago: 30, result: { requested: false } },
       thresholds: {
         inbound_waiting_max: 50,
@@ -115,6 +117,8 @@ Deno.test("toPrometheus() writes the agent, WhatsApp, backlog, pool and alarm nu
       "voucher_whatsapp_outbox_oldest_seconds 9",
       "voucher_handoffs_open 1",
       "voucher_whatsapp_payloads_unstored 2",
+      "voucher_confirmation_wrong_codes_last_hour 4",
+      "voucher_confirmation_wrong_codes_max_per_operator 3",
       `voucher_redrive_last_run_timestamp_seconds ${Date.parse("2026-11-27T10:00:00.000Z") / 1000}`,
       "voucher_openai_quota_exhausted 1",
       "voucher_whatsapp_token_error 0",

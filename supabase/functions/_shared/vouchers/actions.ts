@@ -24,7 +24,8 @@ export function actionText(a: VoucherAction): string {
       return `Confirmed: ${what}. It is above the approval limit, so it waits for a second operator` +
         `${
           a.approvers_notified === undefined ? "" : ` (${a.approvers_notified} asked)`
-        }; you will hear when it is approved.`;
+        }; you will hear when it is approved or expires.` +
+        (a.confirmation_code ? ` To withdraw it, reply NO ${a.confirmation_code}.` : "");
     case "done":
       return findTool(a.kind)?.effect?.done(a) ?? `Done: ${what}.`;
     case "failed":

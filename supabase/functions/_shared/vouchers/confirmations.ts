@@ -9,12 +9,15 @@ import {
   cancelVoucherAction,
   confirmVoucherAction,
   type Db,
+  type Decision,
+  isWrongCode,
   type VoucherAction,
+  type WrongCode,
 } from "../db/mod.ts";
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
-import { actionText } from "./actions.ts";
+import { actionText, describeAction } from "./actions.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
 export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
@@ -25,11 +28,20 @@ export interface Confirmation {
   code: string;
 }
 
-const CONFIRM = /^(?:yes|y|ok|confirm|oui|confirmer|yego|emeza|ndiyo|ndio)\s*[:#-]?\s*(\d{4})$/;
-const CANCEL = /^(?:no|n|cancel|non|annuler|oya|hagarika|hapana)\s*[:#-]?\s*(\d{4})$/;
-const APPROVE = /^(?:approve|approuver|approve code)\s*[:#-]?\s*(\d{6})$/;
+/** Between the word and the code: a space, or ":", "#" or "-" with optional spaces; never nothing. */
+const SEP = String.raw`(?: ?[:#-] ?| )`;
+/** Clear words only, in English, French and Kinyarwanda/Swahili: no "y", "n" or "ok", which people write in passing. */
+const CONFIRM = new RegExp(String.raw`^(?:yes|confirm|oui|confirmer|yego|emeza|ndiyo|ndio)${SEP}(\d{4})$`);
+/** NO <code> drops a pending action, and withdraws one awaiting approval (WITHDRAW says the same). */
+const CANCEL = new RegExp(
+  String.raw`^(?:no|cancel|non|annuler|oya|hagarika|hapana|withdraw|retirer)${SEP}(\d{4})$`,
+);
+const APPROVE = new RegExp(String.raw`^(?:approve|approuver)(?: code)?${SEP}(\d{6})$`);
 
-/** The confirmation a whole message is, or null: "Yes 4821", "OUI 4821.", "approve 123456". */
+/**
+ * The confirmation a whole message is, or null: "Yes 4821", "OUI: 4821.", "approve 123456". Anything
+ * else ("ok 5000", "n 1500", "y2026", "yes4821") is an ordinary message for the agent.
+ */
 export function parseConfirmation(text: string | null | undefined): Confirmation | null {
   const t = (text ?? "").trim().toLowerCase().replace(/[.!\s]+$/, "").replace(/\s+/g, " ");
   const match = (re: RegExp) => re.exec(t)?.[1];
@@ -87,7 +99,7 @@ async function carryOut(
         effect,
       );
   await turn.renewClaim?.();
-  let action: VoucherAction;
+  let action: Decision;
   try {
     action = await call();
   } catch (error) {
@@ -103,19 +115,75 @@ async function carryOut(
       throw again;
     }
   }
+  if (isWrongCode(action)) {
+    d.log.warn("vouchers", `a wrong ${c.verb} code`, {
+      wrong_codes: action.wrong_codes,
+      failed_actions: action.failed_actions,
+      conversation_id: turn.conversationId,
+    });
+    return wrongCodeText(action, c.code);
+  }
   d.log.info("vouchers", `${c.verb} ${action.kind}: ${action.status}`, {
     action_id: action.action_id,
     status: action.status,
     replayed: action.replayed,
     conversation_id: turn.conversationId,
   });
-  return actionText(action);
+  return action.closed ? closedText(action) : actionText(action);
 }
 
 function refusal(c: Confirmation, error: Refusal): string {
-  const what = c.verb === "approve" ? "approval" : "confirmation";
-  if (error.code.endsWith("_not_found")) {
-    return `Nothing is waiting for the ${what} code ${c.code}. It may have expired or been used already.`;
-  }
+  if (error.code.endsWith("_not_found")) return nothingWaiting(c.verb, c.code);
   return `Not done: ${error.message}.`;
+}
+
+/** What an approver is told when the action their APPROVE names was decided before it. */
+export function closedText(a: VoucherAction): string {
+  const what = describeAction(a);
+  switch (a.status) {
+    case "cancelled":
+      return `Withdrawn: the operator who asked withdrew ${what}. There is nothing to approve.`;
+    case "expired":
+      return `Not done: nobody approved ${what} in time, so it expired.`;
+    case "done":
+      return `Already approved: ${what} is done.`;
+    default:
+      return actionText(a);
+  }
+}
+
+/** The answer to a code that matched nothing: none waiting, or a wrong code counted against the sender. */
+export function wrongCodeText(w: WrongCode, code: string): string {
+  const more = (n: number) => `${n} more wrong ${n === 1 ? "code" : "codes"}`;
+  if (w.verb === "approve") {
+    return w.tries_left > 0
+      ? nothingWaiting(
+        "approve",
+        code,
+        `Check the code: after ${more(w.tries_left)} this hour, you cannot approve for an hour.`,
+      )
+      : `Wrong approval code ${code}. That was the third in an hour, so you cannot approve for the next hour.`;
+  }
+  if (w.failed_actions > 0) {
+    return `Wrong code ${code}. That was the third wrong code, so your ${
+      w.failed_actions === 1 ? "pending action was" : `${w.failed_actions} pending actions were`
+    } cancelled and nothing was changed. Ask again for a new code.`;
+  }
+  if (w.wrong_codes === 0) return nothingWaiting("confirm", code);
+  return nothingWaiting(
+    "confirm",
+    code,
+    `Check the code: after ${more(w.tries_left)} your pending actions are cancelled.`,
+  );
+}
+
+/** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
+export function nothingWaiting(
+  verb: "confirm" | "cancel" | "approve",
+  code: string,
+  then = "It may have expired or been used already.",
+): string {
+  return `Nothing is waiting for the ${
+    verb === "approve" ? "approval" : "confirmation"
+  } code ${code}. ${then}`;
 }

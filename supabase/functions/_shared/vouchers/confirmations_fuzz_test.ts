@@ -40,3 +40,14 @@ Deno.test("parseConfirmation() returns null or a verb with a code of its length,
     fuzzRuns(3000),
   );
 });
+
+Deno.test("parseConfirmation() never reads a one-letter word, ok, or a word run into its code", () => {
+  fc.assert(
+    fc.property(fc.constantFrom("y", "n", "ok", "OK", "yes", "no", "approve"), code, tail, (w, c, t) => {
+      const joined = `${w}${c}${t}`;
+      assert.equal(parseConfirmation(joined), null, joined);
+      if (["y", "n", "ok", "OK"].includes(w)) assert.equal(parseConfirmation(`${w} ${c}${t}`), null);
+    }),
+    fuzzRuns(1000),
+  );
+});

@@ -14,13 +14,23 @@ Deno.test("parseConfirmation() reads a whole message that is a confirmation, in 
       ["  Oui   0007 ", "confirm", "0007"],
       ["Yego 4821!", "confirm", "4821"],
       ["ndiyo 4821", "confirm", "4821"],
-      ["ok: 4821", "confirm", "4821"],
+      ["confirm: 4821", "confirm", "4821"],
+      ["yes-4821", "confirm", "4821"],
       ["NO 4821", "cancel", "4821"],
       ["hapana 4821", "cancel", "4821"],
       ["approve 123456", "approve", "123456"],
+      ["withdraw 4821", "cancel", "4821"],
     ] as const
   ) {
     assert.deepEqual(parseConfirmation(text), { verb, code }, text);
+  }
+});
+
+Deno.test("parseConfirmation() leaves ordinary messages to the agent: one letter, ok, no separator", () => {
+  for (
+    const text of ["ok 5000", "OK: 4821", "n 1500", "y2026", "y 4821", "yes4821", "no1500", "approve123456"]
+  ) {
+    assert.equal(parseConfirmation(text), null, text);
   }
 });
 
@@ -142,5 +152,39 @@ Deno.test("withConfirmations() explains a refusal: an unknown code, a limit", as
       await respond(new Refusal("limited", "operator_rate_limited", "Operator limit: 60 voucher changes")),
     ),
     "Not done: Operator limit: 60 voucher changes.",
+  );
+});
+
+Deno.test("withConfirmations() counts a wrong code, and says so at the third", async () => {
+  const wrong = (wrong_codes: number, failed_actions: number) =>
+    withConfirmations({
+      db: db(() => ({
+        wrong_code: true,
+        verb: "confirm",
+        wrong_codes,
+        tries_left: Math.max(3 - wrong_codes, 0),
+        failed_actions,
+      })),
+      log,
+    }, () => Promise.reject(new Error("unused")))(turn("operator", ["YES 1111"]));
+  assert.match(textOf(await wrong(0, 0)), /^Nothing is waiting for the confirmation code 1111/);
+  assert.match(
+    textOf(await wrong(1, 0)),
+    /^Nothing is waiting for the confirmation code 1111\. Check the code: after 2 more wrong codes/,
+  );
+  assert.match(
+    textOf(await wrong(3, 2)),
+    /^Wrong code 1111\. That was the third wrong code, so your 2 pending actions were cancelled/,
+  );
+});
+
+Deno.test("withConfirmations() tells an approver the action was withdrawn", async () => {
+  const respond = withConfirmations(
+    { db: db(() => ({ ...DONE, kind: "create_voucher", status: "cancelled", closed: true })), log },
+    () => Promise.reject(new Error("unused")),
+  );
+  assert.match(
+    textOf(await respond(turn("operator", ["APPROVE 123456"]))),
+    /^Withdrawn: the operator who asked withdrew/,
   );
 });

@@ -16,6 +16,8 @@ import { splitText } from "./split.ts";
 /** What answering needs: what sending needs, the responder chain, the channel's notes, a clock. */
 export interface ProcessorDeps extends OutboxDeps {
   respond: Responder;
+  /** Only the operators' confirmations of a turn (YES, NO, APPROVE): carried out even when the turn is held. */
+  confirm?: Responder;
   /** Notes sent when a sender is over the per-minute budget, by language (slowDownNote by default). */
   slowDown?: (language: string | null) => string;
   /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
@@ -107,14 +109,19 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
       d.log.warn("whatsapp", "Cannot mark the message read", { code: read.code, title: read.title });
     }
   }
-  // With staff, the claim hands over messages only for the day's note: the bot does not answer them.
+  // With staff, the claim hands over messages for the day's note (and an operator's, for their
+  // confirmations): the bot does not answer them. Over the budget, one note, then silence.
   const withStaff = claim.state === "human";
-  let replies: OutboundMessage[] = [];
+  const held = withStaff || claim.throttle !== "none";
+  // What holds the turn holds the agent only: an operator's YES, NO and APPROVE are carried out.
+  const confirmed = held && d.confirm ? (await d.confirm(turn)).messages.flatMap(forOutbox) : [];
+  let replies: OutboundMessage[] = [...confirmed];
   let handoff = false;
   let reason: string | undefined;
-  if (withStaff) replies = [text((d.humanNote ?? humanNote)(turn.sender.language))];
-  else if (claim.throttle === "notify") replies = [text((d.slowDown ?? slowDownNote)(turn.sender.language))];
-  else if (claim.throttle !== "silent") {
+  if (withStaff && !claim.human_noted) replies.push(text((d.humanNote ?? humanNote)(turn.sender.language)));
+  else if (!withStaff && claim.throttle === "notify") {
+    replies.push(text((d.slowDown ?? slowDownNote)(turn.sender.language)));
+  } else if (!held) {
     const reply = await d.respond(turn);
     replies = reply.messages.flatMap(forOutbox);
     handoff = reply.handoff;
@@ -124,7 +131,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
     p_conversation_id: turn.conversationId,
     p_worker: worker,
     p_message_ids: turn.messages.map((m) => m.id),
-    p_outcome: withStaff || claim.throttle === "silent" ? "skipped" : "answered",
+    p_outcome: (withStaff || claim.throttle === "silent") && confirmed.length === 0 ? "skipped" : "answered",
     p_messages: replies,
     p_handoff: handoff,
     ...(handoff && reason ? { p_handoff_reason: reason } : {}),

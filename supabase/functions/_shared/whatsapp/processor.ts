@@ -66,14 +66,20 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
       menu: menuResponder(deps.db),
       onTurn: o.onAgentTurn,
     });
-    // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn.
+    // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn,
+    // and alone when the turn is held (with staff, over the budget): nothing else answers then.
     const chain = withConfirmations({ db: deps.db, log }, agent);
+    const confirm = withConfirmations(
+      { db: deps.db, log },
+      () => Promise.resolve({ messages: [], handoff: false }),
+    );
     return {
       db: deps.db,
       graph,
       flags: deps.flags,
       log,
       respond: o.respond ? o.respond(chain) : chain,
+      confirm,
       slowDown: o.slowDown,
       humanNote: o.humanNote,
       sleep: deps.sleep,
