@@ -30,6 +30,38 @@ export type Database = {
         }
         Relationships: []
       }
+      confirmation_failures: {
+        Row: {
+          at: string
+          id: string
+          message_id: string | null
+          operator_id: string
+          verb: string
+        }
+        Insert: {
+          at?: string
+          id?: string
+          message_id?: string | null
+          operator_id: string
+          verb: string
+        }
+        Update: {
+          at?: string
+          id?: string
+          message_id?: string | null
+          operator_id?: string
+          verb?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "confirmation_failures_operator_id_fkey"
+            columns: ["operator_id"]
+            isOneToOne: false
+            referencedRelation: "operators"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       conversations: {
         Row: {
           claimed_by: string | null
@@ -552,6 +584,7 @@ export type Database = {
           result: Json | null
           status: string
           updated_at: string
+          voucher_action_description: string | null
           voucher_action_json: Json | null
         }
         Insert: {
@@ -1038,7 +1071,7 @@ export type Database = {
         Returns: Json
       }
       expire_voucher_actions: {
-        Args: Record<PropertyKey, never>
+        Args: { p_operator_id?: string }
         Returns: number
       }
       find_voucher_action: {
@@ -1090,6 +1123,13 @@ export type Database = {
       metric_watermark: { Args: { p_table: string }; Returns: string }
       metrics_totals: { Args: Record<PropertyKey, never>; Returns: Json }
       msisdn_e164: { Args: { p_msisdn: string }; Returns: string }
+      notify_voucher_action_proposer: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_text: string
+        }
+        Returns: undefined
+      }
       operator_activity: { Args: { p_window_seconds: number }; Returns: Json }
       operator_customer_recent_vouchers: {
         Args: { p_action_id: string }
@@ -1149,6 +1189,10 @@ export type Database = {
         Returns: undefined
       }
       record_job_run: { Args: { p_job: string; p_result: Json }; Returns: Json }
+      record_wrong_code: {
+        Args: { p_message_id: string; p_operator_id: string; p_verb: string }
+        Returns: Json
+      }
       redeem_voucher: {
         Args: { p_code: string; p_operator_msisdn: string }
         Returns: Json
@@ -1272,6 +1316,11 @@ export type Database = {
           p_verb: string
         }
         Returns: Json
+      }
+      voucher_action_code: { Args: { p_digits: number }; Returns: string }
+      voucher_action_description: {
+        Args: { a: Database["public"]["Tables"]["pending_actions"]["Row"] }
+        Returns: string
       }
       voucher_action_intent: {
         Args: { p_args: Json; p_kind: string }
