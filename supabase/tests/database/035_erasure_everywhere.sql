@@ -78,10 +78,16 @@ insert into results select 'big_approved', public.approve_voucher_action('+25078
 insert into results select 'small', public.propose_voucher_action('+250788350011', 'create_voucher',
   '{"customer_msisdn": "+250788123456", "amount_rwf": 5000}', (pg_temp.j('oscar_conv') #>> '{}')::uuid);
 insert into results select 'small_confirmed', public.confirm_voucher_action('+250788350011', pg_temp.j('small') ->> 'confirmation_code');
+-- 155,000 to Erin from Oscar in 24 hours: above the threshold, so Olive approves this one too.
+insert into results select 'small_approved', public.approve_voucher_action('+250788350012',
+  (select approval_code from public.pending_actions where status = 'awaiting_approval'));
 insert into results select 'void', public.propose_voucher_action('+250788350011', 'void_voucher',
   jsonb_build_object('code', (select code from public.vouchers where amount_rwf = 150000),
     'reason', 'Erin Erasable asked by phone, +250 788 123 456'), (pg_temp.j('oscar_conv') #>> '{}')::uuid);
 insert into results select 'void_confirmed', public.confirm_voucher_action('+250788350011', pg_temp.j('void') ->> 'confirmation_code');
+-- A void of 150,000 is above the threshold too.
+insert into results select 'void_approved', public.approve_voucher_action('+250788350012',
+  (select approval_code from public.pending_actions where status = 'awaiting_approval'));
 -- One more left waiting for its confirmation.
 insert into results select 'open', public.propose_voucher_action('+250788350011', 'create_voucher',
   '{"customer_msisdn": "+250788123456", "amount_rwf": 2000}', (pg_temp.j('oscar_conv') #>> '{}')::uuid);
@@ -114,7 +120,7 @@ select is((pg_temp.j('erased') ->> 'customer_anonymised')::boolean, true, 'erase
 select is(array(select concat_ws(' ', v.amount_rwf, v.status, v.issued_by is not null, v.approved_by is not null,
     c.name, c.msisdn ~ '^\+999') from public.vouchers v join public.customers c on c.id = v.customer_id
   where v.amount_rwf in (5000, 150000) order by v.amount_rwf),
-  array['5000 issued t f Erased customer t', '150000 void t t Erased customer t'],
+  array['5000 issued t t Erased customer t', '150000 void t t Erased customer t'],
   'the vouchers keep amount, status and the operators who acted, under the anonymised customer');
 select is((select count(*)::integer from public.pending_actions), 4, 'the pending actions stay as the operators'' record');
 select is(array(select a.kind || ' ' || a.status || ' ' || coalesce(a.args ->> 'amount_rwf', '-') from public.pending_actions a
