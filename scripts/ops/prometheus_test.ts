@@ -91,6 +91,10 @@ async function start(): Promise<Stack> {
   // A body kept without its messages (an event kind the database refuses), waiting for a replay.
   await sql`select public.whatsapp_receive(encode('{"kept":1}', 'base64'), 'received', null, null, null,
     '[{"kind": "not-a-kind", "payload": {}}]')`;
+  // Three wrong confirmation codes from one operator in the last hour: a phone in the wrong hands.
+  await sql`
+    with o as (insert into public.operators (msisdn, name) values ('+250700990009', 'Prom Teller') returning id)
+    insert into public.confirmation_failures (operator_id, verb) select o.id, 'confirm' from o, generate_series(1, 3)`;
   const dir = await Deno.makeTempDir({ prefix: "voucher-prometheus-" });
   await Deno.writeTextFile(`${dir}/metrics_token`, METRICS_TOKEN);
   // The local stack: the dev gateway serving every function on the test database.
@@ -289,7 +293,7 @@ dbTest(
       query: string;
       state: string;
     }[];
-    assert.equal(alerts.length, 10, "the rules of monitoring/prometheus/alerts.yml are loaded");
+    assert.equal(alerts.length, 11, "the rules of monitoring/prometheus/alerts.yml are loaded");
     const failures: string[] = [];
     for (const alert of alerts) {
       const r = await query(s.prom, alert.query);
