@@ -586,6 +586,24 @@ export type Database = {
           },
         ]
       }
+      rate_limits: {
+        Row: {
+          bucket: string
+          tat: string
+          updated_at: string
+        }
+        Insert: {
+          bucket: string
+          tat: string
+          updated_at?: string
+        }
+        Update: {
+          bucket?: string
+          tat?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       request_log: {
         Row: {
           created_at: string
@@ -593,6 +611,7 @@ export type Database = {
           error_code: string | null
           function_name: string
           id: number
+          key_id: string | null
           method: string
           request_id: string | null
           status: number
@@ -603,6 +622,7 @@ export type Database = {
           error_code?: string | null
           function_name: string
           id?: never
+          key_id?: string | null
           method: string
           request_id?: string | null
           status: number
@@ -613,6 +633,7 @@ export type Database = {
           error_code?: string | null
           function_name?: string
           id?: never
+          key_id?: string | null
           method?: string
           request_id?: string | null
           status?: number
@@ -1068,6 +1089,7 @@ export type Database = {
         Returns: number
       }
       prune_personal_data: { Args: { p_batch?: number }; Returns: Json }
+      prune_rate_limits: { Args: Record<PropertyKey, never>; Returns: number }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
       prune_whatsapp_events: {
         Args: Record<PropertyKey, never>
@@ -1076,6 +1098,10 @@ export type Database = {
       raise_voucher_transition_error: {
         Args: { p_action: string; p_code: string }
         Returns: undefined
+      }
+      rate_limit_take: {
+        Args: { p_bucket: string; p_per_minute: number }
+        Returns: Json
       }
       record_job_run: { Args: { p_job: string; p_result: Json }; Returns: Json }
       redeem_voucher: {
@@ -1142,6 +1168,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: string
       }
+      tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json

@@ -4,6 +4,7 @@ import type { Sender } from "../conversation/mod.ts";
 import type { VoucherAction } from "../db/mod.ts";
 import { formatRwf } from "../money.ts";
 import { msisdnToE164, tryMsisdnToE164 } from "../msisdn.ts";
+import { maskVoucherCode } from "../voucher_codes.ts";
 import { ToolFailure } from "./tool.ts";
 
 export const phone = z.string().nullable().describe(
@@ -49,9 +50,13 @@ export function customerOf(a: VoucherAction): string {
   return `${a.customer_name} (${a.customer_msisdn})`;
 }
 
-/** "voucher K7QX-M3PA (5,000 RWF, Jean (+250788123456))": the voucher an action is about. */
+/**
+ * "voucher …M3PA (5,000 RWF, Jean (+250788123456))": the voucher an action is about, as the operator
+ * reads it. The code is masked: the operator typed it from the customer, and a text that gave it back
+ * would let a stolen phone collect codes.
+ */
 export function voucherOf(a: VoucherAction): string {
-  return `voucher ${a.code} (${formatRwf(a.amount_rwf)}, ${customerOf(a)})`;
+  return `voucher ${maskVoucherCode(a.code ?? "")} (${formatRwf(a.amount_rwf)}, ${customerOf(a)})`;
 }
 
 /** The sentence every done action ends with. */
