@@ -52,7 +52,7 @@ export function serveFunction(
       duration_ms: durationMs,
       error_code: errorCode,
       request_id: requestId,
-      key_id: keyId,
+      ...(keyId ? { key_id: keyId } : {}),
     }));
     return response;
   };
