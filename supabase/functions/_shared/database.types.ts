@@ -1272,6 +1272,10 @@ export type Database = {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
+      whatsapp_payload_replayable: {
+        Args: { p_detail: Json; p_outcome: string }
+        Returns: boolean
+      }
       whatsapp_payloads_to_replay: {
         Args: { p_ids?: number[]; p_limit?: number }
         Returns: Json
