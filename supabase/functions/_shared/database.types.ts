@@ -1089,7 +1089,6 @@ export type Database = {
         Returns: number
       }
       prune_personal_data: { Args: { p_batch?: number }; Returns: Json }
-      prune_rate_limits: { Args: Record<PropertyKey, never>; Returns: number }
       prune_request_log: { Args: Record<PropertyKey, never>; Returns: number }
       prune_whatsapp_events: {
         Args: Record<PropertyKey, never>

@@ -1,5 +1,6 @@
 -- Per-caller rate limits counted in Postgres, so that a limit holds across every isolate: one row per
--- bucket (a tool API key's fingerprint, never the key), kept by the generic cell rate algorithm.
+-- bucket (a tool API key's fingerprint, never the key), kept by the generic cell rate algorithm. A
+-- handful of rows (one per key ever used), so nothing prunes them.
 
 create table if not exists public.rate_limits (
   bucket text primary key check (length(bucket) between 1 and 200),
@@ -46,20 +47,3 @@ $$;
 comment on function public.tool_lookup_take(text) is 'Takes one call of tool-lookup-customer for the key with this fingerprint: app_settings.tool_lookup_per_minute a minute (60 when unset), as rate_limit_take answers.';
 revoke execute on function public.tool_lookup_take(text) from public, anon, authenticated;
 grant execute on function public.tool_lookup_take(text) to service_role;
-
-create or replace function public.prune_rate_limits() returns bigint
-language plpgsql volatile security invoker set search_path = '' as $$
-declare
-  deleted bigint;
-begin
-  -- A bucket whose allowance is whole again holds nothing a new row would not.
-  delete from public.rate_limits r where r.tat < now() - interval '1 hour';
-  get diagnostics deleted = row_count;
-  return deleted;
-end;
-$$;
-comment on function public.prune_rate_limits() is 'Deletes rate_limits rows whose allowance has been whole for an hour; run hourly by pg_cron.';
-revoke execute on function public.prune_rate_limits() from public, anon, authenticated;
-grant execute on function public.prune_rate_limits() to service_role;
-
-select cron.schedule('prune-rate-limits', '29 * * * *', $$select public.prune_rate_limits()$$);

@@ -1,14 +1,14 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(125);
+select plan(129);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
     'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'voucher_action_kinds', 'job_heartbeats',
-    'settings_audit', 'metric_folds', 'metric_watermarks'],
-  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds and metric_watermarks');
+    'settings_audit', 'metric_folds', 'metric_watermarks', 'rate_limits'],
+  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks and rate_limits');
 
 -- RLS enabled and a comment on every table (21 + 21 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
@@ -37,6 +37,10 @@ select col_is_pk('public', 'app_settings', 'key', 'app_settings is keyed by key'
 select col_type_is('public', 'app_settings', 'value', 'jsonb', 'app_settings.value is jsonb');
 select col_type_is('public', 'request_log', 'status', 'smallint', 'request_log.status is smallint');
 select col_type_is('public', 'request_log', 'duration_ms', 'real', 'request_log.duration_ms is real');
+select col_type_is('public', 'request_log', 'key_id', 'text', 'request_log.key_id is text (a key''s fingerprint)');
+select throws_ok($$insert into public.request_log (function_name, method, status, duration_ms, key_id)
+  values ('tool-lookup-customer', 'POST', 200, 1, 'tool-key-aaaaaaaaaaaaaaaa')$$, '23514', null,
+  'request_log.key_id takes a 12-hex fingerprint, never a key');
 select fk_ok('public', 'vouchers', 'customer_id', 'public', 'customers', 'id', 'vouchers.customer_id references customers');
 select fk_ok('public', 'vouchers', 'redeemed_by', 'public', 'operators', 'id', 'vouchers.redeemed_by references operators');
 
