@@ -94,3 +94,26 @@ dbTest(
     }
   },
 );
+
+dbTest(
+  "a redeem of a masked code from a lookup is refused as data: the whole code comes from the customer",
+  async () => {
+    const r = await rig();
+    try {
+      const staff = await operator(sql);
+      const target = await customer(sql, [{ amount: 2500, status: "issued" }]);
+      const masked = `…${last4(target.codes[0]!)}`;
+      r.ai.script(calls(call("redeem_voucher", { code: masked })));
+      r.ai.respondWith((body) => say(toolOutputs(body)[0].message));
+      await r.w.post(text(staff.waId, `redeem ${masked}`));
+      const [out] = toolOutputs(r.ai.requests.at(-1)!.body);
+      assert.equal(out.error, "code_masked");
+      assert.match(out.message, /whole code/);
+      const proposed = await sql`select 1 from public.pending_actions where kind = 'redeem_voucher'
+      and args ->> 'code' like ${"%" + last4(target.codes[0]!)}`;
+      assert.equal(proposed.length, 0, "nothing is proposed");
+    } finally {
+      await r.close();
+    }
+  },
+);

@@ -10,14 +10,25 @@ import { ToolFailure } from "./tool.ts";
 export const phone = z.string().nullable().describe(
   "The customer's phone number as written (0788123456, +250 788 123 456); null for the person writing",
 );
-export const code = z.string().describe("The voucher code, e.g. K7QX-M3PA");
+export const code = z.string().describe(
+  "The whole voucher code as the customer shows it, e.g. K7QX-M3PA (staff's look-ups show only its last 4 characters)",
+);
 
 /** How every effect tool tells the model that nothing happens until the operator confirms. */
 export const CONFIRM_HINT = "replies YES and the confirmation_code it returns, in a later message. Tell " +
   "them the code, the customer and the amount; never confirm on their behalf.";
 
-/** A voucher code as stored: upper case, no spaces around. */
+/**
+ * A voucher code as stored: upper case, no spaces around. A masked code ("…M3PA", from a look-up) is
+ * refused: only the customer holds the whole code, and asking them for it is the point of masking.
+ */
 export function normalCode(value: string): string {
+  if (value.includes("…")) {
+    throw new ToolFailure(
+      "code_masked",
+      "A masked code cannot be redeemed or voided: ask the customer for the whole code they hold",
+    );
+  }
   return value.trim().toUpperCase();
 }
 
