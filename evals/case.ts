@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { isObject } from "../supabase/functions/_shared/json.ts";
+import { maskVoucherCode } from "../supabase/functions/_shared/voucher_codes.ts";
 
 const language = z.enum(["en", "fr", "rw", "sw"]);
 const status = z.enum(["issued", "redeemed", "void"]);
@@ -146,12 +147,13 @@ export interface SeenOutput {
   output: unknown;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)\s*(?:\|\s*(other)\s*)?\}\}/gi;
+const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)\s*(?:\|\s*(other|masked)\s*)?\}\}/gi;
 
 /**
  * Fills `{{name}}` from vars, `{{out.tool.path}}` from the latest output of that tool and
  * `{{effect.path}}` from the latest voucher change; `{{... | other}}` is a different value of the same
- * shape (each digit plus one: a wrong confirmation code). Throws on an unknown name, and on a
+ * shape (each digit plus one: a wrong confirmation code); `{{... | masked}}` is a voucher code as
+ * an operator sees it ("…M3PA"). Throws on an unknown name, and on a
  * missing output unless `missing` says what to put instead.
  */
 export function render(
@@ -171,7 +173,8 @@ export function render(
       }
     } else value = vars[name];
     if (value === undefined) throw new Error(`Unknown placeholder {{${name}}}`);
-    return filter ? other(value) : value;
+    if (!filter) return value;
+    return filter.toLowerCase() === "masked" ? maskVoucherCode(value) : other(value);
   });
 }
 

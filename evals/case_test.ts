@@ -31,6 +31,7 @@ Deno.test("render() fills the latest voucher change as {{effect.*}}, and `| othe
   assert.equal(render("YES {{ out.create_voucher.confirmation_code | other }}", {}, outputs), "YES 1020");
   assert.equal(render("*{{effect.code}}* {{effect.status}}", {}, outputs), "*A9JF-AGFV* issued");
   assert.throws(() => render("{{effect.code}}", {}, []), /no effect output/);
+  assert.equal(render("*{{effect.code | masked}}*", {}, outputs), "*…AGFV*", "a code as an operator sees it");
 });
 
 Deno.test("the golden set: at least 40 cases in four languages, customers and operators, and the attacks", async () => {

@@ -105,6 +105,11 @@ try {
       ),
     );
   }
+  // The lookup bench times one key's calls far past a minute's allowance: the limit is not what it measures
+  // (its round trip, tool_lookup_take, is).
+  await sql`insert into public.app_settings (key, value, description)
+    values ('tool_lookup_per_minute', '100000000', 'bench: tool-lookup-customer calls a minute per key')
+    on conflict (key) do update set value = excluded.value`;
   let have = 0;
   for (const size of runs_("lookup") || runs_("agent") ? sizes : []) {
     const start = performance.now();

@@ -28,7 +28,7 @@ const RUNBOOK = [
   "```",
   "_Then restart `./scripts/dev`._",
   "```sh",
-  "curl -s $BASE/health | jq -e '.checks.openai.configured == true'",
+  "curl -s $BASE/health | jq -e '.checks.openai == \"ok\"'",
   "```",
   "```sh",
   "sleep 31 & sleep 32",

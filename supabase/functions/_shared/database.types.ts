@@ -658,6 +658,24 @@ export type Database = {
           },
         ]
       }
+      rate_limits: {
+        Row: {
+          bucket: string
+          tat: string
+          updated_at: string
+        }
+        Insert: {
+          bucket: string
+          tat: string
+          updated_at?: string
+        }
+        Update: {
+          bucket?: string
+          tat?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       request_log: {
         Row: {
           created_at: string
@@ -665,6 +683,7 @@ export type Database = {
           error_code: string | null
           function_name: string
           id: number
+          key_id: string | null
           method: string
           request_id: string | null
           status: number
@@ -675,6 +694,7 @@ export type Database = {
           error_code?: string | null
           function_name: string
           id?: never
+          key_id?: string | null
           method: string
           request_id?: string | null
           status: number
@@ -685,6 +705,7 @@ export type Database = {
           error_code?: string | null
           function_name?: string
           id?: never
+          key_id?: string | null
           method?: string
           request_id?: string | null
           status?: number
@@ -1188,6 +1209,10 @@ export type Database = {
         Args: { p_action: string; p_code: string }
         Returns: undefined
       }
+      rate_limit_take: {
+        Args: { p_bucket: string; p_per_minute: number }
+        Returns: Json
+      }
       record_job_run: { Args: { p_job: string; p_result: Json }; Returns: Json }
       record_wrong_code: {
         Args: { p_message_id: string; p_operator_id: string; p_verb: string }
@@ -1281,6 +1306,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: string
       }
+      tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
@@ -1418,6 +1444,10 @@ export type Database = {
       whatsapp_next_outbox: {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
+      }
+      whatsapp_payload_replayable: {
+        Args: { p_detail: Json; p_outcome: string }
+        Returns: boolean
       }
       whatsapp_payloads_to_replay: {
         Args: { p_ids?: number[]; p_limit?: number }

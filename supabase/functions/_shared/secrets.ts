@@ -19,6 +19,11 @@ export async function matchesAny(candidate: string, secrets: readonly string[]):
   return results.includes(true);
 }
 
+/** A key's fingerprint: the first 12 hex digits of its SHA-256, to name the key in logs, never to use it. */
+export async function keyFingerprint(key: string): Promise<string> {
+  return Array.from((await digest(key)).slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 async function digest(value: string | Uint8Array): Promise<Uint8Array> {
   const bytes = typeof value === "string" ? encoder.encode(value) : new Uint8Array(value);
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));

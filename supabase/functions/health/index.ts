@@ -1,9 +1,14 @@
 /**
- * health: public dependency checks, 200 when the database answers and 503 when it does not. An alarm
+ * health: dependency checks, 200 when the database answers and 503 when it does not. An alarm
  * (WhatsApp token refused, OpenAI quota exhausted, more conversations waiting for staff than
- * app_settings.handoff_alarm_open, a backlog past its app_settings thresholds) is a degradation:
- * status "degraded", still 200. `?deep=1` with the metrics token also tries each credential against
- * its service (cached 30 s per isolate); a refused credential is a degradation too.
+ * app_settings.handoff_alarm_open, a backlog past its app_settings thresholds, an operator near the
+ * daily cap) is a degradation: status "degraded", still 200.
+ *
+ * Unauthenticated, the answer says up or down and each check's status, nothing more: counts of
+ * operator activity, refusals, the backlog and the flags tell an attacker when a stolen phone goes
+ * unnoticed. With the metrics token (`Authorization: Bearer`), the answer has every count and the
+ * flags; `?deep=1` (token required) also tries each credential against its service (cached 30 s per
+ * isolate), and a refused credential is a degradation too.
  */
 import { createDeps, type Deps } from "../_shared/deps.ts";
 import {
@@ -32,8 +37,10 @@ export function createHandler(deps: Deps) {
     requireMethod(req, "GET");
     const deepParam = new URL(req.url).searchParams.get("deep");
     const wantsDeep = deepParam === "1" || deepParam === "true";
-    // Deep health makes outbound calls: only for the metrics token's holders.
-    if (wantsDeep) await requireBearer(req, deps.config.metricsTokens ?? []);
+    // Deep health makes outbound calls, and the details are ops' own: only for the metrics token's
+    // holders. A wrong token is refused rather than served the public answer, so a typo shows.
+    const detailed = wantsDeep || req.headers.has("authorization");
+    if (detailed) await requireBearer(req, deps.config.metricsTokens ?? []);
     const [database, flags, alarms, operators, handoffs, backlog, deep] = await Promise.all([
       checkDatabase(deps, log),
       deps.flags.all(),
@@ -94,7 +101,9 @@ export function createHandler(deps: Deps) {
       },
       flags: Object.fromEntries(Object.entries(flags).map(([name, state]) => [name, state.enabled])),
     };
-    return jsonResponse(body, database.ok ? 200 : 503, { "cache-control": "no-store" });
+    return jsonResponse(detailed ? body : publicView(body), database.ok ? 200 : 503, {
+      "cache-control": "no-store",
+    });
   });
 }
 
@@ -156,6 +165,37 @@ async function checkBacklog(deps: Deps, log: Logger) {
     log.warn("health", "Cannot read the backlog", { error }); // an outage is the database check's error
     return null;
   }
+}
+
+type CheckStatus = "ok" | "alarm" | "down" | "unknown" | "not_configured";
+
+/** What anyone may read: the overall status and one word per check, no counts, flags or version. */
+function publicView(body: {
+  status: string;
+  checks: {
+    database: { ok: boolean };
+    openai: { configured: boolean; quota_exhausted: boolean };
+    whatsapp: { configured: boolean; token_error: unknown };
+    operators: { alarm: boolean } | null;
+    handoffs: { alarm: boolean } | null;
+    backlog: { alarm: boolean } | null;
+    deep?: DeepResult;
+  };
+}): { status: string; checks: Record<string, CheckStatus> } {
+  const { database, openai, whatsapp, operators, handoffs, backlog } = body.checks;
+  const alarm = (check: { alarm: boolean } | null): CheckStatus =>
+    check === null ? "unknown" : check.alarm ? "alarm" : "ok";
+  return {
+    status: body.status,
+    checks: {
+      database: database.ok ? "ok" : "down",
+      openai: !openai.configured ? "not_configured" : openai.quota_exhausted ? "alarm" : "ok",
+      whatsapp: !whatsapp.configured ? "not_configured" : whatsapp.token_error ? "alarm" : "ok",
+      operators: alarm(operators),
+      handoffs: alarm(handoffs),
+      backlog: alarm(backlog),
+    },
+  };
 }
 
 /** A credential the service refused (or could not be checked); not configured is not a failure. */

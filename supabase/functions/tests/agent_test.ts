@@ -164,14 +164,18 @@ dbTest(
       assert.equal(voucher!.amount, 7500);
       assert.equal(voucher!.idempotency_key, `action:${action!.id}`);
       const reply = r.w.graph.sent.findLast((m) => m.to === staff.waId)!;
-      assert.match(reply.body, new RegExp(`^Done: voucher \\*${voucher!.code}\\* issued`));
+      assert.match(reply.body, new RegExp(`^Done: voucher \\*…${voucher!.code.slice(-4)}\\* issued`));
+      assert.ok(!reply.body.includes(voucher!.code), "the operator is not given the whole code");
 
       // The confirming turn replayed (a crash after the effect committed): the same answer, no second voucher.
       await sql`update public.messages m set status = 'received' from public.conversations c
       where c.id = m.conversation_id and c.wa_id = ${staff.waId} and m.direction = 'inbound' and m.body like 'YES%'`;
       await r.w.post(yes);
       assert.equal((await issued()).length, 1, "one voucher, however often the turn runs");
-      assert.match(r.w.graph.sent.findLast((m) => m.to === staff.waId)!.body, new RegExp(`${voucher!.code}`));
+      assert.match(
+        r.w.graph.sent.findLast((m) => m.to === staff.waId)!.body,
+        new RegExp(`…${voucher!.code.slice(-4)}`),
+      );
       const receipts = r.w.graph.sent.filter((m) => m.to === target.waId);
       assert.equal(receipts.length, 1, "the customer gets one receipt");
       assert.match(receipts[0]!.body, new RegExp(`${voucher!.code}.*7,500 RWF`));

@@ -13,11 +13,44 @@ import {
 
 const sql = await testSql();
 
+dbTest("unauthenticated health says up or down and each check's status, no counts or flags", async () => {
+  const [op] = await sql`insert into public.operators (msisdn, name) values ('+250788990031', 'Open Teller')
+    returning id`;
+  await sql`insert into public.customers (msisdn, name) values ('+250788990032', 'Open Client')`;
+  await sql`insert into public.vouchers (code, customer_id, amount_rwf, issued_by)
+    select 'HLTH-PN23', c.id, 850000, ${op!.id} from public.customers c where c.msisdn = '+250788990032'`;
+  try {
+    const t = await testDeps({ OPENAI_API_KEY: "sk-test-key-not-real" });
+    const res = await createHandler(t.deps)(request("/health"));
+    const body = await res.json();
+    assert.equal(res.status, 200);
+    assert.equal(body.status, "degraded", "an operator near the cap degrades it");
+    assert.deepEqual(Object.keys(body).sort(), ["checks", "status"]);
+    for (const [name, check] of Object.entries(body.checks)) {
+      assert.equal(typeof check, "string", `checks.${name} is a status, not counts`);
+    }
+    assert.equal(body.checks.database, "ok");
+    assert.equal(body.checks.operators, "alarm");
+    assert.equal(body.flags, undefined, "flags only with the metrics token");
+    assert.doesNotMatch(JSON.stringify(body), /\d/, "no counts at all");
+    const detailed = await (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN })))
+      .json();
+    assert.equal(detailed.checks.operators.near_daily_cap, 1, "the counts are behind the metrics token");
+    assert.equal(typeof detailed.flags.AI_RESPONSES_ENABLED, "boolean");
+    const wrong = await createHandler(t.deps)(request("/health", { bearer: "not-the-metrics-token" }));
+    assert.equal(wrong.status, 401, "a wrong token is refused, not served the public answer");
+  } finally {
+    await sql`delete from public.vouchers where code = 'HLTH-PN23'`;
+    await sql`delete from public.customers where msisdn = '+250788990032'`;
+    await sql`delete from public.operators where msisdn = '+250788990031'`;
+  }
+});
+
 dbTest("health answers 200 with the database check, configuration and flags", async () => {
   await sql`update public.feature_flags set enabled = false where name = 'VOUCHER_CREATION_ENABLED'`;
   try {
     const t = await testDeps({ OPENAI_API_KEY: "sk-test-key-not-real" });
-    const res = await createHandler(t.deps)(request("/health"));
+    const res = await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }));
     const body = await res.json();
     assert.equal(res.status, 200);
     assert.equal(body.status, "ok");
@@ -39,7 +72,7 @@ dbTest(
   async () => {
     const t = await testDeps({ OPENAI_API_KEY: "sk-test-key-not-real" });
     const health = async () => {
-      const res = await createHandler(t.deps)(request("/health"));
+      const res = await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }));
       return { status: res.status, body: await res.json() };
     };
     const quota = async () =>
@@ -85,7 +118,7 @@ dbTest("health is degraded, not down, while the WhatsApp token alarm is set", as
   await sql`select public.whatsapp_set_auth_error('Error validating access token')`;
   try {
     const t = await testDeps();
-    const res = await createHandler(t.deps)(request("/health"));
+    const res = await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }));
     const body = await res.json();
     assert.equal(res.status, 200);
     assert.equal(body.status, "degraded");
@@ -102,7 +135,8 @@ dbTest("health counts the conversations waiting for staff, degraded past handoff
     returning id`;
   try {
     const t = await testDeps();
-    const health = async () => (await createHandler(t.deps)(request("/health"))).json();
+    const health = async () =>
+      (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
     assert.deepEqual((await health()).checks.handoffs, { open: 0, oldest_open_seconds: 0, alarm: false });
     await sql`update public.conversations set state = 'human' where id in ${sql(ids.map((r) => r.id))}`;
     await sql`update public.conversations set state_changed_at = now() - interval '1 hour' where id = ${
@@ -124,7 +158,7 @@ dbTest("health counts the conversations waiting for staff, degraded past handoff
 
 dbTest("health shows an environment flag over the table value", async () => {
   const t = await testDeps({ AI_RESPONSES_ENABLED: "false" });
-  const body = await (await createHandler(t.deps)(request("/health"))).json();
+  const body = await (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
   assert.equal(body.flags.AI_RESPONSES_ENABLED, false);
 });
 
@@ -133,7 +167,8 @@ dbTest("health never shows a secret", async () => {
     OPENAI_API_KEY: "sk-test-key-not-real",
     WHATSAPP_ACCESS_TOKEN: "EAAG-secret-token",
   });
-  const text = await (await createHandler(t.deps)(request("/health"))).text();
+  const text = await (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }))).text() +
+    await (await createHandler(t.deps)(request("/health"))).text();
   for (
     const secret of [
       "sk-test-key-not-real",
@@ -149,13 +184,26 @@ dbTest("health never shows a secret", async () => {
 
 dbTest("health answers 503 naming the database when it does not answer", async () => {
   const t = await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() });
-  const res = await createHandler(t.deps)(request("/health"));
+  const res = await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }));
   const body = await res.json();
   assert.equal(res.status, 503);
   assert.equal(body.status, "unavailable");
   assert.equal(body.checks.database.ok, false);
   assert.equal(body.checks.database.error, "database_unavailable");
   assert.equal(body.flags.WHATSAPP_INTEGRATION_ENABLED, true, "defaults when the table is unreachable");
+  const open = await createHandler(t.deps)(request("/health"));
+  assert.equal(open.status, 503);
+  assert.deepEqual(await open.json(), {
+    status: "unavailable",
+    checks: {
+      database: "down",
+      openai: "not_configured",
+      whatsapp: "not_configured",
+      operators: "unknown",
+      handoffs: "unknown",
+      backlog: "unknown",
+    },
+  }, "the public answer says down, and which check");
   const error = t.lines.find((l) => l.level === "error" && String(l.msg).includes("ERROR"));
   assert.ok(error, "an error line");
   assert.equal(error.request_id, res.headers.get("x-request-id"), "the error line carries the request id");
@@ -168,7 +216,7 @@ dbTest("health answers 503 database_timeout when the database accepts but never 
     const t = await testDeps({
       SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     });
-    const res = await createHandler(t.deps)(request("/health"));
+    const res = await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }));
     const body = await res.json();
     assert.equal(res.status, 503);
     assert.equal(body.checks.database.error, "database_timeout");
@@ -187,7 +235,8 @@ dbTest(
   "health says degraded while an operator is near the daily cap or a limit refused one, counts only",
   async () => {
     const t = await testDeps();
-    const health = async () => await (await createHandler(t.deps)(request("/health"))).json();
+    const health = async () =>
+      await (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
     assert.deepEqual((await health()).checks.operators, {
       alarm: false,
       limit_refusals_last_hour: 0,
@@ -222,7 +271,8 @@ dbTest(
   "health reports the backlog and the re-drive's last run, degraded past app_settings thresholds",
   async () => {
     const t = await testDeps();
-    const health = async () => (await createHandler(t.deps)(request("/health"))).json();
+    const health = async () =>
+      (await createHandler(t.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
     const [conv] = await sql`insert into public.conversations (wa_id) values ('250788990101') returning id`;
     try {
       const calm = await health();

@@ -40,11 +40,67 @@ dbTest("lookup answers 200 with the customer and a voucher summary per status", 
     void: { count: 1, total_rwf: 1000 },
   });
   assert.deepEqual(body.vouchers.recent.map((v: { code: string }) => v.code), [
-    "K7QX-M3PA",
-    "R4TN-8WZE",
-    "H2CV-9PQS",
-    "D6FJ-3KMX",
-  ]);
+    "…M3PA",
+    "…8WZE",
+    "…9PQS",
+    "…3KMX",
+  ], "codes masked to their last 4: a redeem needs the whole code, which only its customer holds");
+});
+
+dbTest("lookup's answer holds no full voucher code", async () => {
+  const { res, body } = await lookup({ msisdn: "+250788123456" });
+  assert.equal(res.status, 200);
+  const text = JSON.stringify(body);
+  for (const code of ["K7QX-M3PA", "R4TN-8WZE", "H2CV-9PQS", "D6FJ-3KMX"]) {
+    assert.ok(!text.includes(code), `${code} is not in the answer`);
+  }
+});
+
+dbTest(
+  "the call past a key's allowance a minute answers 429 with Retry-After; other keys go on",
+  async () => {
+    const key = `tool-key-rate-${crypto.randomUUID()}`;
+    const other = `tool-key-rate-${crypto.randomUUID()}`;
+    const t = await testDeps({ TOOL_API_KEYS: `${key},${other}` });
+    const handler = createHandler(t.deps);
+    const call = (bearer: string) =>
+      handler(request(PATH, { method: "POST", json: { msisdn: "+250788123456" }, bearer }));
+    await sql`insert into public.app_settings (key, value, description)
+    values ('tool_lookup_per_minute', '3', 'test') on conflict (key) do update set value = '3'`;
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await call(key)).status, 200, `call ${i + 1} of 3`);
+      const refused = await call(key);
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      assert.ok(
+        Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+        `Retry-After ${retryAfter}`,
+      );
+      const body = await refused.json();
+      assert.equal(body.error, "rate_limited");
+      assert.match(body.message, /at most 3 a minute/);
+      assert.equal((await call(other)).status, 200, "the limit is per key");
+    } finally {
+      await sql`delete from public.app_settings where key = 'tool_lookup_per_minute'`;
+      await t.settle();
+    }
+  },
+);
+
+dbTest("request_log names the key of each call by its fingerprint, never the key", async () => {
+  const { res } = await lookup({ msisdn: "0788123456" });
+  const { res: next } = await lookup({ msisdn: "0788123456" }, { bearer: TOOL_KEY_NEXT });
+  const ids = [res.headers.get("x-request-id")!, next.headers.get("x-request-id")!];
+  const rows = await sql`select key_id, to_jsonb(r)::text as whole from public.request_log r
+    where request_id::text = any(${ids}) order by id`;
+  assert.equal(rows.length, 2);
+  const [a, b] = rows.map((r) => r.key_id);
+  assert.match(String(a), /^[0-9a-f]{12}$/);
+  assert.match(String(b), /^[0-9a-f]{12}$/);
+  assert.notEqual(a, b, "each key has its own id");
+  for (const r of rows) {
+    assert.ok(!r.whole.includes(TOOL_KEY) && !r.whole.includes(TOOL_KEY_NEXT), "the key is not stored");
+  }
 });
 
 dbTest("lookup normalises local formats before looking the number up", async () => {

@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, request, testSql } from "../_testing/harness.ts";
-import { DRAIN_SECRET, postThroughBug, startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
+import { createHandler } from "../whatsapp-webhook/index.ts";
+import { signBody } from "../_shared/whatsapp/mod.ts";
+import {
+  APP_SECRET,
+  DRAIN_SECRET,
+  postThroughBug,
+  startWebhook,
+  uniqueWaId,
+  type Webhook,
+} from "./_whatsapp.ts";
 
 const sql = await testSql();
 
@@ -79,6 +88,78 @@ dbTest("{} replays every body still received, oldest first", async () => {
     await w.close();
   }
 });
+
+/**
+ * Delivers one body with a message from each of `waIds` through a webhook whose bug makes the database
+ * refuse the last message (its type lost on the way): the body is partly stored. Returns its id.
+ */
+async function deliverPartly(w: Webhook, waIds: string[]): Promise<number> {
+  const raw = JSON.stringify(webhookPayload({
+    messages: waIds.map((from, i) => textMessage({ from, body: `hello ${i}`, timestamp: new Date() })),
+  }));
+  const db = w.deps.db;
+  const buggy = createHandler({
+    ...w.deps,
+    db: {
+      ...db,
+      rpc: ((fn, args, options) => {
+        if (fn !== "whatsapp_receive") return db.rpc(fn, args, options);
+        const messages = [...(args as { p_messages: Record<string, unknown>[] }).p_messages];
+        messages[messages.length - 1] = { ...messages.at(-1), type: null };
+        return db.rpc(fn, { ...args, p_messages: messages }, options);
+      }) as typeof db.rpc,
+    },
+  });
+  const headers = {
+    "content-type": "application/json",
+    "x-hub-signature-256": await signBody(raw, APP_SECRET),
+  };
+  const res = await buggy(request("/whatsapp-webhook", { method: "POST", body: raw, headers }));
+  await w.settle();
+  assert.equal(res.status, 200);
+  const [row] = await sql`select id from public.webhook_payloads where body = convert_to(${raw}, 'UTF8')`;
+  return Number(row!.id);
+}
+
+dbTest(
+  "a partly stored body's refused elements are replayed after the fix; the stored ones are not answered twice",
+  async () => {
+    const w = await startWebhook({ WHATSAPP_DRAIN_SECRET: DRAIN_SECRET });
+    try {
+      const [kept, refused] = [uniqueWaId(), uniqueWaId()];
+      const id = await deliverPartly(w, [kept, refused]);
+      const [before] = await sql`select outcome from public.webhook_payloads where id = ${id}`;
+      assert.equal(before!.outcome, "partial");
+      assert.deepEqual((await inboundOf(kept)).map((m) => m.status), ["answered"]);
+      assert.equal((await inboundOf(refused)).length, 0, "the refused message was not stored");
+      const sentBefore = w.graph.sent.length;
+
+      const res = await replay(w, { payload_ids: [id] });
+      assert.equal(res.status, 200);
+      const body = await res.json();
+      assert.deepEqual(body.replayed, [{ payload_id: id, inserted: 1, duplicates: 1 }]);
+      await w.settle();
+      assert.deepEqual(
+        (await inboundOf(refused)).map((m) => m.status),
+        ["answered"],
+        "the refused one is answered",
+      );
+      assert.deepEqual((await inboundOf(kept)).map((m) => m.status), ["answered"], "stored once");
+      assert.equal(w.graph.sent.length, sentBefore + 1, "one new answer, to the refused message only");
+      const [row] = await sql`select outcome, detail from public.webhook_payloads where id = ${id}`;
+      assert.equal(row!.outcome, "stored");
+      assert.equal(row!.detail.replays, 1);
+      const events = await sql`select kind from public.whatsapp_events where payload_id = ${id}`;
+      assert.equal(events.length, 0, "its refusal is no longer listed as an invalid element");
+
+      const again = await replay(w, {});
+      const mine = (await again.json()).replayed.filter((r: { payload_id: number }) => r.payload_id === id);
+      assert.deepEqual(mine, [], "a stored body is not replayed again");
+    } finally {
+      await w.close();
+    }
+  },
+);
 
 dbTest("the replay path needs the drain secret and says what is wrong with a request", async () => {
   const none = await startWebhook();

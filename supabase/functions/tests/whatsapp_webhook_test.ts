@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHandler as createHealth } from "../health/index.ts";
 import { contact, mediaMessage, statusUpdate, textMessage, webhookPayload } from "../_testing/meta.ts";
-import { dbTest, request, testSql } from "../_testing/harness.ts";
+import { dbTest, METRICS_TOKEN, request, testSql } from "../_testing/harness.ts";
 import { APP_SECRET_NEXT, startWebhook, uniqueWaId, VERIFY_TOKEN } from "./_whatsapp.ts";
 
 const sql = await testSql();
@@ -220,12 +220,12 @@ dbTest("a refused access token (190) shows in health until a send works again", 
     w.graph.failNext(2, { metaCode: 190 }); // the mark-read, then the send
     await w.post(webhookPayload({ messages: [textMessage({ from: uniqueWaId(), timestamp: now() })] }));
     assert.ok(w.lines.some((l) => l.level === "error" && String(l.msg).includes("ERROR") && l.code === 190));
-    const health = await (await createHealth(w.deps)(request("/health"))).json();
+    const health = await (await createHealth(w.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
     assert.ok(health.checks.whatsapp.token_error, "health shows the token alarm");
     assert.match(health.checks.whatsapp.token_error.title, /access token/);
 
     await w.post(webhookPayload({ messages: [textMessage({ from: uniqueWaId(), timestamp: now() })] }));
-    const after = await (await createHealth(w.deps)(request("/health"))).json();
+    const after = await (await createHealth(w.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
     assert.equal(after.checks.whatsapp.token_error, null);
   } finally {
     await w.close();

@@ -9,9 +9,12 @@ create table if not exists public.request_log (
   duration_ms real not null check (duration_ms >= 0),
   error_code text,
   request_id uuid,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  -- Which tool API key made the call: a fingerprint (a prefix of its SHA-256), never the key.
+  key_id text check (key_id ~ '^[0-9a-f]{12}$')
 );
 comment on table public.request_log is 'One row per edge function invocation, written off the response path; read by the metrics function, pruned daily.';
+comment on column public.request_log.key_id is 'The fingerprint of the API key that made the call (the first 12 hex digits of its SHA-256), null for calls without one; never the key.';
 -- Covers the metrics query (time window, then per function) as an index-only scan.
 create index if not exists request_log_created_idx
   on public.request_log (created_at) include (function_name, status, duration_ms);
@@ -32,14 +35,14 @@ grant execute on function public.health_check() to service_role;
 create or replace function public.log_requests(p_rows jsonb) returns integer
 language sql volatile security invoker set search_path = '' as $$
   with added as (
-    insert into public.request_log (function_name, method, status, duration_ms, error_code, request_id)
-    select r.function_name, r.method, r.status, r.duration_ms, r.error_code, r.request_id
+    insert into public.request_log (function_name, method, status, duration_ms, error_code, request_id, key_id)
+    select r.function_name, r.method, r.status, r.duration_ms, r.error_code, r.request_id, r.key_id
     from jsonb_to_recordset(coalesce(p_rows, '[]'::jsonb)) as r(function_name text, method text,
-      status integer, duration_ms real, error_code text, request_id uuid)
+      status integer, duration_ms real, error_code text, request_id uuid, key_id text)
     returning 1)
   select count(*)::integer from added
 $$;
-comment on function public.log_requests(jsonb) is 'Records edge function invocations for metrics, many in one insert: [{function_name, method, status, duration_ms, error_code?, request_id?}]; returns how many. An isolate batches what arrives while its previous write is in flight.';
+comment on function public.log_requests(jsonb) is 'Records edge function invocations for metrics, many in one insert: [{function_name, method, status, duration_ms, error_code?, request_id?, key_id?}]; returns how many. An isolate batches what arrives while its previous write is in flight.';
 revoke execute on function public.log_requests(jsonb) from public, anon, authenticated;
 grant execute on function public.log_requests(jsonb) to service_role;
 

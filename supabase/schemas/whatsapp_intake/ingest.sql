@@ -120,7 +120,10 @@ begin
       select 1 from jsonb_array_elements(coalesce(p_events, '[]'::jsonb)) e where e ->> 'kind' in ('invalid', 'foreign'))
       then 'partial' else 'stored' end,
     detail = coalesce(p.detail, '{}'::jsonb) || jsonb_build_object('inserted', inserted, 'duplicates', duplicates,
-      'statuses', statuses, 'refused', jsonb_array_length(refused))
+      'statuses', statuses, 'refused', jsonb_array_length(refused),
+      -- Elements the database refused plus those the parser could not read: what a replay may store.
+      'invalid', jsonb_array_length(refused) + (select count(*) from jsonb_array_elements(coalesce(p_events, '[]'::jsonb)) e
+        where e ->> 'kind' = 'invalid'))
   where p.id = p_payload_id;
 
   return jsonb_build_object('conversation_ids', to_jsonb(waiting), 'inserted', inserted, 'duplicates', duplicates,
@@ -128,6 +131,6 @@ begin
     || case when jsonb_array_length(refused) > 0 then jsonb_build_object('refused', refused) else '{}'::jsonb end;
 end;
 $$;
-comment on function public.whatsapp_ingest(jsonb, jsonb, jsonb, bigint) is 'Stores one webhook POST: messages (once per WhatsApp id), statuses (applied to their outbound message), other events; an element the database refuses becomes an invalid event, never failing the rest, unless the error is one a retry can clear (whatsapp_transient): that fails the whole call. Marks the payload stored or partial. Returns the conversations with new messages, and what was refused (when anything was).';
+comment on function public.whatsapp_ingest(jsonb, jsonb, jsonb, bigint) is 'Stores one webhook POST: messages (once per WhatsApp id), statuses (applied to their outbound message), other events; an element the database refuses becomes an invalid event, never failing the rest, unless the error is one a retry can clear (whatsapp_transient): that fails the whole call. Marks the payload stored or partial, with detail.invalid counting the elements refused or unread (a replay may store them). Returns the conversations with new messages, and what was refused (when anything was).';
 revoke execute on function public.whatsapp_ingest(jsonb, jsonb, jsonb, bigint) from public, anon, authenticated;
 grant execute on function public.whatsapp_ingest(jsonb, jsonb, jsonb, bigint) to service_role;

@@ -1,16 +1,16 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(129);
+select plan(133);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
     'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'confirmation_failures', 'voucher_action_kinds',
-    'job_heartbeats', 'settings_audit', 'metric_folds', 'metric_watermarks', 'operators_audit'],
-  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks and operators_audit');
+    'job_heartbeats', 'settings_audit', 'metric_folds', 'metric_watermarks', 'operators_audit', 'rate_limits'],
+  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit and rate_limits');
 
--- RLS enabled and a comment on every table (23 + 23 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (24 + 24 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
@@ -37,6 +37,10 @@ select col_is_pk('public', 'app_settings', 'key', 'app_settings is keyed by key'
 select col_type_is('public', 'app_settings', 'value', 'jsonb', 'app_settings.value is jsonb');
 select col_type_is('public', 'request_log', 'status', 'smallint', 'request_log.status is smallint');
 select col_type_is('public', 'request_log', 'duration_ms', 'real', 'request_log.duration_ms is real');
+select col_type_is('public', 'request_log', 'key_id', 'text', 'request_log.key_id is text (a key''s fingerprint)');
+select throws_ok($$insert into public.request_log (function_name, method, status, duration_ms, key_id)
+  values ('tool-lookup-customer', 'POST', 200, 1, 'tool-key-aaaaaaaaaaaaaaaa')$$, '23514', null,
+  'request_log.key_id takes a 12-hex fingerprint, never a key');
 select fk_ok('public', 'vouchers', 'customer_id', 'public', 'customers', 'id', 'vouchers.customer_id references customers');
 select fk_ok('public', 'vouchers', 'redeemed_by', 'public', 'operators', 'id', 'vouchers.redeemed_by references operators');
 

@@ -8,7 +8,7 @@ select functions_are('public', array[
   'set_updated_at', 'generate_voucher_code', 'voucher_to_json', 'require_active_operator', 'lookup_customer',
   'raise_voucher_transition_error',
   'create_voucher', 'redeem_voucher', 'void_voucher', 'health_check', 'get_feature_flags', 'log_requests',
-  'request_metrics', 'prune_request_log',
+  'request_metrics', 'prune_request_log', 'rate_limit_take', 'tool_lookup_take',
   'delivery_rank', 'whatsapp_conversation_for', 'whatsapp_apply_status_events', 'whatsapp_ingest', 'app_setting',
   'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
@@ -32,7 +32,7 @@ select functions_are('public', array[
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
   'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive', 'whatsapp_transient',
-  'whatsapp_ingest_payload', 'whatsapp_payloads_to_replay', 'whatsapp_replay_payload',
+  'whatsapp_ingest_payload', 'whatsapp_payloads_to_replay', 'whatsapp_replay_payload', 'whatsapp_payload_replayable',
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
@@ -69,7 +69,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
-    'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
+    'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
     'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(

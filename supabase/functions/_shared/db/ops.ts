@@ -146,5 +146,11 @@ export const metricsTotals = rpc("metrics_totals", MetricsTotals);
 /** Writes a batch of request_log rows. */
 export const logRequests = rpc("log_requests");
 
+const RateLimit = z.looseObject({ allowed: z.boolean(), limit: z.number(), retry_after_seconds: z.number() });
+/** A rate limit's answer: whether the call may go ahead, and if not, in how many seconds it may. */
+export type RateLimit = z.infer<typeof RateLimit>;
+/** Takes one tool-lookup-customer call from a key's allowance (app_settings.tool_lookup_per_minute). */
+export const toolLookupTake = rpc("tool_lookup_take", RateLimit);
+
 /** The feature_flags table: name to enabled (each value checked by the reader: one bad row is one default). */
 export const featureFlags = rpc("get_feature_flags", z.record(z.string(), z.unknown()));

@@ -38,16 +38,17 @@ export type CustomerSummary = z.infer<typeof CustomerSummary>;
 /** The customer and a voucher summary; null for a number no customer has. */
 export const lookupCustomer = rpc("lookup_customer", CustomerSummary.nullable());
 
+const VoucherList = z.looseObject({
+  customer: z.looseObject({ msisdn: z.string(), name: z.string() }),
+  status: VoucherStatus.nullable(),
+  total: z.number(),
+  vouchers: z.array(VoucherRecord),
+});
+/** list_vouchers for a known number: the customer, the total and the vouchers, newest first. */
+export type VoucherList = z.infer<typeof VoucherList>;
+
 /** The customer's vouchers, newest first, optionally of one status; null for an unknown number. */
-export const listVouchers = rpc(
-  "list_vouchers",
-  z.looseObject({
-    customer: z.looseObject({ msisdn: z.string(), name: z.string() }),
-    status: VoucherStatus.nullable(),
-    total: z.number(),
-    vouchers: z.array(VoucherRecord),
-  }).nullable(),
-);
+export const listVouchers = rpc("list_vouchers", VoucherList.nullable());
 
 const VoucherAction = z.looseObject({
   action_id: z.string(),

@@ -44,15 +44,22 @@ Deno.test("requireBearer() answers 401 'Invalid API key' for a wrong key", async
 });
 
 Deno.test("requireBearer() accepts 'Bearer <key>'", async () => {
-  assert.equal(await requireBearer(request(`Bearer ${KEY}`), [KEY]), undefined);
+  assert.match((await requireBearer(request(`Bearer ${KEY}`), [KEY])).keyId, /^[0-9a-f]{12}$/);
 });
 
 Deno.test("requireBearer() accepts a lowercase 'bearer' scheme", async () => {
-  assert.equal(await requireBearer(request(`bearer ${KEY}`), [KEY]), undefined);
+  assert.match((await requireBearer(request(`bearer ${KEY}`), [KEY])).keyId, /^[0-9a-f]{12}$/);
 });
 
 Deno.test("requireBearer() accepts the second key of a rotation", async () => {
-  assert.equal(await requireBearer(request(`Bearer ${NEXT_KEY}`), [KEY, NEXT_KEY]), undefined);
+  assert.match((await requireBearer(request(`Bearer ${NEXT_KEY}`), [KEY, NEXT_KEY])).keyId, /^[0-9a-f]{12}$/);
+});
+
+Deno.test("requireBearer() names each key by a fingerprint that is not the key", async () => {
+  const one = (await requireBearer(request(`Bearer ${KEY}`), [KEY, NEXT_KEY])).keyId;
+  const two = (await requireBearer(request(`Bearer ${NEXT_KEY}`), [KEY, NEXT_KEY])).keyId;
+  assert.notEqual(one, two);
+  assert.ok(!KEY.includes(one) && !NEXT_KEY.includes(two));
 });
 
 Deno.test("requireBearer() rejects a key followed by another word", async () => {

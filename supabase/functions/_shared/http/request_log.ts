@@ -16,6 +16,8 @@ export interface RequestRecord {
   duration_ms: number;
   error_code?: string;
   request_id?: string;
+  /** The fingerprint of the API key that made the call, when it took one (never the key). */
+  key_id?: string;
 }
 
 /** How long a row waits for others before its write starts. */

@@ -8,6 +8,8 @@ import { createRequestLog } from "./request_log.ts";
 export interface RequestContext {
   requestId: string;
   log: Logger;
+  /** Names the API key behind this call (its fingerprint) in request_log. */
+  attribute(keyId: string): void;
 }
 
 export type Handler = (req: Request, ctx: RequestContext) => Promise<Response>;
@@ -28,8 +30,9 @@ export function serveFunction(
     const log = deps.log.child({ function: name, request_id: requestId });
     let response: Response;
     let errorCode: string | undefined;
+    let keyId: string | undefined;
     try {
-      response = await handler(req, { requestId, log });
+      response = await handler(req, { requestId, log, attribute: (id) => void (keyId = id) });
     } catch (err) {
       errorCode = toHttpError(err)?.code ?? "internal_error";
       response = errorResponse(err, log);
@@ -49,6 +52,7 @@ export function serveFunction(
       duration_ms: durationMs,
       error_code: errorCode,
       request_id: requestId,
+      ...(keyId ? { key_id: keyId } : {}),
     }));
     return response;
   };

@@ -1,6 +1,7 @@
 /** Voucher summaries as short WhatsApp texts: a customer's own vouchers and an operator's lookup. */
 import type { CustomerSummary, VoucherStatus } from "../db/mod.ts";
 import { formatRwf } from "../money.ts";
+import { maskVoucherCode } from "../voucher_codes.ts";
 import type { Texts } from "./_texts.ts";
 
 const STATUSES: VoucherStatus[] = ["issued", "redeemed", "void"];
@@ -22,7 +23,10 @@ export function customerVouchers(found: CustomerSummary, t: Texts): string {
   return lines.join("\n");
 }
 
-/** A customer as an operator sees them: name, number, count and total per status, latest vouchers. */
+/**
+ * A customer as an operator sees them: name, number, count and total per status, latest vouchers with
+ * their codes masked (only the customer sees a code whole).
+ */
 export function operatorSummary(found: CustomerSummary, t: Texts): string {
   const { customer, vouchers } = found;
   const lines = [`*${clip(customer.name, MAX_NAME)}*`, customer.msisdn, ...countLines(found, t)];
@@ -31,7 +35,9 @@ export function operatorSummary(found: CustomerSummary, t: Texts): string {
     lines.push(
       t.recent,
       ...recent.map((v) =>
-        `• ${v.code} ${formatRwf(v.amount_rwf)}, ${t.status[v.status]}, ${v.created_at.slice(0, 10)}`
+        `• ${maskVoucherCode(v.code)} ${formatRwf(v.amount_rwf)}, ${t.status[v.status]}, ${
+          v.created_at.slice(0, 10)
+        }`
       ),
     );
   }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { formatRwf } from "../money.ts";
 import { msisdnToE164 } from "../msisdn.ts";
+import { maskVoucherCode } from "../voucher_codes.ts";
 import { CONFIRM_HINT, customerOf, RECEIPT } from "./_common.ts";
 import { defineTool } from "./tool.ts";
 
@@ -19,8 +20,13 @@ export default defineTool({
     args: (a) => ({ customer_msisdn: msisdnToE164(a.msisdn), amount_rwf: a.amount_rwf }),
     describe: (a) => `a voucher of ${formatRwf(a.amount_rwf)} for ${customerOf(a)}`,
     done: (a) =>
-      `Done: voucher *${a.result?.code}* issued, a voucher of ${formatRwf(a.amount_rwf)} for ${
+      `Done: voucher *${issuedCode(a.result?.code)}* issued, a voucher of ${formatRwf(a.amount_rwf)} for ${
         customerOf(a)
       }. ${RECEIPT}`,
   },
 });
+
+/** The new voucher's code as the operator reads it: masked, since the customer's receipt carries it whole. */
+function issuedCode(code: string | undefined): string {
+  return code ? maskVoucherCode(code) : "(code in the customer's receipt)";
+}

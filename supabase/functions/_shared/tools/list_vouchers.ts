@@ -1,6 +1,7 @@
-/** list_vouchers: a customer's vouchers, newest first, optionally of one status. */
+/** list_vouchers: a customer's vouchers, newest first, optionally of one status; codes whole only for their owner. */
 import { z } from "zod";
 import { listVouchers, VoucherStatus } from "../db/mod.ts";
+import { maskedList } from "../voucher_codes.ts";
 import { found, phone, target } from "./_common.ts";
 import { defineTool } from "./tool.ts";
 
@@ -16,9 +17,11 @@ export default defineTool({
   roles: ["customer", "operator"],
   async run({ db, sender }, args) {
     const who = target(sender, args.msisdn);
-    return found(
-      await listVouchers(db, { p_msisdn: who.msisdn, p_status: args.status ?? undefined, p_limit: 20 }),
-      who.note,
-    );
+    const list = await listVouchers(db, {
+      p_msisdn: who.msisdn,
+      p_status: args.status ?? undefined,
+      p_limit: 20,
+    });
+    return found(list && sender.role === "operator" ? maskedList(list) : list, who.note);
   },
 });

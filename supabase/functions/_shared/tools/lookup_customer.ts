@@ -1,6 +1,10 @@
-/** lookup_customer: a customer's profile and voucher summary (a customer's own, whatever number they give). */
+/**
+ * lookup_customer: a customer's profile and voucher summary (a customer's own, whatever number they
+ * give). Only the customer sees their codes whole; an operator sees their last 4 characters.
+ */
 import { z } from "zod";
 import { lookupCustomer } from "../db/mod.ts";
+import { maskedSummary } from "../voucher_codes.ts";
 import { found, phone, target } from "./_common.ts";
 import { defineTool } from "./tool.ts";
 
@@ -11,6 +15,7 @@ export default defineTool({
   roles: ["customer", "operator"],
   async run({ db, sender }, args) {
     const who = target(sender, args.msisdn);
-    return found(await lookupCustomer(db, { p_msisdn: who.msisdn, p_recent_limit: 5 }), who.note);
+    const summary = await lookupCustomer(db, { p_msisdn: who.msisdn, p_recent_limit: 5 });
+    return found(summary && sender.role === "operator" ? maskedSummary(summary) : summary, who.note);
   },
 });

@@ -57,9 +57,11 @@ export async function receiveWebhook(
 
 /**
  * Replays the bodies still `received` (their elements refused for a reason a redelivery would not
- * clear), oldest first: all of them, or those of `ids`, at most `limit`. Each is read again from its
- * stored bytes and its elements ingested (whatsapp_replay_payload), so a fix deployed since reaches
- * messages Meta will not send again. A body refused again stays received, with its reason.
+ * clear) and those `partial` with elements refused or unread, oldest first: all of them (a partial
+ * body until it has been replayed once), or those of `ids`, at most `limit`. Each is read again from
+ * its stored bytes and its elements ingested (whatsapp_replay_payload), so a fix deployed since
+ * reaches messages Meta will not send again; messages already stored are not answered twice. A body
+ * refused again stays as it was, with its reason.
  */
 export async function replayPayloads(
   db: Db,
