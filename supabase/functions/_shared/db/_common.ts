@@ -2,6 +2,13 @@
 import { ClaimLost, DbFailure, Refusal, type RefusalKind } from "../errors.ts";
 
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+/**
+ * How long opening a connection may take. A database near the functions (the pooler, in region)
+ * connects in well under 100 ms; one that is restarting refuses at once, one behind a dead path
+ * never answers. Past this the call fails as `unavailable`, and a caller with a tighter budget (the
+ * webhook's intake, INTAKE_TIMEOUT_MS) has answered 503 already.
+ */
+export const CONNECT_TIMEOUT_MS = 2_000;
 
 /** What either transport knows of a failed call. */
 export interface RawDbError {

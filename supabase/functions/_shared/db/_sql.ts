@@ -2,7 +2,13 @@
 import postgres from "postgres";
 import { DbFailure } from "../errors.ts";
 import type { Db } from "./_port.ts";
-import { DEFAULT_RPC_TIMEOUT_MS, definedArgs, toDbError, withTimeout } from "./_common.ts";
+import {
+  CONNECT_TIMEOUT_MS,
+  DEFAULT_RPC_TIMEOUT_MS,
+  definedArgs,
+  toDbError,
+  withTimeout,
+} from "./_common.ts";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -11,7 +17,7 @@ export function createSqlDb(url: string): Db {
     prepare: false,
     max: 3,
     idle_timeout: 20,
-    connect_timeout: 5,
+    connect_timeout: CONNECT_TIMEOUT_MS / 1000,
     onnotice: () => {},
     connection: { application_name: "voucher-agents" },
   });
