@@ -9,6 +9,15 @@ export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
  * webhook's intake, INTAKE_TIMEOUT_MS) has answered 503 already.
  */
 export const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * The wait before a connection is tried again after it failed. postgres.js keeps retrying a refused
+ * connection for the call waiting on it (its default backoff grows to 20 s after a few failures), so
+ * after a restart its pool would stay away for seconds after the database is back: a short constant
+ * wait lets it come back at once. A call gives up by its own timeout meanwhile.
+ */
+export const RECONNECT_WAIT_MS = 200;
+/** Connections of the sql transport kept for `priority` calls, beside its pool of 3 for the rest. */
+export const PRIORITY_CONNECTIONS = 2;
 
 /** What either transport knows of a failed call. */
 export interface RawDbError {

@@ -24,6 +24,12 @@ export interface RpcOptions {
    * per-role statement_timeout instead.
    */
   statementTimeoutMs?: number;
+  /**
+   * Runs on connections of its own (the sql transport), never queued behind other work: the webhook's
+   * acknowledgement, which Meta waits on, does not wait for the replies being worked out after earlier
+   * responses. The rest transport's calls are separate HTTP requests already.
+   */
+  priority?: boolean;
 }
 
 /** Calls SQL functions in the public schema. */

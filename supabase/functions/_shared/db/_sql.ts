@@ -6,6 +6,8 @@ import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_RPC_TIMEOUT_MS,
   definedArgs,
+  PRIORITY_CONNECTIONS,
+  RECONNECT_WAIT_MS,
   toDbError,
   withTimeout,
 } from "./_common.ts";
@@ -13,14 +15,19 @@ import {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 export function createSqlDb(url: string): Db {
-  const sql = postgres(url, {
-    prepare: false,
-    max: 3,
-    idle_timeout: 20,
-    connect_timeout: CONNECT_TIMEOUT_MS / 1000,
-    onnotice: () => {},
-    connection: { application_name: "voucher-agents" },
-  });
+  const pool = (max: number) =>
+    postgres(url, {
+      prepare: false,
+      max,
+      idle_timeout: 20,
+      connect_timeout: CONNECT_TIMEOUT_MS / 1000,
+      backoff: () => RECONNECT_WAIT_MS / 1000,
+      onnotice: () => {},
+      connection: { application_name: "voucher-agents" },
+    });
+  // Connections are opened on first use: an isolate that never stores a webhook opens no priority one.
+  const general = pool(3);
+  const priority = pool(PRIORITY_CONNECTIONS);
   return {
     transport: "sql",
     async rpc(fn, args, options) {
@@ -33,6 +40,7 @@ export function createSqlDb(url: string): Db {
       const params = entries.map(([, v]) => v as postgres.ParameterOrJSON<never>);
       let query: postgres.PendingQuery<postgres.Row[]> | undefined;
       const statementMs = options?.statementTimeoutMs;
+      const sql = options?.priority ? priority : general;
       const work = statementMs === undefined
         ? (query = sql.unsafe(text, params))
         // `set local` lasts for this transaction only, so the pooled connection keeps its default.
@@ -54,6 +62,8 @@ export function createSqlDb(url: string): Db {
         throw toDbError({}, err);
       }
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([general.end({ timeout: 5 }), priority.end({ timeout: 5 })]);
+    },
   };
 }

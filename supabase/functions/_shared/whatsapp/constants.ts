@@ -9,7 +9,7 @@ export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
  * other delivery would wait behind them. A store that commits after its 503 is harmless: the
  * redelivery finds its messages already stored (whatsapp_ingest's on conflict do nothing).
  */
-export const INTAKE_TIMEOUT_MS = 1_000;
+export const INTAKE_TIMEOUT_MS = 750;
 /**
  * How long a worker holds a conversation before another may take it over. A turn renews the claim
  * (Turn.renewClaim) before every model call, every tool call, every confirmation, the menu fallback

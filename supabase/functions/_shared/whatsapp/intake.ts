@@ -53,6 +53,7 @@ export async function receiveWebhook(
 ): Promise<Received> {
   const received = await receiveWebhookBody(db, { p_body: toBase64(body), ...readArgs(read) }, {
     timeoutMs: INTAKE_TIMEOUT_MS,
+    priority: true,
   });
   logReceived(log, read, received);
   return received;
