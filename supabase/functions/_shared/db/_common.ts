@@ -88,3 +88,37 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: ()
 export function definedArgs(args: object): [string, unknown][] {
   return Object.entries(args).filter(([, v]) => v !== undefined);
 }
+
+/** After a call found the database away, how long other calls of the same lane fail at once. */
+export const FAIL_FAST_MS = 1_000;
+
+/**
+ * Fails calls at once while the database is known to be away, instead of letting each wait out its
+ * timeout: after a call failed as `unavailable` or `timeout`, for FAIL_FAST_MS every call fails as
+ * `unavailable` except one at a time, which tries (a probe); the first that succeeds closes it again.
+ * For a lane whose callers answer "try again" anyway (the webhook's 503: Meta redelivers).
+ */
+export function failFast(now: () => number = () => performance.now(), openMs = FAIL_FAST_MS) {
+  let awayUntil = -Infinity;
+  let probing = false;
+  return async function <T>(work: () => Promise<T>): Promise<T> {
+    const open = now() < awayUntil;
+    if (open && probing) {
+      throw new DbFailure("unavailable", "The database is unavailable; try again shortly");
+    }
+    probing ||= open;
+    const probe = open;
+    try {
+      const result = await work();
+      awayUntil = -Infinity;
+      return result;
+    } catch (error) {
+      if (error instanceof DbFailure && (error.kind === "unavailable" || error.kind === "timeout")) {
+        awayUntil = now() + openMs;
+      }
+      throw error;
+    } finally {
+      if (probe) probing = false;
+    }
+  };
+}
