@@ -27,7 +27,8 @@ export interface RpcOptions {
   /**
    * Runs on connections of its own (the sql transport), never queued behind other work: the webhook's
    * acknowledgement, which Meta waits on, does not wait for the replies being worked out after earlier
-   * responses. The rest transport's calls are separate HTTP requests already.
+   * responses (the rest transport's calls are separate HTTP requests already). In both transports,
+   * while the database is away these calls fail at once but for one probe at a time (failFast).
    */
   priority?: boolean;
 }
