@@ -7,7 +7,8 @@
  * deno run -A scripts/bench/main.ts [--only webhook,lookup,agent,e2e,metrics,memory]
  *   [--sizes 10000,100000,1000000] [--rates 100,500,1000] [--seconds 10] [--runs 300] [--turns 200]
  *   [--senders 50] [--log-sizes 1000000,10000000] [--messages 1000000] [--metrics-runs 30]
- *   [--memory-requests 100000] [--memory-rate 1000] [--out BENCHMARKS.md] [--command "how it was started"]
+ *   [--memory-requests 100000] [--memory-rate 1000] [--outage-rate 100] [--outage-seconds 12]
+ *   [--outage-down-ms 4000] [--out BENCHMARKS.md] [--command "how it was started"]
  *   [--compare EARLIER.md] (each result row beside the same row of an earlier report)
  *
  * Without --only, all measures run and --out defaults to BENCHMARKS.md; with --only, the tables go to
@@ -24,6 +25,7 @@ import { compareSection } from "./compare.ts";
 import { withSoakRegion } from "./markdown.ts";
 import { benchMemory, type MemoryResult } from "./memory.ts";
 import { benchMetrics, type MetricsResult, type TelemetrySeeding } from "./metrics.ts";
+import { benchOutage, type OutageResult } from "./outage.ts";
 import { type Measure, MEASURES, render } from "./report.ts";
 import { seedCustomers } from "./seed.ts";
 import { targets } from "./targets.ts";
@@ -44,6 +46,9 @@ const { values } = parseArgs({
     "metrics-runs": { type: "string", default: "30" },
     "memory-requests": { type: "string", default: "100000" },
     "memory-rate": { type: "string", default: "1000" },
+    "outage-rate": { type: "string", default: "100" },
+    "outage-seconds": { type: "string", default: "12" },
+    "outage-down-ms": { type: "string", default: "4000" },
     before: { type: "string" },
     compare: { type: "string" },
     out: { type: "string" },
@@ -88,6 +93,7 @@ const seeding: { customers: number; seconds: number }[] = [];
 let e2e: E2eResult[] = [];
 let metrics: { results: MetricsResult[]; seeding: TelemetrySeeding[] } = { results: [], seeding: [] };
 let memory: MemoryResult[] = [];
+const outage: OutageResult[] = [];
 try {
   if (runs_("webhook")) {
     webhook.push(
@@ -154,6 +160,22 @@ try {
       () => benchMemory(need("BENCH_WEBHOOK_DB_URL"), Number(values["memory-requests"]), memoryRate),
     );
   }
+  if (runs_("outage")) {
+    // Last: it stops the cluster every other measure uses.
+    const cluster = {
+      dataDir: need("BENCH_PG_DATA"),
+      port: Number(need("BENCH_PG_PORT")),
+      logFile: need("BENCH_PG_LOG"),
+    };
+    outage.push(
+      await step("Postgres stopped under load", () =>
+        benchOutage(need("BENCH_OUTAGE_DB_URL"), cluster, {
+          rate: Number(values["outage-rate"]),
+          seconds: Number(values["outage-seconds"]),
+          downMs: Number(values["outage-down-ms"]),
+        })),
+    );
+  }
 } finally {
   await sql.end();
 }
@@ -177,6 +199,7 @@ const run = {
   e2e,
   metrics: metrics.results,
   memory,
+  outage,
 };
 const findings = await Deno.readTextFile(new URL("./findings.md", import.meta.url)).catch(() => "");
 let report = render(run, findings);

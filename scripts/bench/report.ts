@@ -5,6 +5,7 @@ import type { E2eResult } from "./e2e.ts";
 import type { LookupResult } from "./lookup.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
+import type { OutageResult } from "./outage.ts";
 import { describe } from "./report_notes.ts";
 import { GROWTH_HEAD, growthRows, HEAD, MEMORY_HEAD, memoryRows, rows } from "./rows.ts";
 import { count } from "./stats.ts";
@@ -12,7 +13,7 @@ import { targets } from "./targets.ts";
 import type { LoadResult } from "./webhook.ts";
 
 /** The measures of the suite, in the order they run; `--only` picks some. */
-export const MEASURES = ["webhook", "lookup", "agent", "e2e", "metrics", "memory"] as const;
+export const MEASURES = ["webhook", "lookup", "agent", "e2e", "metrics", "memory", "outage"] as const;
 export type Measure = typeof MEASURES[number];
 
 export interface Run {
@@ -43,6 +44,7 @@ export interface Run {
   e2e: E2eResult[];
   metrics: MetricsResult[];
   memory: MemoryResult[];
+  outage: OutageResult[];
 }
 
 function seedingLines(r: Run): string[] {

@@ -21,6 +21,19 @@ const NOTES: Record<Measure, (r: Run) => string> = {
   migrations, interleaved with the others at each rate; its ratio is now ÷ before.`
         : ""
     }`,
+  outage: (r) =>
+    `- **webhook ack across Postgres stopped** (scripts/bench/outage.ts): the production entry in its own
+  process, its integration on (the fake OpenAI answering at once, the fake Graph API failing 10% of sends),
+  takes ${r.outage[0]?.rate ?? 100} signed messages a second for ${
+      r.outage[0] ? r.outage[0].messages / r.outage[0].rate : 12
+    } s from many
+  senders, 15% delivered twice, each POST retried until a 200 as Meta does, while Postgres is stopped
+  (\`pg_ctl stop -m fast\`) for ${
+      (r.outage[0]?.downMs ?? 4000) / 1000
+    } s a third of the way in and started again. p99 is over every answer
+  (503s included) to requests started from the stop to 2 s after the start. Then it drains (requeue and
+  the drain path, the clock moved past requeue's 2 minutes) with no status webhooks, so a reply whose
+  send went unrecorded would be sent again: "errors" counts the replies the Graph API accepted twice.`,
   lookup: (r) =>
     `- **tool-lookup-customer**: the production handler called in-process (auth, body, msisdn, the SQL
   function, the JSON answer) ${r.runs} times with random existing customers, interleaved with the same SQL

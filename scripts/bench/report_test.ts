@@ -27,6 +27,7 @@ function run(over: Partial<Run>): Run {
     lookup: [],
     agent: [],
     e2e: [],
+    outage: [],
     metrics: [],
     memory: [],
     ...over,

@@ -69,6 +69,18 @@ export function rows(r: Run): string[][] {
       ratio(a.p95, a.baseP95) + " (p95)",
     ]);
   }
+  for (const o of r.outage) {
+    out.push([
+      `webhook ack across Postgres stopped ${o.downMs / 1000} s, ${o.rate}/s offered`,
+      `${o.answers} answers (${o.refused} not 200)`,
+      "",
+      "",
+      ms(o.p99Ms),
+      `${o.duplicates} replies sent twice${o.drained ? "" : ", NOT drained"}`,
+      `whole run p99 ${ms(o.p99AllMs)}, ${o.messages} messages`,
+      "-",
+    ]);
+  }
   const relay = r.e2e.find((e) => e.server === "relay");
   for (const e of r.e2e.filter((e) => e.server === "webhook")) {
     out.push([

@@ -49,6 +49,15 @@ export function targets(r: Run): string[] {
       }.`,
     );
   }
+  for (const o of r.outage) {
+    out.push(
+      `- Postgres stopped ${
+        o.downMs / 1000
+      } s at ${o.rate}/s (issue 15): ${o.duplicates} replies sent twice, ${
+        verdict(o.duplicates === 0)
+      }; acknowledgement p99 across it ${ms(o.p99Ms)} ms, ${verdict(o.p99Ms < 1_000)} (under 1 s).`,
+    );
+  }
   const e = r.e2e.find((x) => x.server === "webhook");
   if (e) {
     out.push(

@@ -49,11 +49,35 @@ export class Gateway {
   }
 }
 
-/** Restarts the soak's Postgres cluster (pg_ctl restart -m fast, as its own user when we are root). */
-export async function restartPostgres(dataDir: string, port: number, logFile: string): Promise<void> {
-  const pgCtl = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", dataDir, "-o", `-p ${port}`, "-l", logFile];
-  const args = [...pgCtl, "-w", "-t", "30", "-m", "fast", "restart"];
-  const cmd = Deno.uid() === 0 ? ["runuser", "-u", "postgres", "--", ...args] : args;
+/** Where the soak's Postgres cluster lives, as pg_ctl needs it. */
+export interface PgCluster {
+  dataDir: string;
+  port: number;
+  logFile: string;
+}
+
+/**
+ * A Postgres outage as ops see one: the cluster stopped (pg_ctl stop -m fast: sessions cut, sends and
+ * webhooks in flight), down for `downMs`, then started again; as its own user when we are root.
+ * Returns when it accepts connections again.
+ */
+export async function stopPostgres(pg: PgCluster, downMs: number): Promise<void> {
+  await pgCtl(pg, ["-w", "-t", "30", "-m", "fast", "stop"]);
+  await sleep(downMs);
+  await pgCtl(pg, ["-w", "-t", "30", "start"]);
+}
+
+async function pgCtl(pg: PgCluster, args: string[]): Promise<void> {
+  const base = [
+    "/usr/lib/postgresql/15/bin/pg_ctl",
+    "-D",
+    pg.dataDir,
+    "-o",
+    `-p ${pg.port}`,
+    "-l",
+    pg.logFile,
+  ];
+  const cmd = Deno.uid() === 0 ? ["runuser", "-u", "postgres", "--", ...base, ...args] : [...base, ...args];
   const out = await new Deno.Command(cmd[0]!, {
     args: cmd.slice(1),
     cwd: "/",
@@ -61,7 +85,7 @@ export async function restartPostgres(dataDir: string, port: number, logFile: st
     stderr: "piped",
   })
     .output();
-  if (!out.success) throw new Error(`pg_ctl restart failed: ${new TextDecoder().decode(out.stderr)}`);
+  if (!out.success) throw new Error(`pg_ctl ${args.at(-1)} failed: ${new TextDecoder().decode(out.stderr)}`);
 }
 
 /** A deterministic random source, so that a profile's run can be repeated. */

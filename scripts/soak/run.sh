@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deno task soak [--profile short|long] [--seed N] [--record [--out FILE]]: the soak (scripts/soak/soak.ts) on a
-# throwaway Postgres cluster of its own, which it restarts mid-run. Ends with "Soak result: N passed, N failed".
+# throwaway Postgres cluster of its own, which it stops for a few seconds mid-run. Ends with "Soak result: N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 cd "$ROOT"

@@ -1,7 +1,8 @@
 /**
  * The soak: Meta-shaped traffic on the real webhook (the dev gateway in a child process, pg_net's
- * worker in it) while the fake OpenAI and Graph API fail on purpose, Postgres restarts once and the
- * function server is killed (SIGKILL) and started again once. Then it drains until nothing is due,
+ * worker in it) while the fake OpenAI and Graph API fail on purpose, Postgres is stopped for a few
+ * seconds (postgresDownMs) while sends and webhooks are in flight, and the function server is killed
+ * (SIGKILL) and started again once. Then it drains until nothing is due,
  * proves the invariants from the database and the fake Graph API's records, prints a table and
  * writes a latency plot with the fault windows to .local/soak/<time>.svg. Exit 1 when a check fails.
  *
@@ -29,15 +30,17 @@ import {
   faultyGraph,
   faultyModel,
   Gateway,
-  restartPostgres,
   rng,
   sleep,
+  stopPostgres,
 } from "./faults.ts";
+import { outageChecks, outageNumbers } from "./outage.ts";
+import { drain } from "./drain.ts";
 import { operatorTraffic, registerStaff, soakModel } from "./operators.ts";
 import { latencySvg } from "./plot.ts";
 import { record, wholeMs } from "./record.ts";
 import { replyLatencies, table, verify } from "./report.ts";
-import { type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
+import { type Answer, type Delivery, plan, PROFILES, sendTraffic, statusFeed } from "./traffic.ts";
 import { verifyVouchers } from "./voucher_checks.ts";
 
 const { values } = parseArgs({
@@ -94,6 +97,7 @@ const startEpoch = Date.now() - started;
 const now = () => performance.now() - started;
 const faults: FaultWindow[] = [];
 const deliveries: Delivery[] = [];
+const answers: Answer[] = [];
 const traffic = {
   webhook: () => `${gateway.base}/functions/v1/whatsapp-webhook`,
   secret: SECRET,
@@ -101,6 +105,7 @@ const traffic = {
   started,
   random,
   profile,
+  answers,
 };
 console.error(
   `soak ${profile.name}: ${profile.messages} messages from ${profile.senders} senders; ` +
@@ -115,9 +120,14 @@ const cron = async () => {
 const cronTimer = setInterval(cron, profile.cronMs);
 
 const injected = (async () => {
-  await sleep(profile.durationMs * profile.postgresRestartAt);
-  const pg = { label: "Postgres restart", from: now(), to: 0 };
-  await restartPostgres(need("SOAK_PG_DATA"), Number(need("SOAK_PG_PORT")), need("SOAK_PG_LOG"));
+  await sleep(profile.durationMs * profile.postgresStopAt);
+  const pg = { label: `Postgres stopped ${profile.postgresDownMs / 1000} s`, from: now(), to: 0 };
+  const cluster = {
+    dataDir: need("SOAK_PG_DATA"),
+    port: Number(need("SOAK_PG_PORT")),
+    logFile: need("SOAK_PG_LOG"),
+  };
+  await stopPostgres(cluster, profile.postgresDownMs);
   faults.push({ ...pg, to: now() });
   await sleep(Math.max(0, profile.durationMs * profile.gatewayKillAt - now()));
   const kill = { label: "function server killed", from: now(), to: 0 };
@@ -138,34 +148,14 @@ const staffTraffic = operatorTraffic({ traffic, sql, graph, staff, prefix, deliv
 await sendTraffic(traffic, plan(profile, runId, random), deliveries);
 const operatorCounts = await staffTraffic;
 await injected;
-const trafficEnd = now();
 
 // Drain: until nothing is waiting, due or claimed, with a deadline.
-const deadline = now() + profile.drainDeadlineMs;
-let drained = false;
-while (now() < deadline && !drained) {
-  // A send under way when Postgres went away stays "sending" until requeue looks again, 2 minutes
-  // later: the short profile moves the clock past that for rows no worker holds.
-  if (profile.moveClock) {
-    // (replica: the updated_at trigger would set it back to now()).
-    await sql.begin(async (tx) => {
-      await tx`set local session_replication_role = replica`;
-      await tx`update public.messages m set updated_at = now() - interval '3 minutes'
-        from public.conversations c where c.id = m.conversation_id and m.status = 'sending'
-          and c.claimed_by is null and m.updated_at < now() - interval '10 seconds'`;
-    }).catch(() => {});
-  }
-  await cron();
-  await sleep(1_000);
-  const [left] = await sql`
-    select count(*) filter (where m.direction = 'inbound' and m.status in ('received', 'processing'))::int
-      + count(*) filter (where m.direction = 'outbound' and m.status in ('pending', 'sending'))::int as n,
-      (select count(*)::int from public.conversations c where c.claimed_by is not null) as claimed
-    from public.messages m`;
-  drained = left!.n === 0 && left!.claimed === 0;
-}
+const { drained, ms: drainMs } = await drain(sql, {
+  moveClock: profile.moveClock,
+  deadlineMs: profile.drainDeadlineMs,
+  cron,
+});
 clearInterval(cronTimer);
-const drainMs = now() - trafficEnd;
 const statusesPosted = await stopStatuses();
 stopGraphFaults();
 await gateway.stop();
@@ -188,6 +178,12 @@ outcome.counts["webhook deliveries (redeliveries)"] = deliveries.length;
 outcome.counts["redeliveries"] = deliveries.filter((d) => d.redelivery).length;
 outcome.counts["deliveries retried (server or database down)"] = deliveries.filter((d) => d.tries > 1).length;
 outcome.counts["statuses posted"] = statusesPosted;
+const outage = outageNumbers(graph.sent, answers, faults[0]!);
+outcome.counts["outage: replies sent twice"] = outage.duplicates;
+outcome.counts["outage: webhook answers"] = outage.answers;
+outcome.counts["outage: of those not 200"] = outage.refused;
+outcome.counts["outage: webhook answer p99 (ms)"] = Math.round(outage.p99Ms);
+outcome.checks.push(...outageChecks(outage));
 for (const [k, v] of Object.entries(counts.openai)) outcome.counts[`openai ${k}`] = v;
 for (const [k, v] of Object.entries(counts.graph)) outcome.counts[`graph fault ${k}`] = v;
 outcome.checks.unshift({
@@ -215,7 +211,7 @@ await Deno.writeTextFile(
     { label: "reply sent", color: "#ff7f0e", points: replies },
   ], faults),
 );
-// Bounded: after a long run a pooled connection can be left waiting on the restarted Postgres, and a
+// Bounded: after a long run a pooled connection can be left waiting on the Postgres started again, and a
 // fake's shutdown on sockets its peers have closed (1,500 in CLOSE-WAIT once); two long runs hung here
 // for over ten minutes before they printed anything. The process exits at the end all the same.
 await Promise.race([sql.end({ timeout: 5 }), sleep(5_000)]);

@@ -18,7 +18,11 @@ export interface Profile {
   /** When a late redelivery comes, ms after the first delivery (from, to). */
   lateRedeliveryMs: [number, number];
   /** Fault times as a share of durationMs. */
-  postgresRestartAt: number;
+  postgresStopAt: number;
+  /** How long Postgres stays stopped, ms. */
+  postgresDownMs: number;
+  /** The share of messages Meta delivers twice (0.1 when absent), 30% of those late. */
+  redelivered?: number;
   gatewayKillAt: number;
   /** How long the function server stays down, ms. */
   gatewayDownMs: number;
@@ -40,7 +44,8 @@ export const PROFILES: Record<string, Profile> = {
     messages: 300,
     durationMs: 20_000,
     lateRedeliveryMs: [4_000, 10_000],
-    postgresRestartAt: 0.25,
+    postgresStopAt: 0.25,
+    postgresDownMs: 4_000,
     gatewayKillAt: 0.55,
     gatewayDownMs: 2_000,
     drainDeadlineMs: 90_000,
@@ -55,7 +60,8 @@ export const PROFILES: Record<string, Profile> = {
     messages: 20_000,
     durationMs: 20 * 60_000,
     lateRedeliveryMs: [60_000, 240_000],
-    postgresRestartAt: 0.3,
+    postgresStopAt: 0.3,
+    postgresDownMs: 4_000,
     gatewayKillAt: 0.6,
     gatewayDownMs: 10_000,
     drainDeadlineMs: 6 * 60_000,
@@ -108,15 +114,26 @@ export interface TrafficOptions {
   started: number;
   random: () => number;
   profile: Profile;
+  /** Every answer of the webhook, whatever its status, when given (the acknowledgement across an outage). */
+  answers?: Answer[];
+}
+
+/** One POST as Meta saw it: when it started (ms since the start), how long its answer took, the status (0: none). */
+export interface Answer {
+  at: number;
+  ms: number;
+  status: number;
 }
 
 /** Posts a payload as Meta does: until a 200, backing off between tries (the server may be down). */
 async function deliver(o: TrafficOptions, payload: unknown): Promise<{ tries: number; ok: boolean }> {
   for (let tries = 1, wait = 250;; tries++, wait = Math.min(wait * 2, 4_000)) {
+    const at = performance.now();
     const status = await fetch(await signedRequest(o.webhook(), payload, o.secret)).then(
       async (r) => (await r.body?.cancel(), r.status),
       () => 0,
     );
+    o.answers?.push({ at: at - o.started, ms: performance.now() - at, status });
     if (status === 200) return { tries, ok: true };
     if (performance.now() - o.started > o.profile.durationMs + o.profile.drainDeadlineMs) {
       return { tries, ok: false };
@@ -151,7 +168,7 @@ export function redeliveryDelay(o: TrafficOptions, share: number): number | unde
   return r < share * 0.3 ? from + o.random() * (to - from) : 200 + o.random() * 800;
 }
 
-/** Sends the planned messages at their times; 10% are delivered again, 30% of those late. */
+/** Sends the planned messages at their times; 10% (the profile's `redelivered`) are delivered again, 30% of those late. */
 export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliveries: Delivery[]) {
   const pending: Promise<void>[] = [];
   for (const m of planned) {
@@ -160,7 +177,7 @@ export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliver
     const sentAt = new Date();
     const text = { ...m, body: `Muraho, ndashaka voucher (${m.id.slice(-4)})` };
     pending.push(postText(o, text, false, sentAt, deliveries));
-    const delay = redeliveryDelay(o, 0.1);
+    const delay = redeliveryDelay(o, o.profile.redelivered ?? 0.1);
     if (delay !== undefined) {
       pending.push(sleep(delay).then(() => postText(o, text, true, sentAt, deliveries)));
     }

@@ -50,7 +50,9 @@ grant execute on function public.notify_voucher_action_proposer(public.pending_a
 create or replace function public.confirm_voucher_action(
   p_operator_msisdn text, p_confirmation_code text, p_message_id uuid default null
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
+language plpgsql volatile security invoker set search_path = ''
+-- Over PostgREST (the rest transport) this bounds the call server-side, under the client's 5 s.
+set statement_timeout = '4s' as $$
 declare
   op_id uuid;
   a public.pending_actions;
@@ -126,7 +128,9 @@ grant execute on function public.confirm_voucher_action(text, text, uuid) to ser
 create or replace function public.approve_voucher_action(
   p_operator_msisdn text, p_approval_code text, p_message_id uuid default null
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
+language plpgsql volatile security invoker set search_path = ''
+-- Over PostgREST (the rest transport) this bounds the call server-side, under the client's 5 s.
+set statement_timeout = '4s' as $$
 declare
   approver_id uuid;
   a public.pending_actions;

@@ -45,7 +45,9 @@ grant execute on function public.voucher_action_description(public.pending_actio
 create or replace function public.propose_voucher_action(
   p_operator_msisdn text, p_kind text, p_args jsonb, p_conversation_id uuid default null
 ) returns jsonb
-language plpgsql volatile security invoker set search_path = '' as $$
+language plpgsql volatile security invoker set search_path = ''
+-- Over PostgREST (the rest transport) this bounds the call server-side, under the client's 5 s.
+set statement_timeout = '4s' as $$
 declare
   op_id uuid;
   action_kind public.voucher_action_kinds;

@@ -2,6 +2,22 @@
 import { ClaimLost, DbFailure, Refusal, type RefusalKind } from "../errors.ts";
 
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+/**
+ * How long opening a connection may take. A database near the functions (the pooler, in region)
+ * connects in well under 100 ms; one that is restarting refuses at once, one behind a dead path
+ * never answers. Past this the call fails as `unavailable`, and a caller with a tighter budget (the
+ * webhook's intake, INTAKE_TIMEOUT_MS) has answered 503 already.
+ */
+export const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * The wait before a connection is tried again after it failed. postgres.js keeps retrying a refused
+ * connection for the call waiting on it (its default backoff grows to 20 s after a few failures), so
+ * after a restart its pool would stay away for seconds after the database is back: a short constant
+ * wait lets it come back at once. A call gives up by its own timeout meanwhile.
+ */
+export const RECONNECT_WAIT_MS = 200;
+/** Connections of the sql transport kept for `priority` calls, beside its pool of 3 for the rest. */
+export const PRIORITY_CONNECTIONS = 2;
 
 /** What either transport knows of a failed call. */
 export interface RawDbError {
@@ -71,4 +87,38 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: ()
 /** Arguments without undefined values, so SQL defaults apply in both transports. */
 export function definedArgs(args: object): [string, unknown][] {
   return Object.entries(args).filter(([, v]) => v !== undefined);
+}
+
+/** After a call found the database away, how long other calls of the same lane fail at once. */
+export const FAIL_FAST_MS = 1_000;
+
+/**
+ * Fails calls at once while the database is known to be away, instead of letting each wait out its
+ * timeout: after a call failed as `unavailable` or `timeout`, for FAIL_FAST_MS every call fails as
+ * `unavailable` except one at a time, which tries (a probe); the first that succeeds closes it again.
+ * For a lane whose callers answer "try again" anyway (the webhook's 503: Meta redelivers).
+ */
+export function failFast(now: () => number = () => performance.now(), openMs = FAIL_FAST_MS) {
+  let awayUntil = -Infinity;
+  let probing = false;
+  return async function <T>(work: () => Promise<T>): Promise<T> {
+    const open = now() < awayUntil;
+    if (open && probing) {
+      throw new DbFailure("unavailable", "The database is unavailable; try again shortly");
+    }
+    probing ||= open;
+    const probe = open;
+    try {
+      const result = await work();
+      awayUntil = -Infinity;
+      return result;
+    } catch (error) {
+      if (error instanceof DbFailure && (error.kind === "unavailable" || error.kind === "timeout")) {
+        awayUntil = now() + openMs;
+      }
+      throw error;
+    } finally {
+      if (probe) probing = false;
+    }
+  };
 }

@@ -24,6 +24,13 @@ export interface RpcOptions {
    * per-role statement_timeout instead.
    */
   statementTimeoutMs?: number;
+  /**
+   * Runs on connections of its own (the sql transport), never queued behind other work: the webhook's
+   * acknowledgement, which Meta waits on, does not wait for the replies being worked out after earlier
+   * responses (the rest transport's calls are separate HTTP requests already). In both transports,
+   * while the database is away these calls fail at once but for one probe at a time (failFast).
+   */
+  priority?: boolean;
 }
 
 /** Calls SQL functions in the public schema. */

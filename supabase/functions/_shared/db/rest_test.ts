@@ -225,6 +225,25 @@ Deno.test("createDb(rest) turns a fetch that never answers into 503 database_tim
   assert.equal(seen[0]?.signal?.aborted, true, "the HTTP request is aborted on timeout");
 });
 
+Deno.test("createDb(rest): while the database is away, priority calls fail at once but for one probe", async () => {
+  let down = true;
+  const { fetchImpl, seen } = fakeFetch(() =>
+    down
+      ? Promise.reject(new TypeError("error sending request: connection refused"))
+      : new Promise<Response>(() => {})
+  );
+  const db = restDb(fetchImpl);
+  const priority = { priority: true, timeoutMs: 50 };
+  await rejectsWith(db.rpc("get_feature_flags", {}, priority), 503, "database_unavailable");
+  down = false;
+  const probe = db.rpc("get_feature_flags", {}, priority);
+  await rejectsWith(db.rpc("get_feature_flags", {}, priority), 503, "database_unavailable");
+  await rejectsWith(probe, 503, "database_timeout");
+  assert.equal(seen.length, 2, "the call made while the probe was out never reached PostgREST");
+  await rejectsWith(db.rpc("get_feature_flags", {}, { timeoutMs: 50 }), 503, "database_timeout");
+  assert.equal(seen.length, 3, "calls of the other lane always go");
+});
+
 Deno.test("toDbError() maps PostgREST's own codes: connection trouble 503, anything else 500", () => {
   assert.equal(answered({ code: "PGRST000", message: "could not connect" }, null).status, 503);
   assert.equal(answered({ code: "PGRST003", message: "pool timeout" }, null).status, 503);

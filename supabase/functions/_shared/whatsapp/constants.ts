@@ -3,6 +3,14 @@
 /** Meta's webhook bodies are small; anything larger is refused before it is read. */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 /**
+ * How long the webhook waits for the database to store a body before it answers 503 and Meta
+ * redelivers (a stored body is acknowledged in tens of ms even at 1,000 a second: BENCHMARKS.md). A
+ * database that is away must not hold Meta's requests: they would pile up on the pool and every
+ * other delivery would wait behind them. A store that commits after its 503 is harmless: the
+ * redelivery finds its messages already stored (whatsapp_ingest's on conflict do nothing).
+ */
+export const INTAKE_TIMEOUT_MS = 750;
+/**
  * How long a worker holds a conversation before another may take it over. A turn renews the claim
  * (Turn.renewClaim) before every model call, every tool call, every confirmation, the menu fallback
  * and every send, so the lease covers the longest stretch between two renewals, not the whole turn.
@@ -12,9 +20,10 @@ export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
  *   renewal → a tool: proposal (5 s) + its look-up (5 s) + the audit (DB 10 s) → renewal     20 s
  *   renewal → menu: two look-ups (DB 2 × 10 s) + finish_turn (DB 10 s)                      30 s
  *   renewal → a send: text, then template (2 × Graph 10 s), 3 inline retries
- *             (3 × (5 s sleep + Graph 10 s)), recording it (DB 10 s)                        75 s
+ *             (3 × (5 s sleep + Graph 10 s)), recording it while the database is away
+ *             (RECORD_RETRY_MS 12 s, then its last try, DB 10 s)                           87 s
  * The whole turn, every timeout on its path added once (mark-read 10 + flags 1.5 + memory 10 +
- * TURN_BUDGET_MS 45 + menu 20 + finish 10 + a send 75), is 171.5 s: longer than the lease, which is
+ * TURN_BUDGET_MS 45 + menu 20 + finish 10 + a send 87), is 183.5 s: longer than the lease, which is
  * why the claim is renewed rather than sized to the sum.
  */
 export const CLAIM_LEASE_SECONDS = 90;
@@ -30,6 +39,11 @@ export const RETRY_BASE_MS = 400;
 export const MAX_INLINE_SLEEP_MS = 5_000;
 /** The longest wait between two attempts, whatever Retry-After says. */
 export const MAX_RETRY_DELAY_MS = 60_000;
+/** How long the outcome of a send (above all one Meta accepted) is retried while the database is away,
+ * inside the claim lease and the 2 minutes before a row left `sending` counts as stale (outbox.ts). */
+export const RECORD_RETRY_MS = 12_000;
+/** The longest wait between two tries of that record. */
+export const RECORD_RETRY_MAX_WAIT_MS = 2_000;
 /** Wait before the next try after Meta's rate limits (130429, 131056) or a refused token (190). */
 export const BACKOFF_MS = 60_000;
 /** Conversations with stuck work picked up by each invocation after its own. */

@@ -13,6 +13,7 @@ import {
   replayPayload,
 } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
+import { INTAKE_TIMEOUT_MS } from "./constants.ts";
 import { parseWebhook } from "./payload.ts";
 import type { WebhookBatch } from "./types.ts";
 
@@ -50,7 +51,10 @@ export async function receiveWebhook(
   read: ReadBody,
   log: Logger,
 ): Promise<Received> {
-  const received = await receiveWebhookBody(db, { p_body: toBase64(body), ...readArgs(read) });
+  const received = await receiveWebhookBody(db, { p_body: toBase64(body), ...readArgs(read) }, {
+    timeoutMs: INTAKE_TIMEOUT_MS,
+    priority: true,
+  });
   logReceived(log, read, received);
   return received;
 }

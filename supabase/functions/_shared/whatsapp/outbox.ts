@@ -2,12 +2,28 @@
  * Sends a conversation's outbox in order under the claim: each row to the recipient recorded when it
  * was made, as its template outside the 24-hour window, with short retries inline and the rest left
  * to the re-drive, within the row's retry window and time-to-live (enforced in SQL).
+ *
+ * A send Meta accepted is never sent again, with one window left. Meta's send API has no idempotency
+ * key: a request it accepted cannot be told apart from a new one, so "sent" is known only from our
+ * own record or from Meta's statuses. Hence, in order:
+ *   1. The outcome is recorded whatever happens: a record the database refuses while it is away is
+ *      retried for RECORD_RETRY_MS, inside the claim lease, long before the row counts as stale
+ *      (whatsapp_next_outbox and whatsapp_requeue_stuck wait 2 minutes after it went `sending`).
+ *   2. Every send carries its row id as biz_opaque_callback_data; Meta's status webhooks echo it, and
+ *      whatsapp_ingest settles a row left `sending` from them (sent, delivered, read: with its wamid),
+ *      as the requeue does before it sends a stale row again.
+ * What is left: a worker killed (or a database away for longer than RECORD_RETRY_MS) between Meta's
+ * acceptance and the record, when no status for the row has arrived in the 2 minutes after it went
+ * `sending`. It is the smallest possible without an idempotency key at Meta: a record written before
+ * the send cannot say whether Meta took it, so the only proof is one that comes after the send.
  */
 import {
   BACKOFF_MS,
   INLINE_SEND_RETRIES,
   MAX_INLINE_SLEEP_MS,
   MAX_RETRY_DELAY_MS,
+  RECORD_RETRY_MAX_WAIT_MS,
+  RECORD_RETRY_MS,
   RETRY_BASE_MS,
 } from "./constants.ts";
 import { renewClaim } from "./claim.ts";
@@ -19,11 +35,12 @@ import {
   recordSend as recordSendRow,
   setAuthError,
 } from "../db/mod.ts";
+import { DbFailure } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import type { SendResult } from "./types.ts";
 
-/** What sending needs: the database, the Graph API (absent: nothing is sent), the switch, a log, a sleep. */
+/** What sending needs: the database, the Graph API (absent: nothing is sent), the switch, a log, a sleep, a clock. */
 export interface OutboxDeps {
   db: Db;
   /** Absent when WHATSAPP_ACCESS_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set: nothing is sent. */
@@ -31,6 +48,8 @@ export interface OutboxDeps {
   flags: Flags;
   log: Logger;
   sleep: (ms: number) => Promise<void>;
+  /** Monotonic milliseconds. */
+  now: () => number;
 }
 
 /** Sends the outbox oldest first: "done" (empty), "waiting" (a reply backs off) or "halted" (sending is off). */
@@ -77,14 +96,13 @@ async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxIt
   return result;
 }
 
-/** Records a send's outcome; true when the outbox must wait (the reply backs off). */
+/** Records a send's outcome (see the top of this file); true when the outbox must wait (the reply backs off). */
 async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): Promise<boolean> {
+  const stopAt = d.now() + RECORD_RETRY_MS;
+  const record = (args: Omit<Parameters<typeof recordSendRow>[1], "p_message_id">) =>
+    untilRecorded(d, stopAt, () => recordSendRow(d.db, { p_message_id: item.id, ...args }));
   if (result.ok) {
-    await recordSendRow(d.db, {
-      p_message_id: item.id,
-      p_outcome: "sent",
-      p_wa_message_id: result.waMessageId,
-    });
+    await record({ p_outcome: "sent", p_wa_message_id: result.waMessageId });
     d.log.info("whatsapp", "reply sent", {
       message_id: item.id,
       wa_message_id: result.waMessageId,
@@ -94,7 +112,7 @@ async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): 
   }
   const failure = { p_error_code: result.code ?? result.httpStatus, p_error_title: result.title };
   if (result.kind === "auth") {
-    await setAuthError(d.db, { p_title: result.title });
+    await untilRecorded(d, stopAt, () => setAuthError(d.db, { p_title: result.title }));
     d.log.error(
       "whatsapp",
       "ERROR the WhatsApp access token was refused (190): replies wait until it is replaced",
@@ -104,7 +122,7 @@ async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): 
     );
   }
   if (result.kind === "fatal") {
-    await recordSendRow(d.db, { p_message_id: item.id, p_outcome: "failed", ...failure });
+    await record({ p_outcome: "failed", ...failure });
     d.log.warn("whatsapp", "reply failed", {
       message_id: item.id,
       code: failure.p_error_code,
@@ -117,16 +135,34 @@ async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): 
     MAX_RETRY_DELAY_MS,
     result.retryAfterMs ?? (result.kind === "retry" ? RETRY_BASE_MS * 2 ** item.attempts : BACKOFF_MS),
   );
-  await recordSendRow(d.db, {
-    p_message_id: item.id,
-    p_outcome: "retry",
-    p_retry_after_ms: Math.round(delay),
-    ...failure,
-  });
+  await record({ p_outcome: "retry", p_retry_after_ms: Math.round(delay), ...failure });
   d.log.warn("whatsapp", "reply will be retried", {
     message_id: item.id,
     kind: result.kind,
     code: failure.p_error_code,
   });
   return true;
+}
+
+/**
+ * Runs `write` (an idempotent record of what Meta already did) until the database takes it: a failure
+ * that means the database is away, busy or slow is retried with backoff until `stopAt`; anything else
+ * (a bug, a refusal) is thrown at once.
+ */
+async function untilRecorded<T>(d: OutboxDeps, stopAt: number, write: () => Promise<T>): Promise<T> {
+  for (
+    let wait = RETRY_BASE_MS / 2, tries = 1;;
+    wait = Math.min(wait * 2, RECORD_RETRY_MAX_WAIT_MS), tries++
+  ) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof DbFailure) || error.kind === "error" || d.now() + wait >= stopAt) throw error;
+      d.log.warn("whatsapp", "Cannot record a send yet: the database is away; trying again", {
+        code: error.code,
+        tries,
+      });
+      await d.sleep(wait);
+    }
+  }
 }

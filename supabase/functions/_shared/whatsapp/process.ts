@@ -22,8 +22,6 @@ export interface ProcessorDeps extends OutboxDeps {
   slowDown?: (language: string | null) => string;
   /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
   humanNote?: (language: string | null) => string;
-  /** Monotonic milliseconds. */
-  now: () => number;
 }
 
 /** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
