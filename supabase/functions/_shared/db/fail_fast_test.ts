@@ -6,7 +6,7 @@ const away = () => Promise.reject(new DbFailure("timeout", "The database did not
 const ok = () => Promise.resolve("stored");
 
 Deno.test("failFast() fails calls at once for a while after one found the database away, one probe at a time", async () => {
-  let t = 0;
+  const t = 0;
   const gate = failFast(() => t, 1_000);
   let tried = 0;
   const counted = () => (tried++, ok());
