@@ -9,6 +9,7 @@ export const FLAG_NAMES = [
   "VOUCHER_CREATION_ENABLED",
   "VOUCHER_REDEMPTION_ENABLED",
   "VOUCHER_VOID_ENABLED",
+  "AI_VOICE_NOTES_ENABLED",
 ] as const;
 export type FlagName = typeof FLAG_NAMES[number];
 
@@ -22,6 +23,7 @@ export const PRIVILEGED_FLAGS: readonly FlagName[] = [
 
 export const DEFAULT_GRAPH_URL = "https://graph.facebook.com/v23.0";
 export const DEFAULT_OPENAI_MODEL = "gpt-5-mini";
+export const DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-transcribe";
 
 const secret = z.string().min(16, "must be at least 16 characters");
 const secretList = z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
@@ -46,6 +48,11 @@ const schema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_MODEL: z.string().min(1).default(DEFAULT_OPENAI_MODEL),
+  TRANSCRIPTION_BASE_URL: httpUrl.optional(),
+  TRANSCRIPTION_API_KEY: z.string().min(1).optional(),
+  TRANSCRIPTION_MODEL: z.string().min(1).default(DEFAULT_TRANSCRIPTION_MODEL),
+  VOICE_NOTE_MAX_SECONDS: z.coerce.number().int().positive().default(120),
+  VOICE_NOTE_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   TOOL_API_KEYS: secretList.optional(),
   METRICS_TOKEN: secretList.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error").default("info"),
@@ -76,6 +83,8 @@ export interface Config {
     drainSecret?: string;
   };
   openai: { apiKey?: string; baseUrl?: string; model: string };
+  /** Voice notes: the transcription server (OPENAI_BASE_URL and OPENAI_API_KEY unless named) and the limits. */
+  speech: { apiKey?: string; baseUrl?: string; model: string; maxSeconds: number; maxBytes: number };
   flagOverrides: Partial<Record<FlagName, boolean>>;
 }
 
@@ -120,6 +129,13 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
       drainSecret: env.WHATSAPP_DRAIN_SECRET,
     },
     openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+    speech: {
+      apiKey: env.TRANSCRIPTION_API_KEY ?? env.OPENAI_API_KEY,
+      baseUrl: env.TRANSCRIPTION_BASE_URL ?? env.OPENAI_BASE_URL,
+      model: env.TRANSCRIPTION_MODEL,
+      maxSeconds: env.VOICE_NOTE_MAX_SECONDS,
+      maxBytes: env.VOICE_NOTE_MAX_BYTES,
+    },
     flagOverrides,
   };
 }

@@ -1547,8 +1547,25 @@ export type Database = {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }
         Returns: number
       }
+      whatsapp_store_transcript: {
+        Args: {
+          p_conversation_id: string
+          p_message_id: string
+          p_text: string
+          p_worker: string
+        }
+        Returns: boolean
+      }
       whatsapp_time: { Args: { p_value: string }; Returns: string }
       whatsapp_transient: { Args: { p_sqlstate: string }; Returns: boolean }
+      whatsapp_voice_note_media: {
+        Args: {
+          p_conversation_id: string
+          p_message_id: string
+          p_worker: string
+        }
+        Returns: Json
+      }
     }
     Enums: {
       voucher_status: "issued" | "redeemed" | "void"

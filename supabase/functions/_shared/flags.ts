@@ -14,6 +14,7 @@ export const FLAG_DEFAULTS: Record<FlagName, boolean> = {
   VOUCHER_CREATION_ENABLED: false,
   VOUCHER_REDEMPTION_ENABLED: false,
   VOUCHER_VOID_ENABLED: false,
+  AI_VOICE_NOTES_ENABLED: false,
 };
 
 export type FlagSource = "environment" | "database" | "default";

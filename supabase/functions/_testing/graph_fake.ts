@@ -8,6 +8,7 @@
  */
 import { timingSafeEqual } from "../_shared/secrets.ts";
 import { createGraphClient, type GraphClient } from "../_shared/whatsapp/mod.ts";
+import { createMediaStore, type FakeMediaStore } from "./graph_media.ts";
 import {
   decode,
   failureAnswer,
@@ -21,6 +22,7 @@ import {
 } from "./graph_protocol.ts";
 
 export { type FakeFailure, type FakeSend, metaErrorBody } from "./graph_protocol.ts";
+export type { FakeMedia, FakeMediaStore } from "./graph_media.ts";
 
 /** A send the fake accepted: its wamid, its place in order (1, 2, ...: what a poll's `after` counts), when. */
 export interface FakeSent extends FakeSend {
@@ -77,6 +79,8 @@ export interface FakeGraphHandler {
   reads: { messageId: string; typing: boolean }[];
   /** Requests no real client should make; a test that provokes one splices it out. */
   violations: string[];
+  /** Inbound media it serves (GET /{media-id} and the url it gives), and what was fetched. */
+  media: FakeMediaStore;
   /** The next n valid requests fail this way, in order after those already scripted. */
   failNext(n: number, failure: FakeFailure): void;
   /** From now on anything but a template to this wa_id or user id is refused with 131047 (the customer
@@ -114,6 +118,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
   const violations: string[] = [];
   const script: FakeFailure[] = [];
   const windowClosed = new Set<string>();
+  const media = createMediaStore();
   const stopping = Promise.withResolvers<void>();
   let stopped = false;
   let counter = 0;
@@ -138,6 +143,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
     const url = new URL(req.url);
     const route = url.pathname.startsWith(`${mount}/`) ? url.pathname.slice(mount.length) : "";
     if (req.method === "GET" && route === "/_replies") return await readReplies(url.searchParams);
+    const served = media.handle(req, route, mount, await authorized(req.headers));
+    if (served) return served;
     const text = await req.text();
     const request: FakeRequest = {
       method: req.method,
@@ -243,6 +250,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
     sent,
     reads,
     violations,
+    media,
     failNext(n, failure) {
       for (let i = 0; i < n; i++) script.push(failure);
     },

@@ -1,6 +1,9 @@
 /** A fake OpenAI Responses API on loopback: answers from a script, records requests, rejects what OpenAI would. */
 import type { OutputItem } from "../_shared/agent/mod.ts";
+import { createFakeAudio, type FakeAudio } from "./openai_audio.ts";
 import { validate } from "./openai_validate.ts";
+
+export type { FakeAudio, FakeTranscript, FakeTranscription } from "./openai_audio.ts";
 
 /** One scripted answer: a completed response, OpenAI's error body, no answer at all, or a late one. */
 export type FakeOpenAIStep =
@@ -30,6 +33,8 @@ export interface FakeOpenAI {
   modelReads: FakeOpenAIRequest[];
   /** Requests a real API would reject or the script did not expect; a test that provokes one clears it. */
   violations: string[];
+  /** POST /v1/audio/transcriptions: its script and the requests it read. */
+  audio: FakeAudio;
   /** Appends answers to a FIFO queue. */
   script(...steps: FakeOpenAIStep[]): void;
   /**
@@ -84,9 +89,11 @@ export function startFakeOpenAI(
   const queue: FakeOpenAIStep[] = [];
   let responder: Parameters<FakeOpenAI["respondWith"]>[0] | undefined;
   const closing = Promise.withResolvers<void>();
+  const audio = createFakeAudio(apiKey, violations);
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
+    if (req.method === "POST" && path === "/v1/audio/transcriptions") return await audio.handle(req);
     const body: unknown = await req.json().catch(() => undefined);
     const modelId = req.method === "GET" ? /^\/v1\/models\/([^/]+)$/.exec(path)?.[1] : undefined;
     if (modelId !== undefined) {
@@ -154,6 +161,7 @@ export function startFakeOpenAI(
     requests,
     modelReads,
     violations,
+    audio,
     script(...steps) {
       queue.push(...steps);
     },

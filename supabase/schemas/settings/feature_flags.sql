@@ -21,7 +21,8 @@ insert into public.feature_flags (name, enabled, description) values
   ('WHATSAPP_INTEGRATION_ENABLED', true, 'Replies are sent to WhatsApp; off: messages are stored and acknowledged, nothing is sent.'),
   ('VOUCHER_CREATION_ENABLED', true, 'Operators may create vouchers.'),
   ('VOUCHER_REDEMPTION_ENABLED', true, 'Operators may redeem vouchers.'),
-  ('VOUCHER_VOID_ENABLED', true, 'Operators may void vouchers.')
+  ('VOUCHER_VOID_ENABLED', true, 'Operators may void vouchers.'),
+  ('AI_VOICE_NOTES_ENABLED', true, 'Voice notes are downloaded and transcribed; off: the sender is asked to type.')
 on conflict (name) do nothing;
 
 create or replace function public.get_feature_flags() returns jsonb

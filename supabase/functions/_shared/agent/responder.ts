@@ -77,6 +77,7 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       return {
         messages: [text(result.text), ...confirmations.map(text)],
         handoff: result.handoff,
+        ...(confirmations.length ? { proposes: true } : {}),
         ...(isObject(asked) && typeof asked.reason === "string" ? { handoffReason: asked.reason } : {}),
       };
     } catch (error) {

@@ -18,7 +18,8 @@ export interface TurnMessage {
   id: string;
   /** text, interactive, button, image, audio, location, ... as the channel named it. */
   type: string;
-  /** The words a responder reads (a text's body, a caption, a button's title); null when none. */
+  /** The words a responder reads (a text's body, a caption, a button's title, a voice note's
+   * transcript); null when none. */
   text: string | null;
   /** How many turns have taken the message, this one included (earlier ones failed); 1 when absent. */
   attempts?: number;
@@ -40,6 +41,8 @@ export interface Reply {
   handoff: boolean;
   /** Why a person is needed, in a few words; staff see it in the handoff alert. */
   handoffReason?: string;
+  /** The reply proposes an effect for the sender to confirm (a voice turn then says what it heard). */
+  proposes?: boolean;
 }
 
 /** Produces the reply to a turn: operators' confirmations, the agent, the menu behind it. */

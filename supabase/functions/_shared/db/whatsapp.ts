@@ -119,3 +119,11 @@ export const nextOutbox = rpc(
 export const recordSend = rpc("whatsapp_record_send");
 /** Raises the alarm that Meta refused the access token. */
 export const setAuthError = rpc("whatsapp_set_auth_error");
+
+/** A voice note's audio {id, mime_type}, for the worker holding the claim; null otherwise. */
+export const voiceNoteMedia = rpc(
+  "whatsapp_voice_note_media",
+  z.looseObject({ id: z.string(), mime_type: z.string().nullable() }).nullable(),
+);
+/** Stores a voice note's transcript as its body; false when the worker no longer holds the claim. */
+export const storeTranscript = rpc("whatsapp_store_transcript");

@@ -50,7 +50,8 @@ export const TEXTS: Record<Language, Texts> = {
     invalidNumber: (raw) => `"${raw}" is not a valid phone number. Try for example *lookup 0788123456*.`,
     lookupHow: "Send the customer's number, for example *lookup 0788123456*.",
     human: "Thank you. A person from our team will answer you here soon.",
-    nonText: "Sorry, I can only read text messages. Please type your question, or send *menu*.",
+    nonText:
+      "Sorry, I can only read text messages, voice notes and button taps. Please type your question, or send *menu*.",
   },
   fr: {
     hi: "Bonjour !",
@@ -76,7 +77,8 @@ export const TEXTS: Record<Language, Texts> = {
       `« ${raw} » n'est pas un numéro de téléphone valide. Essayez par exemple *chercher 0788123456*.`,
     lookupHow: "Envoyez le numéro du client, par exemple *chercher 0788123456*.",
     human: "Merci. Un conseiller va vous répondre ici très bientôt.",
-    nonText: "Désolé, je ne comprends que les messages écrits. Écrivez votre question ou envoyez *menu*.",
+    nonText:
+      "Désolé, je ne lis que les messages écrits (texte), les messages vocaux et les boutons. Écrivez votre question ou envoyez *menu*.",
   },
   rw: {
     hi: "Muraho!",
@@ -102,6 +104,6 @@ export const TEXTS: Record<Language, Texts> = {
     lookupHow: "Mwohereze nimero y'umukiriya, urugero: *shakisha 0788123456*.",
     human: "Murakoze. Umukozi azabasubiza vuba.",
     nonText:
-      "Mutwihanganire, twumva ubutumwa bwanditse gusa. Mwandike ikibazo cyanyu cyangwa mwohereze *menu*.",
+      "Mutwihanganire, twumva ubutumwa bwanditse, ubw'amajwi n'utubuto gusa. Mwandike ikibazo cyanyu cyangwa mwohereze *menu*.",
   },
 };

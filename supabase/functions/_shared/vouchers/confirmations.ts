@@ -61,7 +61,11 @@ export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): 
   return async (turn) => {
     const msisdn = turn.sender.msisdn;
     if (turn.sender.role !== "operator" || !msisdn) return await next(turn);
-    const parsed = turn.messages.map((m) => ({ m, c: parseConfirmation(m.text) }));
+    // A voice note's transcript never confirms: confirmations are typed or tapped.
+    const parsed = turn.messages.map((m) => ({
+      m,
+      c: m.type === "audio" ? null : parseConfirmation(m.text),
+    }));
     if (!parsed.some((p) => p.c)) return await next(turn);
     const messages: OutboundMessage[] = [];
     for (const { m, c } of parsed) if (c) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));

@@ -19,7 +19,23 @@ export interface GraphClient {
   send(to: Recipient, message: OutboundMessage, callbackData?: string): Promise<SendResult>;
   /** Marks an inbound message read, optionally showing the typing indicator. */
   markRead(waMessageId: string, typing: boolean): Promise<SendResult>;
+  /** Downloads an inbound message's media: GET /{media-id}, then its url, both with the bearer token.
+   * Media over `maxBytes` (by the size Meta states) is not downloaded. The bytes are never kept. */
+  media(mediaId: string, maxBytes: number): Promise<MediaResult>;
 }
+
+/** A media download: the bytes, or why there are none (too large: not fetched at all). */
+export type MediaResult =
+  | { ok: true; bytes: Uint8Array; mimeType: string }
+  | { ok: false; kind: "too_large"; size: number }
+  | { ok: false; kind: "failed"; title: string };
+
+/** Meta's media object, GET /{media-id}: a URL valid for about 5 minutes, with its type and size. */
+const MediaAnswer = z.looseObject({
+  url: z.url(),
+  mime_type: z.string(),
+  file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+});
 
 /** What createGraphClient needs: the Graph URL with its version, the business number and its token. */
 export interface GraphClientOptions {
@@ -87,9 +103,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       "Cannot create Graph client: accessToken is empty or has characters a header cannot carry",
     );
   }
-  const endpoint = `${options.graphUrl.replace(/\/+$/, "")}/${
-    encodeURIComponent(options.phoneNumberId)
-  }/messages`;
+  const root = options.graphUrl.replace(/\/+$/, "");
+  const endpoint = `${root}/${encodeURIComponent(options.phoneNumberId)}/messages`;
   const headers = { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" };
   const redact = (s: string) => s.replaceAll(accessToken, "[redacted]");
 
@@ -128,7 +143,30 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return result.ok ? result : { ...result, title: redact(result.title) };
   }
 
+  const auth = { Authorization: `Bearer ${accessToken}` };
+
+  async function media(mediaId: string, maxBytes: number): Promise<MediaResult> {
+    const failed = (title: string): MediaResult => ({ ok: false, kind: "failed", title });
+    try {
+      const signal = AbortSignal.timeout(timeoutMs);
+      const info = await options.fetch(`${root}/${encodeURIComponent(mediaId)}`, { headers: auth, signal });
+      const meta = MediaAnswer.safeParse(parseJson(await info.text()));
+      if (!info.ok || !meta.success) return failed(`media lookup: HTTP ${info.status}`);
+      const { url, mime_type: mimeType, file_size: size } = meta.data;
+      if (size !== undefined && size > maxBytes) return { ok: false, kind: "too_large", size };
+      const file = await options.fetch(url, { headers: auth, signal });
+      if (!file.ok) return (await file.body?.cancel(), failed(`media download: HTTP ${file.status}`));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (bytes.length > maxBytes) return { ok: false, kind: "too_large", size: bytes.length };
+      return { ok: true, bytes, mimeType };
+    } catch (err) {
+      // Whatever fetch threw may quote the URL; only its kind leaves this function.
+      return failed(err instanceof Error && err.name === "TimeoutError" ? "timeout" : "network error");
+    }
+  }
+
   return {
+    media,
     send(to, message, callbackData) {
       if (!to.waId && !to.userId) return Promise.resolve(refuse("recipient has neither waId nor userId"));
       // What Meta would refuse (a blank or too long text, a template without a name) is refused here.

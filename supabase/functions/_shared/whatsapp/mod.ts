@@ -4,7 +4,13 @@
  * root), the outbox, the Graph API client and Meta's send body (wire.ts, which the fakes decode with).
  */
 export * from "./constants.ts";
-export { classifyGraphFailure, createGraphClient, type GraphClient, OUTSIDE_WINDOW } from "./graph.ts";
+export {
+  classifyGraphFailure,
+  createGraphClient,
+  type GraphClient,
+  type MediaResult,
+  OUTSIDE_WINDOW,
+} from "./graph.ts";
 export { ingestBatch, type ReadBody, readWebhookBody, receiveWebhook, replayPayloads } from "./intake.ts";
 export { humanNote, slowDownNote } from "./notes.ts";
 export { parseWebhook } from "./payload.ts";

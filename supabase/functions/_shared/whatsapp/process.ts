@@ -10,8 +10,9 @@ import { ClaimLost } from "../errors.ts";
 import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
 import { renewClaim } from "./claim.ts";
 import { type OutboxDeps, sendOutbox } from "./outbox.ts";
-import { humanNote, slowDownNote } from "./notes.ts";
+import { humanNote, slowDownNote, voiceNote } from "./notes.ts";
 import { splitText } from "./split.ts";
+import { hearVoiceNotes, type VoiceDeps } from "./voice.ts";
 
 /** What answering needs: what sending needs, the responder chain, the channel's notes, a clock. */
 export interface ProcessorDeps extends OutboxDeps {
@@ -22,7 +23,12 @@ export interface ProcessorDeps extends OutboxDeps {
   slowDown?: (language: string | null) => string;
   /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
   humanNote?: (language: string | null) => string;
+  /** Voice notes: the transcriber (none: the sender is asked to type) and the limits. */
+  voice?: Pick<VoiceDeps, "transcriber" | "maxBytes" | "maxSeconds">;
 }
+
+/** The longest transcript quoted back in "I heard: …". */
+const HEARD_MAX_CHARS = 200;
 
 /** Answers these conversations, then up to PICKUP_BATCH others with work left over. Never throws. */
 export async function processConversations(
@@ -120,10 +126,15 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
   else if (!withStaff && claim.throttle === "notify") {
     replies.push(text((d.slowDown ?? slowDownNote)(turn.sender.language)));
   } else if (!held) {
-    const reply = await d.respond(turn);
-    replies = reply.messages.flatMap(forOutbox);
-    handoff = reply.handoff;
-    reason = reply.handoffReason;
+    const hearing = await hearVoiceNotes({ maxBytes: 0, maxSeconds: 0, ...d, ...d.voice }, worker, turn);
+    if ("note" in hearing) replies.push(text(hearing.note));
+    else {
+      const reply = await d.respond(hearing.turn);
+      replies = [...heardLine(hearing.heard, reply.proposes, turn.sender.language), ...reply.messages]
+        .flatMap(forOutbox);
+      handoff = reply.handoff;
+      reason = reply.handoffReason;
+    }
   }
   await finishTurn(d.db, {
     p_conversation_id: turn.conversationId,
@@ -142,6 +153,18 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
     handoff,
     role: turn.sender.role,
   });
+}
+
+/** "I heard: …" in one line, when a spoken turn proposes an effect (confirmed only by a tap or typing). */
+function heardLine(
+  heard: string[],
+  proposes: boolean | undefined,
+  language: string | null,
+): OutboundMessage[] {
+  const said = heard.join(" ");
+  if (!said || !proposes) return [];
+  const quoted = said.length > HEARD_MAX_CHARS ? `${said.slice(0, HEARD_MAX_CHARS - 1)}…` : said;
+  return [text(voiceNote("heard", language, { text: quoted }))];
 }
 
 /** A reply as the outbox stores it: a text split at WhatsApp's length limit, anything else as it is. */

@@ -8,6 +8,7 @@ import type { Responder } from "../conversation/mod.ts";
 import type { Deps } from "../deps.ts";
 import type { Logger } from "../log.ts";
 import { menuResponder } from "../menu/mod.ts";
+import { createTranscriber, type Transcriber } from "../speech/mod.ts";
 import { withConfirmations } from "../vouchers/mod.ts";
 import { createGraphClient, type GraphClient } from "./graph.ts";
 import { processConversation, processConversations, type ProcessorDeps } from "./process.ts";
@@ -25,6 +26,8 @@ export interface ProcessorOverrides {
   /** The channel's notes to a sender over the per-minute budget and to one waiting for staff. */
   slowDown?: ProcessorDeps["slowDown"];
   humanNote?: ProcessorDeps["humanNote"];
+  /** The transcriber of voice notes; from the speech configuration when absent, null: none. */
+  transcriber?: Transcriber | null;
   /** Wall-clock time, for the date in the agent's instructions. */
   today?: () => Date;
 }
@@ -54,6 +57,15 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     o.model,
     () => apiKey ? createOpenAIModel({ apiKey, baseUrl, model: modelName, fetch, sleep, now }) : undefined,
   );
+  const { speech } = deps.config;
+  const transcriber = chosen(
+    o.transcriber,
+    () =>
+      speech.apiKey
+        ? createTranscriber({ apiKey: speech.apiKey, baseUrl: speech.baseUrl, model: speech.model, fetch })
+        : undefined,
+  );
+  const voice = { transcriber, maxBytes: speech.maxBytes, maxSeconds: speech.maxSeconds };
   const build = (log: Logger): ProcessorDeps => {
     const agent = agentResponder({
       db: deps.db,
@@ -82,6 +94,7 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
       confirm,
       slowDown: o.slowDown,
       humanNote: o.humanNote,
+      voice,
       sleep: deps.sleep,
       now: deps.now,
     };
