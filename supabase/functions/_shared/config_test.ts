@@ -188,6 +188,10 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
     OPENAI_API_KEY: "sk-test",
     OPENAI_BASE_URL: "http://127.0.0.1:9001/v1/",
     OPENAI_MODEL: "gpt-test",
+    TRANSCRIPTION_BASE_URL: "http://127.0.0.1:9002/v1/",
+    TRANSCRIPTION_MODEL: "rw-conformer",
+    VOICE_NOTE_MAX_SECONDS: "90",
+    VOICE_NOTE_MAX_BYTES: "1000000",
     UNRELATED_VARIABLE: "ignored",
   });
   assert.deepEqual(config, {
@@ -204,7 +208,29 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
       drainSecret: "drain-secret-0123456789",
     },
     openai: { apiKey: "sk-test", baseUrl: "http://127.0.0.1:9001/v1", model: "gpt-test" },
+    speech: {
+      apiKey: "sk-test",
+      baseUrl: "http://127.0.0.1:9002/v1",
+      model: "rw-conformer",
+      maxSeconds: 90,
+      maxBytes: 1000000,
+    },
     flagOverrides: {},
+  });
+});
+
+Deno.test("loadConfig() transcribes through OPENAI_BASE_URL with gpt-4o-transcribe unless told otherwise", () => {
+  const config = loadConfig({
+    SUPABASE_DB_URL: DB_URL,
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_BASE_URL: "http://x/v1",
+  });
+  assert.deepEqual(config.speech, {
+    apiKey: "sk-test",
+    baseUrl: "http://x/v1",
+    model: "gpt-4o-transcribe",
+    maxSeconds: 120,
+    maxBytes: 16 * 1024 * 1024,
   });
 });
 

@@ -48,6 +48,7 @@ const TABLE = {
   VOUCHER_CREATION_ENABLED: true,
   VOUCHER_REDEMPTION_ENABLED: false,
   VOUCHER_VOID_ENABLED: true,
+  AI_VOICE_NOTES_ENABLED: true,
 };
 
 function sources(states: FlagStates): Record<string, string> {
@@ -64,6 +65,7 @@ Deno.test("createFlags() uses the feature_flags table values with source 'databa
     VOUCHER_CREATION_ENABLED: { enabled: true, source: "database" },
     VOUCHER_REDEMPTION_ENABLED: { enabled: false, source: "database" },
     VOUCHER_VOID_ENABLED: { enabled: true, source: "database" },
+    AI_VOICE_NOTES_ENABLED: { enabled: true, source: "database" },
   });
   assert.equal(calls.length, 1);
   assert.equal(calls[0]?.fn, "get_feature_flags");

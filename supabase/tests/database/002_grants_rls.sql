@@ -13,6 +13,7 @@ select functions_are('public', array[
   'whatsapp_require_claim', 'whatsapp_claim_turn', 'whatsapp_finish_turn', 'whatsapp_next_outbox',
   'whatsapp_record_send', 'whatsapp_release', 'whatsapp_pending_conversations', 'whatsapp_requeue_stuck',
   'whatsapp_set_auth_error', 'whatsapp_stats', 'prune_whatsapp_events',
+  'whatsapp_voice_note_media', 'whatsapp_store_transcript',
   'list_vouchers', 'agent_record_tool_call', 'agent_record_model_call', 'agent_transcript', 'agent_stats',
   'prune_agent_telemetry', 'health_alarms',
   'whatsapp_enqueue_notification', 'whatsapp_store_payload', 'whatsapp_time', 'whatsapp_redrive',

@@ -9,14 +9,15 @@ set local role service_role;
 -- get_feature_flags ------------------------------------------------------------------------
 select is(public.get_feature_flags(),
   '{"AI_RESPONSES_ENABLED": true, "AI_REALTIME_ENABLED": false, "WHATSAPP_INTEGRATION_ENABLED": true,
-    "VOUCHER_CREATION_ENABLED": true, "VOUCHER_REDEMPTION_ENABLED": true, "VOUCHER_VOID_ENABLED": true}'::jsonb,
-  'get_feature_flags has the six flags with their defaults');
+    "VOUCHER_CREATION_ENABLED": true, "VOUCHER_REDEMPTION_ENABLED": true, "VOUCHER_VOID_ENABLED": true,
+    "AI_VOICE_NOTES_ENABLED": true}'::jsonb,
+  'get_feature_flags has the seven flags with their defaults');
 update public.feature_flags set enabled = false where name = 'VOUCHER_REDEMPTION_ENABLED';
 select is(public.get_feature_flags() -> 'VOUCHER_REDEMPTION_ENABLED', 'false'::jsonb,
   'get_feature_flags reflects a flag switched off');
 insert into public.feature_flags (name, enabled, description) values ('TEST_ONLY_ENABLED', true, 'test');
 select is(array(select jsonb_object_keys(public.get_feature_flags()) order by 1),
-  array['AI_REALTIME_ENABLED', 'AI_RESPONSES_ENABLED', 'TEST_ONLY_ENABLED', 'VOUCHER_CREATION_ENABLED',
+  array['AI_REALTIME_ENABLED', 'AI_RESPONSES_ENABLED', 'AI_VOICE_NOTES_ENABLED', 'TEST_ONLY_ENABLED', 'VOUCHER_CREATION_ENABLED',
     'VOUCHER_REDEMPTION_ENABLED', 'VOUCHER_VOID_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
   'get_feature_flags lists every row, including new ones');
 

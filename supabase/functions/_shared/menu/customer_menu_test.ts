@@ -182,7 +182,10 @@ Deno.test("menuReply() says that only text is understood when a turn has no text
     assert.deepEqual(f.calls, { self: 0, lookup: [] });
   }
   const none = await menuReply({ role: "operator", messages: [], ...fakes() });
-  assert.equal(none.text, "Sorry, I can only read text messages. Please type your question, or send *menu*.");
+  assert.equal(
+    none.text,
+    "Sorry, I can only read text messages, voice notes and button taps. Please type your question, or send *menu*.",
+  );
 });
 
 Deno.test("menuReply() answers the text of a turn that mixes text and other messages", async () => {
