@@ -91,6 +91,8 @@ const turn = z.strictObject({
   expect: expectation,
   /** Empty for a turn answered in code (an operator's "YES 4821"): the model must not be called. */
   script: z.array(step).default([]),
+  /** The user speaks: each message is a voice note whose transcript is the `user` text (scripted). */
+  voice: z.boolean().default(false),
 });
 
 export const evalCase = z.strictObject({

@@ -14,9 +14,15 @@ import {
   ingestBatch,
   parseWebhook,
 } from "../supabase/functions/_shared/whatsapp/mod.ts";
-import { createFakeGraph, type FakeSent } from "../supabase/functions/_testing/graph_fake.ts";
+import type { Transcriber } from "../supabase/functions/_shared/speech/mod.ts";
+import {
+  createFakeGraph,
+  type FakeGraphHandler,
+  type FakeSent,
+} from "../supabase/functions/_testing/graph_fake.ts";
 import {
   contact,
+  mediaMessage,
   PHONE_NUMBER_ID,
   textMessage,
   webhookPayload,
@@ -82,6 +88,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     // behind it), with the Graph API the fake and the agent's turn watched for the graders.
     const processor = createProcessor(env.deps, {
       graph: graph.client(),
+      transcriber: SCRIPTED_TRANSCRIBER,
       onAgentTurn: (outcome) => {
         if ("result" in outcome) result = outcome.result;
         else if ("error" in outcome) error = failed("the agent", outcome.error);
@@ -105,7 +112,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
     await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
-    await ingestBatch(env.deps.db, batch(sender, user), env.deps.log);
+    await ingestBatch(env.deps.db, batch(sender, user, turn.voice ? graph : undefined), env.deps.log);
     await processor.answerOne(conversationId, { worker });
     const ms = performance.now() - started;
     if (!answered && !error) {
@@ -199,20 +206,28 @@ async function replies(sql: postgres.Sql, sent: FakeSent[]): Promise<string> {
   return sent.filter((m) => reply.has(m.callbackData ?? "")).map((m) => m.body).join("\n");
 }
 
-/** The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one batch. */
-function batch(sender: CaseFixtures["sender"], texts: string[]) {
+/** A scripted recogniser: a case's voice note carries its transcript as its bytes (see batch). */
+const SCRIPTED_TRANSCRIBER: Transcriber = {
+  transcribe: ({ bytes }) => Promise.resolve({ text: new TextDecoder().decode(bytes), seconds: 3 }),
+};
+
+/**
+ * The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one
+ * batch. With `voice`, each is a voice note the fake Graph API serves, its bytes the words it says.
+ */
+function batch(sender: CaseFixtures["sender"], texts: string[], voice?: FakeGraphHandler) {
   const now = Date.now();
   const from = sender.waId ? { from: sender.waId } : { from: null, fromUserId: sender.userId ?? undefined };
   const body = webhookPayload({
-    messages: texts.map((body, i) =>
-      textMessage({
-        ...from,
-        // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
-        id: `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`,
-        body,
-        timestamp: new Date(now + i),
-      })
-    ),
+    messages: texts.map((body, i) => {
+      // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
+      const id = `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
+      const timestamp = new Date(now + i);
+      if (!voice) return textMessage({ ...from, id, body, timestamp });
+      const mediaId = `${now}${i}${Math.floor(Math.random() * 1e6)}`;
+      voice.media.add(mediaId, { bytes: new TextEncoder().encode(body), mimeType: "audio/ogg; codecs=opus" });
+      return mediaMessage("audio", { ...from, id, mediaId, timestamp });
+    }),
     contacts: [contact({
       waId: sender.waId,
       userId: sender.userId ?? undefined,
