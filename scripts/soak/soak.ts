@@ -106,7 +106,10 @@ const traffic = {
   random,
   profile,
   answers,
+  // A tenth of the messages are voice notes: looked up, downloaded and transcribed once, however often delivered.
+  voice: { graph, share: 0.1 },
 };
+openai.audio.respondWith(() => ({ text: "Muraho, ndashaka voucher", seconds: 3 }));
 console.error(
   `soak ${profile.name}: ${profile.messages} messages from ${profile.senders} senders; ` +
     `${profile.operators} operators asking for ${profile.vouchersPerOperator} vouchers each`,

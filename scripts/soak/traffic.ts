@@ -2,6 +2,7 @@
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import {
   contact,
+  mediaMessage,
   signedRequest,
   statusUpdate,
   textMessage,
@@ -116,6 +117,8 @@ export interface TrafficOptions {
   profile: Profile;
   /** Every answer of the webhook, whatever its status, when given (the acknowledgement across an outage). */
   answers?: Answer[];
+  /** This share of the messages are voice notes whose audio `graph` serves (redelivered like the others). */
+  voice?: { graph: FakeGraph; share: number };
 }
 
 /** One POST as Meta saw it: when it started (ms since the start), how long its answer took, the status (0: none). */
@@ -142,10 +145,11 @@ async function deliver(o: TrafficOptions, payload: unknown): Promise<{ tries: nu
   }
 }
 
-/** One text message from `waId` posted as Meta does; a delivery that ends in a 200 is recorded. */
+/** One text message (or, with `mediaId`, a voice note) from `waId` posted as Meta does; a delivery that
+ * ends in a 200 is recorded. */
 export async function postText(
   o: TrafficOptions,
-  m: { id: string; waId: string; body: string },
+  m: { id: string; waId: string; body: string; mediaId?: string },
   redelivery: boolean,
   sentAt: Date,
   deliveries: Delivery[],
@@ -153,7 +157,11 @@ export async function postText(
   const at = performance.now() - o.started;
   const payload = webhookPayload({
     phoneNumberId: o.phoneNumberId,
-    messages: [textMessage({ id: m.id, from: m.waId, body: m.body, timestamp: sentAt })],
+    messages: [
+      m.mediaId
+        ? mediaMessage("audio", { id: m.id, from: m.waId, mediaId: m.mediaId, timestamp: sentAt })
+        : textMessage({ id: m.id, from: m.waId, body: m.body, timestamp: sentAt }),
+    ],
     contacts: [contact({ waId: m.waId, name: "Soak" })],
   });
   const { tries, ok } = await deliver(o, payload);
@@ -175,7 +183,7 @@ export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliver
     const wait = m.at - (performance.now() - o.started);
     if (wait > 0) await sleep(wait);
     const sentAt = new Date();
-    const text = { ...m, body: `Muraho, ndashaka voucher (${m.id.slice(-4)})` };
+    const text = { ...m, body: `Muraho, ndashaka voucher (${m.id.slice(-4)})`, mediaId: voiceNote(o, m.id) };
     pending.push(postText(o, text, false, sentAt, deliveries));
     const delay = redeliveryDelay(o, o.profile.redelivered ?? 0.1);
     if (delay !== undefined) {
@@ -183,6 +191,17 @@ export async function sendTraffic(o: TrafficOptions, planned: Planned[], deliver
     }
   }
   await Promise.all(pending);
+}
+
+/** For the profile's share of messages, the media id of a voice note the fake Graph API serves. */
+function voiceNote(o: TrafficOptions, id: string): string | undefined {
+  if (!o.voice || o.random() >= o.voice.share) return undefined;
+  const mediaId = `9${id.replace(/\D/g, "")}`;
+  o.voice.graph.media.add(mediaId, {
+    bytes: new Uint8Array(4_000).fill(79),
+    mimeType: "audio/ogg; codecs=opus",
+  });
+  return mediaId;
 }
 
 /**

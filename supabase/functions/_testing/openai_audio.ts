@@ -23,6 +23,8 @@ export interface FakeAudio {
   requests: FakeTranscription[];
   /** Appends answers to a FIFO queue. */
   script(...steps: FakeTranscript[]): void;
+  /** Alternative to script(): computes each answer from the request; used when the queue is empty. */
+  respondWith(fn: (request: FakeTranscription) => FakeTranscript): void;
 }
 
 /** The endpoint's handler; refusals and unscripted calls are pushed to `violations`. */
@@ -31,6 +33,7 @@ export function createFakeAudio(apiKey: string, violations: string[]): FakeAudio
 } {
   const requests: FakeTranscription[] = [];
   const queue: FakeTranscript[] = [];
+  let responder: ((request: FakeTranscription) => FakeTranscript) | undefined;
   const refuse = (status: number, message: string) => {
     violations.push(`audio transcription: ${message}`);
     return Response.json({ error: { message, type: "invalid_request_error", param: null, code: null } }, {
@@ -41,6 +44,9 @@ export function createFakeAudio(apiKey: string, violations: string[]): FakeAudio
     requests,
     script(...steps) {
       queue.push(...steps);
+    },
+    respondWith(fn) {
+      responder = fn;
     },
     async handle(req) {
       const form = await req.formData().catch(() => undefined);
@@ -55,15 +61,16 @@ export function createFakeAudio(apiKey: string, violations: string[]): FakeAudio
         return refuse(400, `language ${String(language)} is not ISO-639-1`);
       }
       const authorization = req.headers.get("authorization");
-      requests.push({
+      const request: FakeTranscription = {
         model,
         ...(language === null ? {} : { language: String(language) }),
         file: { name: file.name, type: file.type, size: file.size },
         include,
         authorization,
-      });
+      };
+      requests.push(request);
       if (authorization !== `Bearer ${apiKey}`) return refuse(401, "Authorization is not the fake's key");
-      const step = queue.shift();
+      const step = queue.shift() ?? responder?.(request);
       if (!step) return refuse(500, "called more often than scripted");
       if ("status" in step) {
         return Response.json({ error: { message: "scripted failure", type: "server_error" } }, {
