@@ -170,10 +170,23 @@ Deno.test("menuReply() never calls lookup() for a customer, even for a number or
   }
 });
 
+Deno.test("menuReply() reads a voice note's transcript as text", async () => {
+  const f = fakes();
+  const messages = [{ type: "audio", text: "menu" }];
+  const reply = await menuReply({
+    role: "customer",
+    language: "en",
+    messages,
+    self: f.self,
+    lookup: f.lookup,
+  });
+  assert.notEqual(reply.intent, "non_text");
+});
+
 Deno.test("menuReply() says that only text is understood when a turn has no text", async () => {
   for (const language of ["en", "fr", "rw"] as const) {
     const f = fakes();
-    const messages = [{ type: "image", text: null }, { type: "audio", text: "ignored caption" }, {
+    const messages = [{ type: "image", text: null }, { type: "video", text: "ignored caption" }, {
       type: "text",
       text: "  ",
     }];

@@ -32,8 +32,9 @@ export interface MenuReply {
   handoff: boolean;
 }
 
-/** Message types whose `text` the menu reads; anything else (image, audio, location…) it cannot answer. */
-const TEXT_TYPES = new Set(["text", "interactive", "button"]);
+/** Message types whose `text` the menu reads (a voice note's is its transcript); anything else (image,
+ * video, location…) it cannot answer. */
+const TEXT_TYPES = new Set(["text", "interactive", "button", "audio"]);
 /** How much of a malformed number is repeated back. */
 const MAX_ECHO = 30;
 
