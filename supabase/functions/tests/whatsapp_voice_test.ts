@@ -183,3 +183,20 @@ dbTest("images, documents, stickers and locations get a short answer saying what
     await r.close();
   }
 });
+
+dbTest("a voice note Meta delivers twice is downloaded, transcribed and answered once", async () => {
+  const r = await rig();
+  try {
+    const person = await english();
+    const note = voiceNote(r, person.waId);
+    r.ai.audio.script({ text: "What vouchers do I have?" });
+    r.ai.script(say("You have none."));
+    await r.w.post(note.payload);
+    await r.w.post(note.payload);
+    assert.deepEqual(r.w.graph.media.downloads, [note.mediaId]);
+    assert.equal(r.ai.audio.requests.length, 1);
+    assert.deepEqual(sentTo(r, person.waId), ["You have none."]);
+  } finally {
+    await r.close();
+  }
+});
