@@ -87,6 +87,8 @@ async function start(): Promise<Stack> {
   const sql = await testSql();
   // The quota alarm, raised the way the agent raises it; the re-drive never ran on this database.
   await sql`select public.agent_record_model_call('gpt-test', 'insufficient_quota', 50)`;
+  // A daily AI budget the traffic's model calls spend at once.
+  await sql`update public.app_settings set value = '0.000001' where key = 'ai_daily_budget_usd'`;
   const [conv] = await sql`insert into public.conversations (wa_id) values ('250700990001') returning id`;
   // A body kept without its messages (an event kind the database refuses), waiting for a replay.
   await sql`select public.whatsapp_receive(encode('{"kept":1}', 'base64'), 'received', null, null, null,
@@ -293,7 +295,7 @@ dbTest(
       query: string;
       state: string;
     }[];
-    assert.equal(alerts.length, 11, "the rules of monitoring/prometheus/alerts.yml are loaded");
+    assert.equal(alerts.length, 12, "the rules of monitoring/prometheus/alerts.yml are loaded");
     const failures: string[] = [];
     for (const alert of alerts) {
       const r = await query(s.prom, alert.query);

@@ -274,6 +274,54 @@ export type Database = {
         }
         Relationships: []
       }
+      message_pricing: {
+        Row: {
+          billable: boolean
+          caller_role: string | null
+          category: string
+          conversation_id: string | null
+          created_at: string
+          message_id: string
+          pricing_model: string | null
+          pricing_type: string | null
+        }
+        Insert: {
+          billable: boolean
+          caller_role?: string | null
+          category: string
+          conversation_id?: string | null
+          created_at?: string
+          message_id: string
+          pricing_model?: string | null
+          pricing_type?: string | null
+        }
+        Update: {
+          billable?: boolean
+          caller_role?: string | null
+          category?: string
+          conversation_id?: string | null
+          created_at?: string
+          message_id?: string
+          pricing_model?: string | null
+          pricing_type?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_pricing_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "message_pricing_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: true
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       message_status_events: {
         Row: {
           callback_data: string | null
@@ -814,6 +862,38 @@ export type Database = {
           },
         ]
       }
+      transcription_usage: {
+        Row: {
+          conversation_id: string | null
+          created_at: string
+          id: number
+          model: string
+          seconds: number
+        }
+        Insert: {
+          conversation_id?: string | null
+          created_at?: string
+          id?: never
+          model: string
+          seconds: number
+        }
+        Update: {
+          conversation_id?: string | null
+          created_at?: string
+          id?: never
+          model?: string
+          seconds?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "transcription_usage_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       voucher_action_kinds: {
         Row: {
           check_function: string
@@ -1027,6 +1107,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      agent_record_transcription: {
+        Args: { p_conversation_id?: string; p_model: string; p_seconds: number }
+        Returns: undefined
+      }
       agent_stats: { Args: { p_window_seconds: number }; Returns: Json }
       agent_transcript: {
         Args: {
@@ -1036,6 +1120,8 @@ export type Database = {
         }
         Returns: Json
       }
+      ai_budget_spent: { Args: Record<PropertyKey, never>; Returns: boolean }
+      ai_spent_today_usd: { Args: Record<PropertyKey, never>; Returns: number }
       app_setting: {
         Args: { p_default: number; p_key: string }
         Returns: number
@@ -1063,6 +1149,29 @@ export type Database = {
           p_operator_msisdn: string
         }
         Returns: Json
+      }
+      cost_caller_role: { Args: { p_conversation_id: string }; Returns: string }
+      cost_items: {
+        Args: { p_since: string; p_until?: string }
+        Returns: {
+          caller_role: string
+          conversation_id: string
+          day: string
+          kind: string
+          usd: number
+        }[]
+      }
+      cost_kigali_day_start: { Args: { p_at?: string }; Returns: string }
+      cost_report: {
+        Args: { p_days?: number }
+        Returns: {
+          caller_role: string
+          conversation_id: string
+          day: string
+          kind: string
+          rwf: number
+          usd: number
+        }[]
       }
       create_voucher: {
         Args: {
@@ -1169,6 +1278,7 @@ export type Database = {
         Returns: number
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
+      ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json

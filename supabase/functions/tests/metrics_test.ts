@@ -164,6 +164,30 @@ dbTest("metrics speaks Prometheus text for Accept: text/plain and ?format=promet
   assert.equal((await get("?format=xml")).status, 400);
 });
 
+dbTest("metrics shows today's costs by role and kind in USD and RWF, and the daily AI budget", async () => {
+  await sql`select public.agent_record_transcription('gpt-4o-transcribe', 60)`;
+  const lines = async () => (await (await get("?format=prometheus")).text()).split("\n");
+  const today = await lines();
+  for (
+    const line of [
+      "# TYPE voucher_cost_today_usd gauge",
+      'voucher_cost_today_usd{role="customer",kind="transcription"} 0.006',
+      'voucher_cost_today_rwf{role="customer",kind="transcription"} 8.7',
+      "voucher_ai_cost_budget_usd 20",
+      "voucher_ai_cost_budget_spent 0",
+    ]
+  ) assert.ok(today.includes(line), line);
+  // The model calls of today (the two-hour-old one may be yesterday in Kigali): tokens at the default rates.
+  assert.ok(today.some((l) => /^voucher_cost_today_usd\{role="customer",kind="model"\} 0\.00[1-9]/.test(l)));
+  assert.ok(today.some((l) => /^voucher_ai_cost_today_usd 0\.00[1-9]/.test(l)));
+  await sql`update public.app_settings set value = '0.001' where key = 'ai_daily_budget_usd'`;
+  try {
+    assert.ok((await lines()).includes("voucher_ai_cost_budget_spent 1"), "the budget is spent");
+  } finally {
+    await sql`update public.app_settings set value = '20' where key = 'ai_daily_budget_usd'`;
+  }
+});
+
 dbTest("metrics answers Prometheus text with voucher_database_up 0 when the database is down", async () => {
   const t = await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() });
   const res = await createHandler(t.deps)(request("/metrics?format=prometheus", { bearer: METRICS_TOKEN }));

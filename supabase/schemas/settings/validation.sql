@@ -63,6 +63,17 @@ begin
       if kind <> 'object' then
         return 'must be an object (the service writes this alarm; delete the row to clear it)';
       end if;
+    when 'ai_daily_budget_usd', 'cost_transcription_usd_per_minute', 'cost_rwf_per_usd' then
+      if kind is distinct from 'number' then
+        return 'must be a number from 0, like 20 (a JSON number, not "20")';
+      elsif p_value::numeric < 0 then
+        return 'must be a number from 0, like 20';
+      end if;
+    when 'cost_meta_usd_per_message', 'cost_model_usd_per_1m_tokens' then
+      if kind <> 'object' or exists (select 1 from jsonb_each(p_value) e
+          where case when jsonb_typeof(e.value) = 'number' then e.value::numeric < 0 else true end) then
+        return 'must be an object of USD prices from 0, like {"utility": 0.004} or {"input": 0.4, "output": 1.6}';
+      end if;
     else
       return null; -- an unknown key: whatever reads it validates it
   end case;

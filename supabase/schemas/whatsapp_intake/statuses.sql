@@ -51,8 +51,23 @@ begin
     where s.wa_message_id = coalesce(m.wa_message_id, best.wa_message_id) or s.callback_data = m.id::text
   ) t
   where msg.id = m.id;
+  -- What Meta charges for it (ops/costs.sql): the latest status that carries pricing. `billable` is
+  -- deprecated under per-message pricing, where `type` regular is what is charged.
+  insert into public.message_pricing as p (message_id, conversation_id, caller_role, billable, category,
+    pricing_model, pricing_type)
+  select m.id, m.conversation_id, m.caller_role,
+    coalesce(case when jsonb_typeof(s.payload #> '{pricing,billable}') = 'boolean'
+      then (s.payload #>> '{pricing,billable}')::boolean end, s.payload #>> '{pricing,type}' = 'regular', false),
+    s.payload #>> '{pricing,category}', s.payload #>> '{pricing,pricing_model}', s.payload #>> '{pricing,type}'
+  from public.message_status_events s
+  where (s.wa_message_id = coalesce(m.wa_message_id, best.wa_message_id) or s.callback_data = m.id::text)
+    and s.payload #>> '{pricing,category}' ~ '^[a-z_]{1,40}$'
+  order by s.occurred_at desc, s.id desc
+  limit 1
+  on conflict (message_id) do update set billable = excluded.billable, category = excluded.category,
+    pricing_model = excluded.pricing_model, pricing_type = excluded.pricing_type;
 end;
 $$;
-comment on function public.whatsapp_apply_status_events(uuid) is 'Moves an outbound message to the highest status its events show, never backwards, and records when each happened.';
+comment on function public.whatsapp_apply_status_events(uuid) is 'Moves an outbound message to the highest status its events show, never backwards, records when each happened and what Meta charges for it.';
 revoke execute on function public.whatsapp_apply_status_events(uuid) from public, anon, authenticated;
 grant execute on function public.whatsapp_apply_status_events(uuid) to service_role;

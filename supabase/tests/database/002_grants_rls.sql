@@ -37,7 +37,9 @@ select functions_are('public', array[
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
-  'personal_data_redact', 'personal_data_keep'], 'public has exactly the known functions');
+  'personal_data_redact', 'personal_data_keep',
+  'cost_kigali_day_start', 'cost_caller_role', 'cost_items', 'cost_report', 'ai_spent_today_usd', 'ai_budget_spent', 'ops_costs',
+  'agent_record_transcription'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -70,7 +72,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
-    'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
+    'message_pricing', 'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'transcription_usage', 'vouchers', 'webhook_payloads',
     'whatsapp_events'],
   'service_role can select, insert, update and delete on every table');
 select is(
@@ -79,7 +81,8 @@ select is(
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
   array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'operators_audit_id_seq',
-    'request_log_id_seq', 'settings_audit_id_seq', 'webhook_payloads_id_seq', 'whatsapp_events_id_seq'],
+    'request_log_id_seq', 'settings_audit_id_seq', 'transcription_usage_id_seq', 'webhook_payloads_id_seq',
+    'whatsapp_events_id_seq'],
   'service_role can use every sequence');
 
 -- Function privileges.

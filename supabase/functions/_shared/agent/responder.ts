@@ -5,7 +5,7 @@
  * are asked to confirm as built in code from the stored action, after the model's words.
  */
 import { type Responder, text } from "../conversation/mod.ts";
-import type { Db, VoucherAction } from "../db/mod.ts";
+import { aiBudgetSpent, type Db, type VoucherAction } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
@@ -52,9 +52,11 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       ? "OPENAI_API_KEY is not set"
       : !(await d.flags.isEnabled("AI_RESPONSES_ENABLED"))
       ? "AI_RESPONSES_ENABLED is off"
-      : turn.messages.some((m) => m.text?.trim())
-      ? undefined
-      : "the messages carry no text";
+      : !turn.messages.some((m) => m.text?.trim())
+      ? "the messages carry no text"
+      : (await aiBudgetSpent(d.db, {}))
+      ? "the daily AI budget is spent"
+      : undefined;
     if (skip || !d.model) {
       d.log.info("agent", `menu answers: ${skip}`, { conversation_id: turn.conversationId });
       d.onTurn?.({ menu: skip ?? "no model" });

@@ -28,3 +28,7 @@ export const agentTranscript = rpc("agent_transcript", z.array(TranscriptItem));
 export const recordToolCall = rpc("agent_record_tool_call");
 /** Records one model call, ok or not. */
 export const recordModelCall = rpc("agent_record_model_call");
+/** Records the seconds of one transcribed voice note: its cost, and what it takes from the AI budget. */
+export const recordTranscriptionUsage = rpc("agent_record_transcription");
+/** Whether today's (Kigali) OpenAI spend reached ai_daily_budget_usd: the menu answers until midnight in Kigali. */
+export const aiBudgetSpent = rpc("ai_budget_spent", z.boolean());

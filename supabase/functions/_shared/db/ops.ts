@@ -154,3 +154,14 @@ export const toolLookupTake = rpc("tool_lookup_take", RateLimit);
 
 /** The feature_flags table: name to enabled (each value checked by the reader: one bad row is one default). */
 export const featureFlags = rpc("get_feature_flags", z.record(z.string(), z.unknown()));
+
+const CostLine = z.looseObject({ role: z.string(), kind: z.string(), usd: z.number(), rwf: z.number() });
+const Costs = z.looseObject({
+  today: z.array(CostLine),
+  ai_spent_usd: z.number(),
+  ai_budget_usd: z.number(),
+  ai_budget_spent: z.boolean(),
+});
+/** ops_costs(): today's (Kigali) costs by role and kind (meta, model, transcription), and the AI budget. */
+export type Costs = z.infer<typeof Costs>;
+export const opsCosts = rpc("ops_costs", Costs);

@@ -120,6 +120,23 @@ export const FAMILIES: readonly Family[] = [
     "1 while Meta refuses the WhatsApp access token.",
     (d) => d.alarms.whatsapp_token_error ? 1 : 0,
   ),
+  costToday("usd"),
+  costToday("rwf"),
+  databaseGauge(
+    "voucher_ai_cost_today_usd",
+    "USD of OpenAI (model and transcription) spent since midnight in Kigali.",
+    (d) => d.costs.ai_spent_usd,
+  ),
+  databaseGauge(
+    "voucher_ai_cost_budget_usd",
+    "The daily AI budget (app_settings.ai_daily_budget_usd; 0: no cap).",
+    (d) => d.costs.ai_budget_usd,
+  ),
+  databaseGauge(
+    "voucher_ai_cost_budget_spent",
+    "1 while today's AI budget is spent: the menu answers until midnight in Kigali.",
+    (d) => d.costs.ai_budget_spent ? 1 : 0,
+  ),
   databaseGauge(
     "voucher_db_connections_in_use",
     "Client connections open on the database.",
@@ -152,6 +169,19 @@ export const FAMILIES: readonly Family[] = [
         : [],
   },
 ];
+
+/** Today's (Kigali) costs in one currency, by the role of the conversation's person and kind (meta, model, transcription). */
+function costToday(currency: "usd" | "rwf"): Family {
+  return {
+    name: `voucher_cost_today_${currency}`,
+    type: "gauge",
+    help:
+      `What today cost since midnight in Kigali, in ${currency.toUpperCase()} at the rates in app_settings, by role and kind.`,
+    labels: ["role", "kind"],
+    read: (s) =>
+      (s.database?.costs.today ?? []).map((c) => ({ labels: [c.role, c.kind], value: c[currency] })),
+  };
+}
 
 /** Renders the snapshot; without a database only voucher_database_up 0 and the isolate's numbers. */
 export function toPrometheus(s: PrometheusSnapshot): string {

@@ -49,6 +49,12 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
     },
     connections: { in_use: 4, max: 100 },
     alarms: { openai_quota_exhausted: true, whatsapp_token_error: false },
+    costs: {
+      today: [{ role: "operator", kind: "meta", usd: 0.004, rwf: 5.8 }],
+      ai_spent_usd: 0.5,
+      ai_budget_usd: 20,
+      ai_budget_spent: false,
+    },
     ...overrides,
   };
 }

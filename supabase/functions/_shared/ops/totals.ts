@@ -2,10 +2,12 @@
 import { readBacklog } from "./backlog.ts";
 import {
   type Backlog,
+  type Costs,
   type Db,
   healthAlarms,
   type MetricsTotals,
   metricsTotals,
+  opsCosts,
   requestMetrics,
 } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
@@ -17,6 +19,7 @@ export interface DatabaseSnapshot {
   backlog: Backlog;
   connections: { in_use: number; max: number };
   alarms: { openai_quota_exhausted: boolean; whatsapp_token_error: boolean };
+  costs: Costs;
 }
 
 export interface PrometheusSnapshot {
@@ -35,11 +38,12 @@ export async function collectSnapshot(
 ): Promise<PrometheusSnapshot> {
   const options = { timeoutMs: TOTALS_TIMEOUT_MS };
   try {
-    const [totals, backlog, requests, alarms] = await Promise.all([
+    const [totals, backlog, requests, alarms, costs] = await Promise.all([
       metricsTotals(db, {}, options),
       readBacklog(db, options),
       requestMetrics(db, { p_window_seconds: 60 }, options),
       healthAlarms(db, {}, options),
+      opsCosts(db, {}, options),
     ]);
     return {
       database: {
@@ -50,6 +54,7 @@ export async function collectSnapshot(
           openai_quota_exhausted: alarms.openai_quota_error !== null,
           whatsapp_token_error: alarms.whatsapp_auth_error !== null,
         },
+        costs,
       },
       runtime: runtime(),
     };
