@@ -995,6 +995,45 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_templates: {
+        Row: {
+          body: string
+          category: string
+          language: string
+          locale: string
+          name: string
+          parameters: string[]
+          quality: string
+          reason: string | null
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          body: string
+          category: string
+          language: string
+          locale: string
+          name: string
+          parameters?: string[]
+          quality?: string
+          reason?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          body?: string
+          category?: string
+          language?: string
+          locale?: string
+          name?: string
+          parameters?: string[]
+          quality?: string
+          reason?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
@@ -1546,6 +1585,14 @@ export type Database = {
       whatsapp_store_payload: {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }
         Returns: number
+      }
+      whatsapp_template_for: {
+        Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_update: {
+        Args: { p_field: string; p_value: Json }
+        Returns: boolean
       }
       whatsapp_time: { Args: { p_value: string }; Returns: string }
       whatsapp_transient: { Args: { p_sqlstate: string }; Returns: boolean }

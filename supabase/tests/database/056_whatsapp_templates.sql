@@ -1,0 +1,43 @@
+-- The template registry: each business-started message's template per language, English only when the
+-- person's language has none approved, never a paused or rejected one; Meta's template webhooks keep
+-- status and quality current.
+begin;
+create extension if not exists pgtap with schema extensions;
+select plan(12);
+
+set local role service_role;
+select is((select array_agg(language order by language) from public.whatsapp_templates where name = 'voucher_update'),
+  array['en', 'fr', 'rw', 'sw'], 'voucher_update is in the registry in en, fr, rw and sw');
+select is((select status from public.whatsapp_templates where name = 'voucher_update' and language = 'en'), 'approved',
+  'the English one, sent today, is approved');
+select is(public.whatsapp_template_for('voucher_update', 'rw'),
+  '{"name": "voucher_update", "language": "en", "fallback": true}'::jsonb,
+  'with no approved Kinyarwanda template, English is chosen and says it is a fallback');
+
+select ok(public.whatsapp_template_update('message_template_status_update', jsonb_build_object(
+  'event', 'APPROVED', 'message_template_id', 1234, 'message_template_name', 'voucher_update',
+  'message_template_language', 'rw_RW', 'reason', 'NONE', 'message_template_category', 'UTILITY')),
+  'an APPROVED status update for rw_RW changes the template');
+select is(public.whatsapp_template_for('voucher_update', 'rw'),
+  '{"name": "voucher_update", "language": "rw_RW", "fallback": false}'::jsonb,
+  'then the Kinyarwanda template is chosen for a Kinyarwanda speaker');
+select is(public.whatsapp_template_for('voucher_update', 'en'),
+  '{"name": "voucher_update", "language": "en", "fallback": false}'::jsonb, 'and English for an English speaker');
+
+select ok(public.whatsapp_template_update('message_template_status_update', jsonb_build_object(
+  'event', 'PAUSED', 'message_template_name', 'voucher_update', 'message_template_language', 'rw_RW',
+  'reason', 'Low quality')), 'a PAUSED update is applied');
+select is(public.whatsapp_template_for('voucher_update', 'rw') ->> 'language', 'en',
+  'a paused template stops being used: back to English');
+select is((select reason from public.whatsapp_templates where locale = 'rw_RW'), 'Low quality', 'with Meta''s reason kept');
+
+select ok(public.whatsapp_template_update('message_template_quality_update', jsonb_build_object(
+  'previous_quality_score', 'GREEN', 'new_quality_score', 'YELLOW', 'message_template_id', 1234,
+  'message_template_name', 'voucher_update', 'message_template_language', 'en')), 'a quality update is applied');
+select is((select quality from public.whatsapp_templates where locale = 'en'), 'yellow', 'and stored');
+
+update public.whatsapp_templates set status = 'rejected' where name = 'voucher_update';
+select is(public.whatsapp_template_for('voucher_update', 'fr'), null, 'with none approved, no template is chosen');
+
+select * from finish();
+rollback;
