@@ -1,6 +1,7 @@
 -- The registry of WhatsApp message templates: what each business-started message sends outside the
 -- 24-hour window, per language, with Meta's approval status and quality, which Meta's
--- message_template_status_update and message_template_quality_update webhooks keep current.
+-- message_template_status_update and message_template_quality_update webhooks keep current (stored as
+-- whatsapp_events fields by the intake, applied here by a trigger).
 
 create table if not exists public.whatsapp_templates (
   name text not null check (name ~ '^[a-z][a-z0-9_]*$' and length(name) <= 512),
@@ -75,3 +76,18 @@ $$;
 comment on function public.whatsapp_template_update(text, jsonb) is 'Applies the value of Meta''s message_template_status_update (event, reason) or message_template_quality_update (new_quality_score) webhook to the template of that name and locale; true when a known template changed, false for an unknown template, event or field.';
 revoke execute on function public.whatsapp_template_update(text, jsonb) from public, anon, authenticated;
 grant execute on function public.whatsapp_template_update(text, jsonb) to service_role;
+
+create or replace function public.whatsapp_events_apply_template_update() returns trigger
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  perform public.whatsapp_template_update(new.field, new.payload);
+  return new;
+end;
+$$;
+comment on function public.whatsapp_events_apply_template_update() is 'Trigger: a stored message_template_status_update or message_template_quality_update webhook field updates the template it names.';
+revoke execute on function public.whatsapp_events_apply_template_update() from public, anon, authenticated;
+grant execute on function public.whatsapp_events_apply_template_update() to service_role;
+create or replace trigger whatsapp_events_apply_template_update after insert on public.whatsapp_events
+  for each row when (new.kind = 'field'
+    and new.field in ('message_template_status_update', 'message_template_quality_update'))
+  execute function public.whatsapp_events_apply_template_update();
