@@ -1,8 +1,11 @@
-/** Meta's template webhooks keep the registry's approval status and quality current. */
+/** Meta's template webhooks keep the registry's approval status and quality current, and a
+ * business-started message goes as the approved template in the person's language. */
 import assert from "node:assert/strict";
 import { templateQualityValue, templateStatusValue, webhookEnvelope } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
-import { startWebhook } from "./_whatsapp.ts";
+import { text as reply } from "../_shared/conversation/mod.ts";
+import { createProcessor } from "../_shared/whatsapp/mod.ts";
+import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
 const sql = await testSql();
 
@@ -68,3 +71,57 @@ dbTest("a template quality update records the new score", async () => {
     await w.close();
   }
 });
+
+/** The pick-up an invocation (or the drain) runs, wired to the webhook's fakes. */
+function pickUp(w: Webhook): Promise<void> {
+  const respond = () => Promise.resolve({ messages: [reply("Hi")], handoff: false });
+  return createProcessor(w.deps, { respond: () => respond }).answer([]);
+}
+
+dbTest(
+  "a receipt to a French speaker goes in English, saying so in the log, until the French template is approved",
+  async () => {
+    const w = await startWebhook();
+    const fr = { name: "voucher_update", language: "fr", event: "APPROVED" };
+    try {
+      const waId = uniqueWaId();
+      await sql`insert into public.customers (msisdn, name, preferred_language) values (${
+        "+" + waId
+      }, 'Claire', 'fr')`;
+      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Bon VC-1 encaissé : 5 000 RWF')`;
+      await pickUp(w);
+      assert.deepEqual(w.graph.sent.map((s) => s.message), [
+        {
+          type: "template",
+          name: "voucher_update",
+          language: "en",
+          parameters: ["Bon VC-1 encaissé : 5 000 RWF"],
+        },
+      ]);
+      const fallback = w.lines.find((l) =>
+        l.msg === "template in English: none approved in the person's language"
+      );
+      assert.equal(fallback?.template, "voucher_update");
+      assert.equal(fallback?.language, "fr");
+
+      assert.equal(
+        (await w.post(
+          webhookEnvelope([{ field: "message_template_status_update", value: templateStatusValue(fr) }]),
+        ))
+          .status,
+        200,
+      );
+      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Bon VC-2 encaissé : 2 000 RWF')`;
+      await pickUp(w);
+      assert.deepEqual(w.graph.sent.map((s) => s.message).at(-1), {
+        type: "template",
+        name: "voucher_update",
+        language: "fr",
+        parameters: ["Bon VC-2 encaissé : 2 000 RWF"],
+      });
+    } finally {
+      await sql`update public.whatsapp_templates set status = 'not_submitted' where name = 'voucher_update' and language = 'fr'`;
+      await w.close();
+    }
+  },
+);

@@ -3,9 +3,16 @@
 -- status and quality current.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(12);
+select plan(15);
+
+\ir _helpers.psql
 
 set local role service_role;
+insert into public.customers (msisdn, name, preferred_language) values ('+250788560001', 'Uwase', 'rw');
+insert into results select 'before', to_jsonb(public.whatsapp_enqueue_notification('250788560001', 'receipt', 'Done'));
+select is((select m.template from public.messages m where m.id = (select (j #>> '{}')::uuid from results where name = 'before')),
+  '{"name": "voucher_update", "language": "en", "parameters": ["Done"], "fallback": "rw"}'::jsonb,
+  'a receipt to a Kinyarwanda speaker goes as the English template, marked as a fallback from rw');
 select is((select array_agg(language order by language) from public.whatsapp_templates where name = 'voucher_update'),
   array['en', 'fr', 'rw', 'sw'], 'voucher_update is in the registry in en, fr, rw and sw');
 select is((select status from public.whatsapp_templates where name = 'voucher_update' and language = 'en'), 'approved',
@@ -21,6 +28,10 @@ select ok(public.whatsapp_template_update('message_template_status_update', json
 select is(public.whatsapp_template_for('voucher_update', 'rw'),
   '{"name": "voucher_update", "language": "rw_RW", "fallback": false}'::jsonb,
   'then the Kinyarwanda template is chosen for a Kinyarwanda speaker');
+insert into results select 'after', to_jsonb(public.whatsapp_enqueue_notification('250788560001', 'receipt', 'Done'));
+select is((select m.template from public.messages m where m.id = (select (j #>> '{}')::uuid from results where name = 'after')),
+  '{"name": "voucher_update", "language": "rw_RW", "parameters": ["Done"]}'::jsonb,
+  'once approved, the Kinyarwanda template (Meta''s locale rw_RW) with no fallback');
 select is(public.whatsapp_template_for('voucher_update', 'en'),
   '{"name": "voucher_update", "language": "en", "fallback": false}'::jsonb, 'and English for an English speaker');
 
@@ -38,6 +49,9 @@ select is((select quality from public.whatsapp_templates where locale = 'en'), '
 
 update public.whatsapp_templates set status = 'rejected' where name = 'voucher_update';
 select is(public.whatsapp_template_for('voucher_update', 'fr'), null, 'with none approved, no template is chosen');
+insert into results select 'none', to_jsonb(public.whatsapp_enqueue_notification('250788560001', 'receipt', 'Done'));
+select is((select m.template from public.messages m where m.id = (select (j #>> '{}')::uuid from results where name = 'none')),
+  null, 'and a receipt carries no template: outside the window nothing unapproved is sent');
 
 select * from finish();
 rollback;
