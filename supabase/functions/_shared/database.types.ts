@@ -1594,6 +1594,10 @@ export type Database = {
         Args: { p_field: string; p_value: Json }
         Returns: boolean
       }
+      whatsapp_templates_unusable: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       whatsapp_time: { Args: { p_value: string }; Returns: string }
       whatsapp_transient: { Args: { p_sqlstate: string }; Returns: boolean }
     }

@@ -2,7 +2,8 @@
  * business-started message goes as the approved template in the person's language. */
 import assert from "node:assert/strict";
 import { templateQualityValue, templateStatusValue, webhookEnvelope } from "../_testing/meta.ts";
-import { dbTest, testSql } from "../_testing/harness.ts";
+import { dbTest, METRICS_TOKEN, request, testSql } from "../_testing/harness.ts";
+import { createHandler as createHealth } from "../health/index.ts";
 import { text as reply } from "../_shared/conversation/mod.ts";
 import { createProcessor } from "../_shared/whatsapp/mod.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
@@ -16,6 +17,10 @@ async function newTemplate(): Promise<string> {
     insert into public.whatsapp_templates (name, language, locale, category, body, parameters, status)
     values (${name}, 'rw', 'rw_RW', 'utility', 'Amakuru: {{1}}', '{text}', 'pending')`;
   return name;
+}
+
+async function dropTestTemplates(): Promise<void> {
+  await sql`delete from public.whatsapp_templates where name like 'test\\_%'`;
 }
 
 async function templateRow(name: string) {
@@ -53,6 +58,7 @@ dbTest("a template status update approves, then pauses, the template it names", 
     const [after] = await sql`select public.whatsapp_template_for(${name}, 'rw') as t`;
     assert.equal(after?.t, null, "a paused template is no longer chosen");
   } finally {
+    await dropTestTemplates();
     await w.close();
   }
 });
@@ -68,6 +74,7 @@ dbTest("a template quality update records the new score", async () => {
     assert.equal((await w.post(quality)).status, 200);
     assert.equal((await templateRow(name))?.quality, "red");
   } finally {
+    await dropTestTemplates();
     await w.close();
   }
 });
@@ -125,3 +132,25 @@ dbTest(
     }
   },
 );
+
+dbTest("health is degraded while a template is paused or rejected, and says which", async () => {
+  const w = await startWebhook();
+  try {
+    const name = await newTemplate();
+    const paused = templateStatusValue({ name, language: "rw_RW", event: "PAUSED", reason: "Low quality" });
+    await w.post(webhookEnvelope([{ field: "message_template_status_update", value: paused }]));
+    const detailed = await (await createHealth(w.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
+    assert.equal(detailed.status, "degraded");
+    assert.deepEqual(detailed.checks.whatsapp.templates_unusable, [{
+      name,
+      language: "rw",
+      status: "paused",
+    }]);
+    const open = await (await createHealth(w.deps)(request("/health"))).json();
+    assert.equal(open.checks.whatsapp, "alarm", "unauthenticated: only the status word");
+    assert.doesNotMatch(JSON.stringify(open), new RegExp(name));
+  } finally {
+    await dropTestTemplates();
+    await w.close();
+  }
+});

@@ -91,3 +91,15 @@ create or replace trigger whatsapp_events_apply_template_update after insert on 
   for each row when (new.kind = 'field'
     and new.field in ('message_template_status_update', 'message_template_quality_update'))
   execute function public.whatsapp_events_apply_template_update();
+
+create or replace function public.whatsapp_templates_unusable() returns jsonb
+language sql stable security invoker set search_path = '' as $$
+  select jsonb_agg(jsonb_build_object('name', t.name, 'language', t.language, 'status', t.status)
+    order by t.name, t.language)
+  from public.whatsapp_templates t
+  where t.status in ('rejected', 'paused', 'disabled', 'flagged', 'limit_exceeded', 'locked', 'archived',
+    'pending_deletion', 'deleted')
+$$;
+comment on function public.whatsapp_templates_unusable() is 'The templates Meta paused, rejected, disabled or otherwise stopped, as [{name, language, status}]; null when none (health_alarms).';
+revoke execute on function public.whatsapp_templates_unusable() from public, anon, authenticated;
+grant execute on function public.whatsapp_templates_unusable() to service_role;

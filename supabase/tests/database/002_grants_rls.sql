@@ -36,7 +36,7 @@ select functions_are('public', array[
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
-  'personal_data_redact', 'personal_data_keep', 'whatsapp_template_for', 'whatsapp_template_update',
+  'personal_data_redact', 'personal_data_keep', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
   'whatsapp_events_apply_template_update'],
   'public has exactly the known functions');
 
