@@ -995,6 +995,24 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_opt_outs: {
+        Row: {
+          created_at: string
+          source: string
+          wa_id: string
+        }
+        Insert: {
+          created_at?: string
+          source: string
+          wa_id: string
+        }
+        Update: {
+          created_at?: string
+          source?: string
+          wa_id?: string
+        }
+        Relationships: []
+      }
       whatsapp_templates: {
         Row: {
           body: string

@@ -37,6 +37,7 @@ select functions_are('public', array[
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
   'personal_data_redact', 'personal_data_keep', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
+  'whatsapp_events_apply_user_preferences',
   'whatsapp_events_apply_template_update'],
   'public has exactly the known functions');
 
@@ -72,7 +73,7 @@ select is(
         order by 1),
   array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
     'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'vouchers', 'webhook_payloads',
-    'whatsapp_events', 'whatsapp_templates'],
+    'whatsapp_events', 'whatsapp_opt_outs', 'whatsapp_templates'],
   'service_role can select, insert, update and delete on every table');
 select is(
   array(select c.relname::text from pg_catalog.pg_class c
