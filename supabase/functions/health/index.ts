@@ -53,11 +53,13 @@ export function createHandler(deps: Deps) {
     const { openai, whatsapp } = deps.config;
     const tokenError = alarms?.whatsapp_auth_error ?? null;
     const quotaError = alarms?.openai_quota_error ?? null;
+    const templatesUnusable = alarms?.whatsapp_templates_unusable ?? null;
     // Large or rapid operator activity (a limit refused someone in the last hour, or an operator is
     // near their daily cap) is how a stolen phone shows: counts only, no names or numbers.
     const operatorAlarm = operators !== null &&
       (operators.limit_refusals > 0 || operators.operators_near_cap > 0);
-    const degraded = tokenError !== null || quotaError !== null || operatorAlarm ||
+    const degraded = tokenError !== null || quotaError !== null || templatesUnusable !== null ||
+      operatorAlarm ||
       handoffs?.alarm === true ||
       backlog?.alarm === true || deepFailed(deep);
     const body = {
@@ -78,6 +80,8 @@ export function createHandler(deps: Deps) {
           ),
           // Set when the Graph API refused the access token (code 190); cleared by the next send.
           token_error: tokenError,
+          // Templates Meta paused, rejected or disabled (whatsapp_templates): no longer sent.
+          templates_unusable: templatesUnusable,
         },
         operators: operators === null ? null : {
           alarm: operatorAlarm,
@@ -175,7 +179,7 @@ function publicView(body: {
   checks: {
     database: { ok: boolean };
     openai: { configured: boolean; quota_exhausted: boolean };
-    whatsapp: { configured: boolean; token_error: unknown };
+    whatsapp: { configured: boolean; token_error: unknown; templates_unusable: unknown };
     operators: { alarm: boolean } | null;
     handoffs: { alarm: boolean } | null;
     backlog: { alarm: boolean } | null;
@@ -190,7 +194,11 @@ function publicView(body: {
     checks: {
       database: database.ok ? "ok" : "down",
       openai: !openai.configured ? "not_configured" : openai.quota_exhausted ? "alarm" : "ok",
-      whatsapp: !whatsapp.configured ? "not_configured" : whatsapp.token_error ? "alarm" : "ok",
+      whatsapp: !whatsapp.configured
+        ? "not_configured"
+        : whatsapp.token_error || whatsapp.templates_unusable
+        ? "alarm"
+        : "ok",
       operators: alarm(operators),
       handoffs: alarm(handoffs),
       backlog: alarm(backlog),

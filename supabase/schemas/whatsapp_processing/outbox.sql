@@ -12,6 +12,7 @@ declare
   new_id uuid;
   template jsonb := coalesce((select s.value from public.app_settings s where s.key = 'whatsapp_notification_template'),
     '{"name": "voucher_update", "language": "en"}'::jsonb);
+  language text;
 begin
   if p_wa_id is null or p_wa_id !~ '^[0-9]{6,20}$' then
     raise exception using errcode = 'PT400', message = 'A notification needs a WhatsApp number (digits only)',
@@ -20,7 +21,20 @@ begin
   if p_body is null or btrim(p_body) = '' then
     raise exception using errcode = 'PT400', message = 'A notification needs a text', detail = 'body_required';
   end if;
+  -- Someone who opted out gets receipts of their own money only: nothing else is queued (null).
+  if p_purpose <> 'receipt' and exists (select 1 from public.whatsapp_opt_outs o where o.wa_id = p_wa_id) then
+    return null;
+  end if;
   conv_id := public.whatsapp_conversation_for(p_wa_id, null);
+  -- A template in the registry goes in the customer's language, English when theirs has none approved
+  -- (fallback: true, logged when sent), none when no language is approved; one the registry does not
+  -- know goes as configured.
+  if exists (select 1 from public.whatsapp_templates t where t.name = template ->> 'name') then
+    language := coalesce((select c.preferred_language from public.customers c where c.msisdn = '+' || p_wa_id), 'en');
+    template := public.whatsapp_template_for(template ->> 'name', language);
+    template := template - 'fallback' || case when (template ->> 'fallback')::boolean
+      then jsonb_build_object('fallback', language) else '{}'::jsonb end;
+  end if;
   insert into public.messages (conversation_id, direction, type, body, status, purpose, to_wa_id, template, expires_at)
   values (conv_id, 'outbound', 'text', p_body, 'pending', p_purpose, p_wa_id,
     template || jsonb_build_object('parameters', jsonb_build_array(left(p_body, 1000))),
@@ -29,7 +43,7 @@ begin
   return new_id;
 end;
 $$;
-comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation; called in the transaction of what it reports, so it is queued exactly when that commits.';
+comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation; called in the transaction of what it reports, so it is queued exactly when that commits. Null, nothing queued, when the number opted out (whatsapp_opt_outs) and it is not a receipt.';
 revoke execute on function public.whatsapp_enqueue_notification(text, text, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_enqueue_notification(text, text, text) to service_role;
 
@@ -84,7 +98,10 @@ begin
     'wa_id', case when m.to_wa_id is null and m.to_user_id is null then conv.wa_id else m.to_wa_id end,
     'user_id', case when m.to_wa_id is null and m.to_user_id is null then conv.user_id else m.to_user_id end,
     'template', m.template,
-    'window_open', coalesce(conv.last_inbound_at > now() - interval '24 hours', false));
+    'window_open', coalesce(conv.last_inbound_at > now() - interval '24 hours', false))
+    -- template_fallback: the person's language when the template is English because theirs has none approved.
+    || case when m.template ? 'fallback' then jsonb_build_object('template_fallback', m.template -> 'fallback')
+      else '{}'::jsonb end;
 end;
 $$;
 comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, as data (message), with its recorded recipient, template and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';

@@ -1,17 +1,17 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(137);
+select plan(141);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
     'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'confirmation_failures', 'voucher_action_kinds',
     'job_heartbeats', 'settings_audit', 'metric_folds', 'metric_watermarks', 'operators_audit', 'rate_limits',
-    'message_pricing', 'transcription_usage'],
-  'public has exactly the six voucher tables, the six WhatsApp tables, the three agent tables, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing and transcription_usage');
+    'message_pricing', 'transcription_usage', 'whatsapp_templates', 'whatsapp_opt_outs'],
+  'public has exactly the six voucher tables, the eight WhatsApp tables (with whatsapp_templates and whatsapp_opt_outs), the three agent tables, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing and transcription_usage');
 
--- RLS enabled and a comment on every table (26 + 26 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (28 + 28 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
@@ -78,7 +78,7 @@ select is(
   array(select t.tgrelid::regclass::text from pg_catalog.pg_trigger t
         where t.tgname like '%\_set\_updated\_at' and not t.tgisinternal order by 1),
   array['app_settings', 'conversations', 'customers', 'feature_flags', 'messages', 'operators', 'pending_actions',
-    'vouchers'],
+    'vouchers', 'whatsapp_templates'],
   'every table with updated_at has a set_updated_at trigger');
 insert into public.customers (id, msisdn, name, updated_at)
 values ('00000000-0000-4000-8000-000000000001', '+250788000001', 'Aline', '2000-01-01');

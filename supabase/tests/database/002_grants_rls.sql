@@ -39,7 +39,8 @@ select functions_are('public', array[
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
   'personal_data_redact', 'personal_data_keep',
   'cost_kigali_day_start', 'cost_caller_role', 'cost_items', 'cost_report', 'ai_spent_today_usd', 'ai_budget_spent', 'ops_costs',
-  'agent_record_transcription'], 'public has exactly the known functions');
+  'agent_record_transcription', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
+  'whatsapp_events_apply_user_preferences', 'whatsapp_events_apply_template_update'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
@@ -73,7 +74,7 @@ select is(
         order by 1),
   array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
     'message_pricing', 'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'transcription_usage', 'vouchers', 'webhook_payloads',
-    'whatsapp_events'],
+    'whatsapp_events', 'whatsapp_opt_outs', 'whatsapp_templates'],
   'service_role can select, insert, update and delete on every table');
 select is(
   array(select c.relname::text from pg_catalog.pg_class c

@@ -122,7 +122,7 @@ select is(
    from public.model_calls),
   array['gpt-4.1-mini | ok | 850 | 2 | 1200 | 90', 'gpt-4.1-mini | timeout | 0 | 1 | 0 | 0'],
   'model calls are recorded; negative or missing numbers become 0, attempts at least 1');
-select is(public.health_alarms(), '{"whatsapp_auth_error": null, "openai_quota_error": null}'::jsonb,
+select is(public.health_alarms(), '{"whatsapp_auth_error": null, "openai_quota_error": null, "whatsapp_templates_unusable": null}'::jsonb,
   'no alarm while OpenAI answers');
 select public.agent_record_model_call('gpt-4.1-mini', 'insufficient_quota', 40);
 select is((select value from public.app_settings where key = 'openai_quota_error'),
@@ -141,7 +141,7 @@ select is((select count(*)::integer from public.app_settings where key = 'openai
 select public.whatsapp_set_auth_error('Session has expired');
 select is(public.health_alarms(),
   jsonb_build_object('whatsapp_auth_error', jsonb_build_object('title', 'Session has expired', 'at', now()),
-    'openai_quota_error', null), 'health_alarms shows the WhatsApp token alarm too');
+    'openai_quota_error', null, 'whatsapp_templates_unusable', null), 'health_alarms shows the WhatsApp token alarm too');
 select throws_ok($$select public.agent_record_model_call('m', 'Not OK!', 1)$$, '23514',
   'new row for relation "model_calls" violates check constraint "model_calls_outcome_check"',
   'an outcome that is not a lower-case word is rejected');

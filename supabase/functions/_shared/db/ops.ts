@@ -14,6 +14,11 @@ const Alarms = z.looseObject({
   /** `since` is missing from an alarm raised before it was recorded; `at` is the latest refusal. */
   openai_quota_error: z.looseObject({ since: z.string().optional(), at: z.string(), model: z.string() })
     .nullable(),
+  /** Templates Meta paused, rejected or disabled: they are not sent (null when none). */
+  whatsapp_templates_unusable: z.array(
+    z.looseObject({ name: z.string(), language: z.string(), status: z.string() }),
+  )
+    .nullable(),
 });
 /** health_alarms: each alarm null when clear. */
 export type Alarms = z.infer<typeof Alarms>;

@@ -93,6 +93,13 @@ async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxIt
     result = await send();
   }
   if (result.ok && asTemplate) d.log.info("whatsapp", "sent as a template", { message_id: item.id });
+  if (result.ok && asTemplate && typeof item.template_fallback === "string") {
+    d.log.info("whatsapp", "template in English: none approved in the person's language", {
+      message_id: item.id,
+      template: template?.name,
+      language: item.template_fallback,
+    });
+  }
   return result;
 }
 
