@@ -1075,6 +1075,63 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_opt_outs: {
+        Row: {
+          created_at: string
+          source: string
+          wa_id: string
+        }
+        Insert: {
+          created_at?: string
+          source: string
+          wa_id: string
+        }
+        Update: {
+          created_at?: string
+          source?: string
+          wa_id?: string
+        }
+        Relationships: []
+      }
+      whatsapp_templates: {
+        Row: {
+          body: string
+          category: string
+          language: string
+          locale: string
+          name: string
+          parameters: string[]
+          quality: string
+          reason: string | null
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          body: string
+          category: string
+          language: string
+          locale: string
+          name: string
+          parameters?: string[]
+          quality?: string
+          reason?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          body?: string
+          category?: string
+          language?: string
+          locale?: string
+          name?: string
+          parameters?: string[]
+          quality?: string
+          reason?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
     }
     Views: {
       [_ in never]: never
@@ -1665,6 +1722,18 @@ export type Database = {
           p_worker: string
         }
         Returns: boolean
+      }
+      whatsapp_template_for: {
+        Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_update: {
+        Args: { p_field: string; p_value: Json }
+        Returns: boolean
+      }
+      whatsapp_templates_unusable: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
       }
       whatsapp_time: { Args: { p_value: string }; Returns: string }
       whatsapp_transient: { Args: { p_sqlstate: string }; Returns: boolean }
