@@ -109,11 +109,11 @@ select is(pg_temp.error_of($$update public.settings_audit set new_value = 'true'
 -- P0: every flag off in one statement, and exactly those back on ---------------------------------
 update public.feature_flags set enabled = false where name = 'VOUCHER_VOID_ENABLED';
 select is(public.kill_switches_off(),
-  array['AI_RESPONSES_ENABLED', 'VOUCHER_CREATION_ENABLED', 'VOUCHER_REDEMPTION_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
+  array['AI_RESPONSES_ENABLED', 'AI_VOICE_NOTES_ENABLED', 'VOUCHER_CREATION_ENABLED', 'VOUCHER_REDEMPTION_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
   'kill_switches_off turns off every flag that was on and names them');
 select is((select count(*)::integer from public.feature_flags where enabled), 0, 'nothing is on');
 select is(public.kill_switches_restore(),
-  array['AI_RESPONSES_ENABLED', 'VOUCHER_CREATION_ENABLED', 'VOUCHER_REDEMPTION_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
+  array['AI_RESPONSES_ENABLED', 'AI_VOICE_NOTES_ENABLED', 'VOUCHER_CREATION_ENABLED', 'VOUCHER_REDEMPTION_ENABLED', 'WHATSAPP_INTEGRATION_ENABLED'],
   'kill_switches_restore turns exactly those back on; a flag that was off before stays off');
 select is(pg_temp.error_of('select public.kill_switches_restore()'), 'PT409 no_kill_switches_off',
   'a restore without a P0 is refused');
