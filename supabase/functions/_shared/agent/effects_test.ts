@@ -41,7 +41,13 @@ const PENDING: VoucherAction = {
 const claimLost = () => new ClaimLost();
 
 const answerPending = (fn: string) =>
-  fn === "agent_transcript" ? [] : fn === "propose_voucher_action" ? PENDING : null;
+  fn === "agent_transcript"
+    ? []
+    : fn === "propose_voucher_action"
+    ? PENDING
+    : fn === "ai_budget_spent"
+    ? false
+    : null;
 
 Deno.test("runAgentTurn() stops before the model when the claim is lost", async () => {
   const model = scripted([[create()]]);
