@@ -16,17 +16,20 @@ import {
 } from "../db/mod.ts";
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
+import {
+  joinTexts,
+  type OutboundMessage,
+  type Responder,
+  text,
+  type Turn,
+  type TurnMessage,
+} from "../conversation/mod.ts";
 import { actionText, describeAction } from "./actions.ts";
+import { type Confirmation, parseTap, type Verb } from "./buttons.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
 export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
 export const EFFECT_TIMEOUT_MS = 5_000;
-
-export interface Confirmation {
-  verb: "confirm" | "cancel" | "approve";
-  code: string;
-}
 
 /** Between the word and the code: a space, or ":", "#" or "-" with optional spaces; never nothing. */
 const SEP = String.raw`(?: ?[:#-] ?| )`;
@@ -53,19 +56,36 @@ export function parseConfirmation(text: string | null | undefined): Confirmation
   return cancel ? { verb: "cancel", code: cancel } : null;
 }
 
+/** What a message asks: a tapped button's id when it has one (its title is only a label), else its words. */
+function confirmationOf(m: TurnMessage): Confirmation | null {
+  return m.replyId !== undefined ? parseTap(m.replyId) : parseConfirmation(m.text);
+}
+
+/** The answer to a confirmation button tapped by someone who is not an active operator. */
+export const NOT_YOURS =
+  "Not done: this button is for the operator who asked for the action. Nothing was changed.";
+
 /**
- * Runs an operator's confirmations, then passes the rest of the turn (if any) to `next`. Customers'
- * turns go straight to `next`: only an active operator's number can confirm (checked in SQL).
+ * Runs an operator's confirmations (typed codes and tapped buttons), then passes the rest of the turn
+ * (if any) to `next`. Customers' turns go to `next`: only an active operator's number can confirm
+ * (checked in SQL); a confirmation button that reaches anyone else is refused here, never carried out.
  */
 export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): Responder {
   return async (turn) => {
     const msisdn = turn.sender.msisdn;
-    if (turn.sender.role !== "operator" || !msisdn) return await next(turn);
-    const parsed = turn.messages.map((m) => ({ m, c: parseConfirmation(m.text) }));
-    if (!parsed.some((p) => p.c)) return await next(turn);
+    const operator = turn.sender.role === "operator" && msisdn !== null;
+    const parsed = turn.messages.map((m) => ({
+      m,
+      c: operator ? confirmationOf(m) : null,
+      refused: !operator && parseTap(m.replyId) !== null,
+    }));
+    if (!parsed.some((p) => p.c || p.refused)) return await next(turn);
     const messages: OutboundMessage[] = [];
-    for (const { m, c } of parsed) if (c) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
-    const rest = parsed.filter((p) => !p.c).map((p) => p.m);
+    for (const { m, c, refused } of parsed) {
+      if (refused) messages.push(text(NOT_YOURS));
+      else if (c && msisdn) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
+    }
+    const rest = parsed.filter((p) => !p.c && !p.refused).map((p) => p.m);
     let handoff = false;
     if (rest.length > 0) {
       const reply = await next({ ...turn, messages: rest });
@@ -179,7 +199,7 @@ export function wrongCodeText(w: WrongCode, code: string): string {
 
 /** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
 export function nothingWaiting(
-  verb: "confirm" | "cancel" | "approve",
+  verb: Verb,
   code: string,
   then = "It may have expired or been used already.",
 ): string {
