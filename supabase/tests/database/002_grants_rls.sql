@@ -36,7 +36,8 @@ select functions_are('public', array[
   'metric_bucket_bounds', 'metric_bucket', 'metric_source_query', 'metric_watermark', 'metric_fold_sql',
   'metric_fold_deleted', 'roll_metric_totals', 'metrics_totals', 'operators_audit_record',
   'operators_audit_append_only', 'operators_refuse_delete', 'personal_data_squeeze', 'personal_data_mentions',
-  'personal_data_redact', 'personal_data_keep'], 'public has exactly the known functions');
+  'personal_data_redact', 'personal_data_keep',
+  'request_voucher_action_approval', 'decline_voucher_action'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

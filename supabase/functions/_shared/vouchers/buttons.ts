@@ -5,8 +5,8 @@
 import type { Choice } from "../conversation/mod.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
 
-/** What a tap or a typed code asks: carry out, drop, or approve the action with that code. */
-export type Verb = "confirm" | "cancel" | "approve";
+/** What a tap or a typed code asks: carry out or drop the action with that code, approve or decline it. */
+export type Verb = "confirm" | "cancel" | "approve" | "decline";
 
 export interface Confirmation {
   verb: Verb;
@@ -18,10 +18,11 @@ export const BUTTON_TITLES: Record<Verb, TextsByLanguage> = {
   confirm: { en: "Confirm", fr: "Confirmer", rw: "Emeza", sw: "Thibitisha" },
   cancel: { en: "Cancel", fr: "Annuler", rw: "Hagarika", sw: "Ghairi" },
   approve: { en: "Approve", fr: "Approuver", rw: "Emera", sw: "Idhinisha" },
+  decline: { en: "Decline", fr: "Refuser", rw: "Anga", sw: "Kataa" },
 };
 
-/** The code each verb takes: four digits to confirm or cancel, six to approve. */
-const TAP = /^(confirm|cancel):(\d{4})$|^(approve):(\d{6})$/;
+/** The code each verb takes: four digits to confirm or cancel, six to approve or decline. */
+const TAP = /^(confirm|cancel):(\d{4})$|^(approve|decline):(\d{6})$/;
 
 /** The button for `verb` on the action with `code`, titled in `language`. */
 export function actionButton(verb: Verb, code: string, language: string | null | undefined): Choice {

@@ -10,6 +10,7 @@ import {
   confirmVoucherAction,
   type Db,
   type Decision,
+  declineVoucherAction,
   isWrongCode,
   type VoucherAction,
   type WrongCode,
@@ -40,6 +41,7 @@ const CANCEL = new RegExp(
   String.raw`^(?:no|cancel|non|annuler|oya|hagarika|hapana|withdraw|retirer)${SEP}(\d{4})$`,
 );
 const APPROVE = new RegExp(String.raw`^(?:approve|approuver)(?: code)?${SEP}(\d{6})$`);
+const DECLINE = new RegExp(String.raw`^(?:decline|refuser)(?: code)?${SEP}(\d{6})$`);
 
 /**
  * The confirmation a whole message is, or null: "Yes 4821", "OUI: 4821.", "approve 123456". Anything
@@ -50,6 +52,8 @@ export function parseConfirmation(text: string | null | undefined): Confirmation
   const match = (re: RegExp) => re.exec(t)?.[1];
   const approve = match(APPROVE);
   if (approve) return { verb: "approve", code: approve };
+  const decline = match(DECLINE);
+  if (decline) return { verb: "decline", code: decline };
   const confirm = match(CONFIRM);
   if (confirm) return { verb: "confirm", code: confirm };
   const cancel = match(CANCEL);
@@ -113,7 +117,7 @@ async function carryOut(
         { p_operator_msisdn: msisdn, p_confirmation_code: c.code, p_message_id: messageId },
         effect,
       )
-      : approveVoucherAction(
+      : (c.verb === "approve" ? approveVoucherAction : declineVoucherAction)(
         d.db,
         { p_operator_msisdn: msisdn, p_approval_code: c.code, p_message_id: messageId },
         effect,
@@ -204,6 +208,6 @@ export function nothingWaiting(
   then = "It may have expired or been used already.",
 ): string {
   return `Nothing is waiting for the ${
-    verb === "approve" ? "approval" : "confirmation"
+    verb === "approve" || verb === "decline" ? "approval" : "confirmation"
   } code ${code}. ${then}`;
 }
