@@ -16,6 +16,7 @@ import {
 } from "../supabase/functions/_shared/whatsapp/mod.ts";
 import { createFakeGraph, type FakeSent } from "../supabase/functions/_testing/graph_fake.ts";
 import {
+  buttonReplyMessage,
   contact,
   PHONE_NUMBER_ID,
   textMessage,
@@ -70,6 +71,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
   for (const turn of c.turns) {
     // "YES {{out.create_voucher.confirmation_code}}" answers what an earlier turn proposed.
     const user = renderDeep([turn.user].flat(), fx.vars, seenOutputs(turns));
+    const tap = turn.tap === undefined ? undefined : renderDeep(turn.tap, fx.vars, seenOutputs(turns));
     env.scripted?.load(turn.script, fx.vars);
     let result: TurnResult | undefined;
     let error: string | undefined;
@@ -105,7 +107,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
     await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
-    await ingestBatch(env.deps.db, batch(sender, user), env.deps.log);
+    await ingestBatch(env.deps.db, batch(sender, user, tap), env.deps.log);
     await processor.answerOne(conversationId, { worker });
     const ms = performance.now() - started;
     if (!answered && !error) {
@@ -200,19 +202,15 @@ async function replies(sql: postgres.Sql, sent: FakeSent[]): Promise<string> {
 }
 
 /** The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one batch. */
-function batch(sender: CaseFixtures["sender"], texts: string[]) {
+function batch(sender: CaseFixtures["sender"], texts: string[], tap?: string) {
   const now = Date.now();
   const from = sender.waId ? { from: sender.waId } : { from: null, fromUserId: sender.userId ?? undefined };
+  // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
+  const id = () => `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
   const body = webhookPayload({
-    messages: texts.map((body, i) =>
-      textMessage({
-        ...from,
-        // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
-        id: `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`,
-        body,
-        timestamp: new Date(now + i),
-      })
-    ),
+    messages: tap !== undefined
+      ? [buttonReplyMessage({ ...from, id: id(), replyId: tap, title: texts[0], timestamp: new Date(now) })]
+      : texts.map((body, i) => textMessage({ ...from, id: id(), body, timestamp: new Date(now + i) })),
     contacts: [contact({
       waId: sender.waId,
       userId: sender.userId ?? undefined,
