@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { call, calls, say } from "../_testing/openai_fake.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
-import { buttonReplyMessage, wamid, webhookPayload } from "../_testing/meta.ts";
+import { buttonReplyMessage, quickReplyMessage, wamid, webhookPayload } from "../_testing/meta.ts";
 import { customer, operator, rig, text, toolOutputs } from "./_agent.ts";
 
 const sql = await testSql();
@@ -127,3 +127,26 @@ dbTest("a tap on Confirm for an expired action is refused", async () => {
     await r.close();
   }
 });
+
+dbTest(
+  "a template quick-reply button (type button) is routed by its payload like a reply button",
+  async () => {
+    const r = await rig();
+    try {
+      const { staff, target, code } = await propose(r);
+      await r.w.post(webhookPayload({
+        messages: [
+          quickReplyMessage({
+            from: staff.waId,
+            payload: `confirm:${code}`,
+            text: "Confirm",
+            timestamp: new Date(),
+          }),
+        ],
+      }));
+      assert.equal(await vouchersOf(target.msisdn), 1, "the quick-reply tap issued the voucher");
+    } finally {
+      await r.close();
+    }
+  },
+);
