@@ -71,7 +71,8 @@ begin
         m.payload #>> '{button,payload}') as reply_id
   )
   select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.type, 'body', t.body,
-    'wa_message_id', t.wa_message_id, 'attempts', t.attempts, 'reply_id', t.reply_id)
+    'wa_message_id', t.wa_message_id, 'attempts', t.attempts)
+    || case when t.reply_id is not null then jsonb_build_object('reply_id', t.reply_id) else '{}'::jsonb end
     order by t.wa_timestamp, t.created_at), '[]'::jsonb)
   into taken from t;
 
