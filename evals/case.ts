@@ -86,8 +86,11 @@ const step = z.union([
 export type Step = z.output<typeof step>;
 
 const turn = z.strictObject({
-  /** One message, or a burst answered in one turn. */
+  /** One message, or a burst answered in one turn; with `tap`, the title of the button tapped. */
   user: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** The id of the reply button the user taps ("confirm:{{out.create_voucher.confirmation_code}}"): the
+   * turn is that one tap, sent as Meta's interactive button_reply, titled `user`. */
+  tap: z.string().min(1).optional(),
   expect: expectation,
   /** Empty for a turn answered in code (an operator's "YES 4821"): the model must not be called. */
   script: z.array(step).default([]),

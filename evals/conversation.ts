@@ -21,6 +21,7 @@ import {
   type FakeSent,
 } from "../supabase/functions/_testing/graph_fake.ts";
 import {
+  buttonReplyMessage,
   contact,
   mediaMessage,
   PHONE_NUMBER_ID,
@@ -76,6 +77,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
   for (const turn of c.turns) {
     // "YES {{out.create_voucher.confirmation_code}}" answers what an earlier turn proposed.
     const user = renderDeep([turn.user].flat(), fx.vars, seenOutputs(turns));
+    const tap = turn.tap === undefined ? undefined : renderDeep(turn.tap, fx.vars, seenOutputs(turns));
     env.scripted?.load(turn.script, fx.vars);
     let result: TurnResult | undefined;
     let error: string | undefined;
@@ -112,7 +114,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
     await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
-    await ingestBatch(env.deps.db, batch(sender, user, turn.voice ? graph : undefined), env.deps.log);
+    await ingestBatch(env.deps.db, batch(sender, user, turn.voice ? graph : undefined, tap), env.deps.log);
     await processor.answerOne(conversationId, { worker });
     const ms = performance.now() - started;
     if (!answered && !error) {
@@ -213,21 +215,27 @@ const SCRIPTED_TRANSCRIBER: Transcriber = {
 
 /**
  * The messages as the webhook would have stored them (Meta's body, read by the webhook's reader): one
- * batch. With `voice`, each is a voice note the fake Graph API serves, its bytes the words it says.
+ * batch. With `voice`, each is a voice note the fake Graph API serves, its bytes the words it says;
+ * with `tap`, a tap on the reply button of that id, titled by the first text.
  */
-function batch(sender: CaseFixtures["sender"], texts: string[], voice?: FakeGraphHandler) {
+function batch(sender: CaseFixtures["sender"], texts: string[], voice?: FakeGraphHandler, tap?: string) {
   const now = Date.now();
   const from = sender.waId ? { from: sender.waId } : { from: null, fromUserId: sender.userId ?? undefined };
+  // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
+  const id = () => `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
   const body = webhookPayload({
-    messages: texts.map((body, i) => {
-      // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.
-      const id = `wamid.EVAL${crypto.randomUUID().replaceAll("-", "").toUpperCase()}`;
-      const timestamp = new Date(now + i);
-      if (!voice) return textMessage({ ...from, id, body, timestamp });
-      const mediaId = `${now}${i}${Math.floor(Math.random() * 1e6)}`;
-      voice.media.add(mediaId, { bytes: new TextEncoder().encode(body), mimeType: "audio/ogg; codecs=opus" });
-      return mediaMessage("audio", { ...from, id, mediaId, timestamp });
-    }),
+    messages: tap !== undefined
+      ? [buttonReplyMessage({ ...from, id: id(), replyId: tap, title: texts[0], timestamp: new Date(now) })]
+      : texts.map((body, i) => {
+        const timestamp = new Date(now + i);
+        if (!voice) return textMessage({ ...from, id: id(), body, timestamp });
+        const mediaId = `${now}${i}${Math.floor(Math.random() * 1e6)}`;
+        voice.media.add(mediaId, {
+          bytes: new TextEncoder().encode(body),
+          mimeType: "audio/ogg; codecs=opus",
+        });
+        return mediaMessage("audio", { ...from, id: id(), mediaId, timestamp });
+      }),
     contacts: [contact({
       waId: sender.waId,
       userId: sender.userId ?? undefined,

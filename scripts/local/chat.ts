@@ -9,9 +9,11 @@ import { taskArgs } from "../lib/args.ts";
 import { withEnvFile } from "./env_file.ts";
 import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import { signedRequest } from "../../supabase/functions/_testing/meta.ts";
+import { choicesOf, type OutboundMessage } from "../../supabase/functions/_shared/conversation/mod.ts";
 import {
   type ChatSender,
   chatSettings,
+  choiceWebhook,
   DEFAULT_URL,
   newWamid,
   parseChatArgs,
@@ -31,6 +33,8 @@ interface Chat {
   phoneNumberId: string;
   /** Prints a line above the prompt. */
   say(text: string): void;
+  /** The last reply with buttons or a list, whose choices a typed number picks. */
+  offered?: OutboundMessage;
 }
 
 async function main(): Promise<number> {
@@ -86,15 +90,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Sends one typed line as a text message; says what went wrong when it was not a 200. */
+/** Sends one typed line: a number alone taps that choice of the last buttons or list, anything else is
+ * a text message; says what went wrong when it was not a 200. */
 async function send(chat: Chat, text: string): Promise<void> {
-  const payload = textWebhook({
-    phoneNumberId: chat.phoneNumberId,
-    sender: chat.sender,
-    body: text,
-    id: newWamid(),
-    now: new Date(),
-  });
+  const o = { phoneNumberId: chat.phoneNumberId, sender: chat.sender, id: newWamid(), now: new Date() };
+  const payload = choiceWebhook({ ...o, offered: chat.offered, line: text }) ??
+    textWebhook({ ...o, body: text });
   await post(chat, payload, "message");
 }
 
@@ -146,6 +147,7 @@ async function listen(
       failing = false;
       for (const reply of replies) {
         after = Math.max(after, reply.index);
+        if (choicesOf(reply.message).length > 0) chat.offered = reply.message;
         chat.say(`bot> ${reply.body.replaceAll("\n", "\n     ").replaceAll(/ +$/gm, "")}`);
         onReply();
         for (const status of ["delivered", "read"]) {

@@ -5,8 +5,11 @@
  */
 import { parseArgs } from "node:util";
 import { msisdnToE164 } from "../../supabase/functions/_shared/msisdn.ts";
+import { choicesOf, type OutboundMessage } from "../../supabase/functions/_shared/conversation/mod.ts";
 import {
+  buttonReplyMessage,
   contact,
+  listReplyMessage,
   statusUpdate,
   textMessage,
   webhookPayload,
@@ -41,7 +44,8 @@ export const USAGE =
               sender has no phone number
   --url       the dev gateway (default SUPABASE_URL of supabase/functions/.env, else ${DEFAULT_URL})
 
-Type a line to send it; replies show as "bot> ...". /quit or Ctrl-D leaves.`;
+Type a line to send it; replies show as "bot> ...". Buttons and lists show numbered: type a number
+alone to tap that button or pick that row. /quit or Ctrl-D leaves.`;
 
 /** Reads the command line (`url`: the gateway without --url); throws an Error saying what is wrong. */
 export function parseChatArgs(args: string[], url = DEFAULT_URL): ChatOptions {
@@ -122,6 +126,32 @@ export function textWebhook(
     messages: [
       textMessage({ from: waId ?? null, fromUserId: userId, id: o.id, body: o.body, timestamp: o.now }),
     ],
+    contacts: [contact({ waId: waId ?? null, userId, name })],
+  });
+}
+
+/** A webhook body tapping the button or picking the row a typed number names ("2": the second) in the
+ * last message with choices, as Meta sends the tap; null when the line is no such number. */
+export function choiceWebhook(
+  o: {
+    phoneNumberId: string;
+    sender: ChatSender;
+    offered: OutboundMessage | undefined;
+    line: string;
+    id: string;
+    now: Date;
+  },
+): Json | null {
+  const n = /^\s*(\d{1,2})\s*$/.exec(o.line)?.[1];
+  const choice = n && o.offered ? choicesOf(o.offered)[Number(n) - 1] : undefined;
+  if (!choice || !o.offered) return null;
+  const { waId, userId, name } = o.sender;
+  const common = { from: waId ?? null, fromUserId: userId, id: o.id, timestamp: o.now };
+  const tap = { ...common, replyId: choice.id, title: choice.title };
+  return webhookPayload({
+    phoneNumberId: o.phoneNumberId,
+    displayPhoneNumber: DISPLAY_PHONE_NUMBER,
+    messages: [o.offered.type === "list" ? listReplyMessage(tap) : buttonReplyMessage(tap)],
     contacts: [contact({ waId: waId ?? null, userId, name })],
   });
 }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { parseWebhook } from "../../supabase/functions/_shared/whatsapp/mod.ts";
-import { chatSettings, newWamid, parseChatArgs, statusWebhook, textWebhook } from "./chat_payload.ts";
+import { buttons, list } from "../../supabase/functions/_shared/conversation/mod.ts";
+import {
+  chatSettings,
+  choiceWebhook,
+  newWamid,
+  parseChatArgs,
+  statusWebhook,
+  textWebhook,
+} from "./chat_payload.ts";
 import { mergeEnvFile, parseEnvFile } from "./env_file.ts";
 
 const PHONE_NUMBER_ID = "100000000000001";
@@ -130,4 +138,31 @@ Deno.test("chatSettings() takes the environment over the env file and the first 
     () => chatSettings(mergeEnvFile({}, {})),
     /WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID not set/,
   );
+});
+
+Deno.test("a number alone taps that button of the last buttons, or picks that row of the last list", () => {
+  const sender = { waId: "250708123456", name: "Local customer" };
+  const base = { phoneNumberId: "PNID", sender, id: "wamid.X", now: new Date(0) };
+  const offered = buttons("Go?", [{ id: "confirm:4821", title: "Confirm" }, {
+    id: "cancel:4821",
+    title: "Cancel",
+  }]);
+  const tapped = choiceWebhook({ ...base, offered, line: " 2 " });
+  const parsed = parseWebhook(tapped, { phoneNumberId: "PNID" });
+  assert.deepEqual(parsed.messages[0]?.reply, { kind: "button_reply", id: "cancel:4821", title: "Cancel" });
+
+  const menu = list("Menu", "Menu", [{ id: "menu:vouchers", title: "My vouchers" }]);
+  const picked = parseWebhook(choiceWebhook({ ...base, offered: menu, line: "1" }), {
+    phoneNumberId: "PNID",
+  });
+  assert.deepEqual(picked.messages[0]?.reply, {
+    kind: "list_reply",
+    id: "menu:vouchers",
+    title: "My vouchers",
+  });
+
+  for (const line of ["3", "0", "yes", "1 2", ""]) {
+    assert.equal(choiceWebhook({ ...base, offered, line }), null, `${JSON.stringify(line)} is typed text`);
+  }
+  assert.equal(choiceWebhook({ ...base, offered: undefined, line: "1" }), null, "nothing offered");
 });

@@ -2,8 +2,9 @@
  * Operators in the soak: a few senders registered as operators ask the agent for vouchers (the fake
  * model answers with a create_voucher call, then with the code the tool returned), read the 4-digit
  * code from the reply at the sink (from the database when the reply is late) and confirm it with
- * "YES <code>". Every confirmation is delivered again by Meta (30% of them late), and some are sent
- * twice by a hurried operator: the cases where a voucher could be issued twice.
+ * "YES <code>" or a tap on its Confirm button (half each). Every confirmation is delivered again by
+ * Meta (30% of them late), and some are sent twice by a hurried operator: the cases where a voucher
+ * could be issued twice.
  */
 import type postgres from "postgres";
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
@@ -26,6 +27,7 @@ export interface OperatorCounts {
   "codes read from the database (reply late)": number;
   "requests answered without a proposal (the model or the database failed)": number;
   "confirmations sent": number;
+  "confirmations tapped (the Confirm button)": number;
   "confirmations sent twice (a second YES)": number;
   "confirmations redelivered": number;
 }
@@ -109,6 +111,7 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
     "codes read from the database (reply late)": 0,
     "requests answered without a proposal (the model or the database failed)": 0,
     "confirmations sent": 0,
+    "confirmations tapped (the Confirm button)": 0,
     "confirmations sent twice (a second YES)": 0,
     "confirmations redelivered": 0,
   };
@@ -132,9 +135,14 @@ export async function operatorTraffic(o: OperatorOptions): Promise<OperatorCount
         continue;
       }
       counts[code.from === "sink" ? "codes read at the sink" : "codes read from the database (reply late)"]++;
-      const yes = { id: `${id}Y`, waId, body: `YES ${code.code}` };
+      // Half the confirmations are a tap on the proposal's Confirm button, which carries the code.
+      const tapped = t.random() < 0.5;
+      const yes = tapped
+        ? { id: `${id}Y`, waId, body: "Confirm", tap: `confirm:${code.code}` }
+        : { id: `${id}Y`, waId, body: `YES ${code.code}` };
       const sentAt = new Date();
       counts["confirmations sent"]++;
+      if (tapped) counts["confirmations tapped (the Confirm button)"]++;
       await postText(t, yes, false, sentAt, o.deliveries);
       // Every confirmation is delivered twice, 30% of them minutes apart.
       const delay = redeliveryDelay(t, 1)!;

@@ -1,6 +1,7 @@
 /** Traffic shaped like Meta's webhooks: many senders, bursts, redeliveries (some late), statuses out of order. */
 import type { FakeGraph } from "../../supabase/functions/_testing/graph_fake.ts";
 import {
+  buttonReplyMessage,
   contact,
   mediaMessage,
   signedRequest,
@@ -145,11 +146,11 @@ async function deliver(o: TrafficOptions, payload: unknown): Promise<{ tries: nu
   }
 }
 
-/** One text message (or, with `mediaId`, a voice note) from `waId` posted as Meta does; a delivery that
- * ends in a 200 is recorded. */
+/** One text message from `waId` posted as Meta does (with `mediaId`, a voice note; with `tap`, a tap on
+ * the reply button of that id, titled `body`); a delivery that ends in a 200 is recorded. */
 export async function postText(
   o: TrafficOptions,
-  m: { id: string; waId: string; body: string; mediaId?: string },
+  m: { id: string; waId: string; body: string; mediaId?: string; tap?: string },
   redelivery: boolean,
   sentAt: Date,
   deliveries: Delivery[],
@@ -160,7 +161,9 @@ export async function postText(
     messages: [
       m.mediaId
         ? mediaMessage("audio", { id: m.id, from: m.waId, mediaId: m.mediaId, timestamp: sentAt })
-        : textMessage({ id: m.id, from: m.waId, body: m.body, timestamp: sentAt }),
+        : m.tap === undefined
+        ? textMessage({ id: m.id, from: m.waId, body: m.body, timestamp: sentAt })
+        : buttonReplyMessage({ id: m.id, from: m.waId, replyId: m.tap, title: m.body, timestamp: sentAt }),
     ],
     contacts: [contact({ waId: m.waId, name: "Soak" })],
   });

@@ -1252,6 +1252,14 @@ export type Database = {
         }
         Returns: Json
       }
+      decline_voucher_action: {
+        Args: {
+          p_approval_code: string
+          p_message_id?: string
+          p_operator_msisdn: string
+        }
+        Returns: Json
+      }
       delivery_rank: { Args: { p_status: string }; Returns: number }
       erase_person: {
         Args: { p_msisdn: string; p_user_id?: string }
@@ -1402,6 +1410,13 @@ export type Database = {
         Returns: Json
       }
       request_metrics: { Args: { p_window_seconds: number }; Returns: Json }
+      request_voucher_action_approval: {
+        Args: {
+          p_action: Database["public"]["Tables"]["pending_actions"]["Row"]
+          p_msisdn: string
+        }
+        Returns: string
+      }
       require_active_operator: { Args: { p_msisdn: string }; Returns: string }
       require_arms_length: {
         Args: {

@@ -110,9 +110,7 @@ begin
       end;
     end loop;
     for o in select x.msisdn from public.operators x where x.active and x.id <> op_id loop
-      perform public.whatsapp_enqueue_notification(ltrim(o.msisdn, '+'), 'approval_request',
-        format('Approval needed: %s, asked by %s. To approve, reply APPROVE %s', public.voucher_action_description(a),
-          (select x.name from public.operators x where x.id = op_id), a.approval_code));
+      perform public.request_voucher_action_approval(a, o.msisdn);
       others := others + 1;
     end loop;
     return public.voucher_action_json(a) || jsonb_build_object('replayed', false, 'approvers_notified', others);

@@ -65,10 +65,15 @@ begin
   with t as (
     update public.messages m set status = 'processing', attempts = m.attempts + 1
     where m.conversation_id = conv.id and m.direction = 'inbound' and m.status in ('received', 'processing')
-    returning m.id, m.type, m.body, m.wa_message_id, m.wa_timestamp, m.created_at, m.attempts
+    returning m.id, m.type, m.body, m.wa_message_id, m.wa_timestamp, m.created_at, m.attempts,
+      -- The id a tap carries: a reply button's, a list row's, a template quick-reply's payload.
+      coalesce(m.payload #>> '{interactive,button_reply,id}', m.payload #>> '{interactive,list_reply,id}',
+        m.payload #>> '{button,payload}') as reply_id
   )
   select coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'type', t.type, 'body', t.body,
-    'wa_message_id', t.wa_message_id, 'attempts', t.attempts) order by t.wa_timestamp, t.created_at), '[]'::jsonb)
+    'wa_message_id', t.wa_message_id, 'attempts', t.attempts)
+    || case when t.reply_id is not null then jsonb_build_object('reply_id', t.reply_id) else '{}'::jsonb end
+    order by t.wa_timestamp, t.created_at), '[]'::jsonb)
   into taken from t;
 
   -- The budget is judged only for a turn that answers something, so the one note is not spent

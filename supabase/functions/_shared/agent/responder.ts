@@ -10,7 +10,7 @@ import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
-import { proposalTexts } from "../vouchers/mod.ts";
+import { proposalMessages, proposalTexts } from "../vouchers/mod.ts";
 import { MAX_TURN_ATTEMPTS } from "./constants.ts";
 import { isObject } from "../json.ts";
 import { type AgentDeps, AgentError, runAgentTurn, type TurnResult } from "./loop.ts";
@@ -75,9 +75,14 @@ export function agentResponder(d: AgentResponderDeps): Responder {
       });
       const asked = result.toolCalls.find((t) => t.handoff)?.arguments;
       // Whatever the model wrote, each proposal also reaches the operator as built from the stored action.
-      const confirmations = await proposalTexts(d.db, d.log, proposedActions(result.toolCalls));
+      const confirmations = await proposalMessages(
+        d.db,
+        d.log,
+        proposedActions(result.toolCalls),
+        turn.sender.language,
+      );
       return {
-        messages: [text(result.text), ...confirmations.map(text)],
+        messages: [text(result.text), ...confirmations],
         handoff: result.handoff,
         ...(confirmations.length ? { proposes: true } : {}),
         ...(isObject(asked) && typeof asked.reason === "string" ? { handoffReason: asked.reason } : {}),

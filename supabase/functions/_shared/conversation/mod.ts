@@ -3,5 +3,16 @@
  * (outbound messages as data) and the responder between them. WhatsApp is one adapter of it
  * (whatsapp/); agent/, menu/ and vouchers/ are responders.
  */
-export { joinTexts, OutboundMessage, plainText, type TemplateMessage, text } from "./outbound.ts";
+export {
+  buttons,
+  type Choice,
+  choicesOf,
+  joinTexts,
+  list,
+  type ListRow,
+  OutboundMessage,
+  plainText,
+  type TemplateMessage,
+  text,
+} from "./outbound.ts";
 export type { Reply, Responder, Role, Sender, Turn, TurnMessage } from "./turn.ts";

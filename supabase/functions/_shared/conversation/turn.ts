@@ -21,6 +21,8 @@ export interface TurnMessage {
   /** The words a responder reads (a text's body, a caption, a button's title, a voice note's
    * transcript); null when none. */
   text: string | null;
+  /** The id a tapped button or picked list row carries (interactive or quick-reply `button` messages). */
+  replyId?: string;
   /** How many turns have taken the message, this one included (earlier ones failed); 1 when absent. */
   attempts?: number;
 }

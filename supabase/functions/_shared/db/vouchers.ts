@@ -108,5 +108,7 @@ export function isWrongCode(d: Decision): d is WrongCode {
 export const confirmVoucherAction = rpc("confirm_voucher_action", Decision);
 /** A second operator's "APPROVE <code>"; keyed by the message. */
 export const approveVoucherAction = rpc("approve_voucher_action", Decision);
+/** A second operator's Decline tap (or "DECLINE <code>"): the action fails as declined; keyed by the message. */
+export const declineVoucherAction = rpc("decline_voucher_action", Decision);
 /** The operator's "NO <code>": drops the pending action. */
 export const cancelVoucherAction = rpc("cancel_voucher_action", VoucherAction);

@@ -69,6 +69,8 @@ const Claim = z.discriminatedUnion("claimed", [
       body: z.string().nullable(),
       wa_message_id: z.string(),
       attempts: z.number(),
+      /** The id a tapped button or picked row carries; null for other messages. */
+      reply_id: z.string().nullish(),
     })),
     sender: Sender,
   }),

@@ -10,6 +10,8 @@ import { clip, customerVouchers, operatorSummary } from "./_format.ts";
 import type { Role, TurnMessage } from "../conversation/mod.ts";
 import type { CustomerSummary } from "../db/mod.ts";
 import type { Intent, Language } from "./_types.ts";
+import { pickedChoice, STALE_CHOICE } from "./_choices.ts";
+import { inLanguage } from "../texts.ts";
 
 /** One turn to answer: who is asking, in which language they prefer, what they sent, and data access. */
 export interface MenuInput {
@@ -17,7 +19,7 @@ export interface MenuInput {
   /** The sender's preferred language when known (customers.preferred_language; "sw" falls back to "en"). */
   language?: string | null;
   /** The inbound messages answered together in this turn, oldest first. */
-  messages: Pick<TurnMessage, "type" | "text">[];
+  messages: Pick<TurnMessage, "type" | "text" | "replyId">[];
   /** The sender's own customer record and vouchers (lookup_customer shape), or null when not a customer. */
   self: () => Promise<CustomerSummary | null>;
   /** Operators only: any customer's record by E.164 number. */
@@ -44,6 +46,16 @@ const MAX_ECHO = 30;
  */
 export async function menuReply(input: MenuInput): Promise<MenuReply> {
   const preferred = preferredLanguage(input.language);
+  // A row picked from the menu's list is routed by its id, the last pick winning.
+  const picked = input.messages.map((m) => pickedChoice(m.replyId, input.role)).filter((c) => c !== null).at(
+    -1,
+  );
+  if (picked === "stale") {
+    const t = TEXTS[preferred];
+    const menu = input.role === "operator" ? t.operatorMenu : t.customerMenu;
+    return reply(`${inLanguage(STALE_CHOICE, preferred)}\n\n${menu}`, "help", preferred);
+  }
+  if (picked) return await answer(input, picked, preferred);
   const text = input.messages
     .filter((m) => TEXT_TYPES.has(m.type) && (m.text ?? "").trim() !== "")
     .map((m) => m.text ?? "")
@@ -51,7 +63,15 @@ export async function menuReply(input: MenuInput): Promise<MenuReply> {
   if (text === "") return reply(TEXTS[preferred].nonText, "non_text", preferred);
 
   const turn = readTurn(text, input.role, preferred);
-  const { intent, language } = turn;
+  return await answer(input, turn.intent, turn.language, turn.number);
+}
+
+async function answer(
+  input: MenuInput,
+  intent: Intent,
+  language: Language,
+  number?: string,
+): Promise<MenuReply> {
   const t = TEXTS[language];
   const menu = input.role === "operator" ? t.operatorMenu : t.customerMenu;
   switch (intent) {
@@ -70,7 +90,7 @@ export async function menuReply(input: MenuInput): Promise<MenuReply> {
     case "human":
       return { text: t.human, intent, language, handoff: true };
     case "lookup":
-      return reply(await lookupText(turn.number ?? "", input.lookup, language), intent, language);
+      return reply(await lookupText(number ?? "", input.lookup, language), intent, language);
     default:
       return reply(menu, intent, language);
   }

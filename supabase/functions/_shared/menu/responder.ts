@@ -2,6 +2,11 @@
 import { type Responder, text } from "../conversation/mod.ts";
 import { type Db, lookupCustomer } from "../db/mod.ts";
 import { menuReply } from "./reply.ts";
+import { menuList } from "./_choices.ts";
+import type { Intent } from "./_types.ts";
+
+/** The answers that are the menu itself, sent as a list to pick from. */
+const MENU_INTENTS = new Set<Intent>(["greeting", "help", "unknown"]);
 
 /** The reason staff see for a handoff the menu makes: it hands off only on an explicit request. */
 export const MENU_HANDOFF_REASON = "asked for a person (menu)";
@@ -18,8 +23,11 @@ export function menuResponder(db: Db): Responder {
       self: () => (sender.msisdn ? lookup(sender.msisdn) : Promise.resolve(null)),
       lookup,
     });
+    const message = MENU_INTENTS.has(reply.intent)
+      ? menuList(reply.text, sender.role, reply.language)
+      : text(reply.text);
     return reply.handoff
-      ? { messages: [text(reply.text)], handoff: true, handoffReason: MENU_HANDOFF_REASON }
-      : { messages: [text(reply.text)], handoff: false };
+      ? { messages: [message], handoff: true, handoffReason: MENU_HANDOFF_REASON }
+      : { messages: [message], handoff: false };
   };
 }

@@ -10,23 +10,27 @@ import {
   confirmVoucherAction,
   type Db,
   type Decision,
+  declineVoucherAction,
   isWrongCode,
   type VoucherAction,
   type WrongCode,
 } from "../db/mod.ts";
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
+import {
+  joinTexts,
+  type OutboundMessage,
+  type Responder,
+  text,
+  type Turn,
+  type TurnMessage,
+} from "../conversation/mod.ts";
 import { actionText, describeAction } from "./actions.ts";
+import { type Confirmation, parseTap, type Verb } from "./buttons.ts";
 
 /** An effect gets this long on the server, then rolls back; the client waits a little longer. */
 export const EFFECT_STATEMENT_TIMEOUT_MS = 4_000;
 export const EFFECT_TIMEOUT_MS = 5_000;
-
-export interface Confirmation {
-  verb: "confirm" | "cancel" | "approve";
-  code: string;
-}
 
 /** Between the word and the code: a space, or ":", "#" or "-" with optional spaces; never nothing. */
 const SEP = String.raw`(?: ?[:#-] ?| )`;
@@ -37,6 +41,7 @@ const CANCEL = new RegExp(
   String.raw`^(?:no|cancel|non|annuler|oya|hagarika|hapana|withdraw|retirer)${SEP}(\d{4})$`,
 );
 const APPROVE = new RegExp(String.raw`^(?:approve|approuver)(?: code)?${SEP}(\d{6})$`);
+const DECLINE = new RegExp(String.raw`^(?:decline|refuser)(?: code)?${SEP}(\d{6})$`);
 
 /**
  * The confirmation a whole message is, or null: "Yes 4821", "OUI: 4821.", "approve 123456". Anything
@@ -47,29 +52,45 @@ export function parseConfirmation(text: string | null | undefined): Confirmation
   const match = (re: RegExp) => re.exec(t)?.[1];
   const approve = match(APPROVE);
   if (approve) return { verb: "approve", code: approve };
+  const decline = match(DECLINE);
+  if (decline) return { verb: "decline", code: decline };
   const confirm = match(CONFIRM);
   if (confirm) return { verb: "confirm", code: confirm };
   const cancel = match(CANCEL);
   return cancel ? { verb: "cancel", code: cancel } : null;
 }
 
+/** What a message asks: a tapped button's id when it has one (its title is only a label), else its words. */
+function confirmationOf(m: TurnMessage): Confirmation | null {
+  return m.replyId !== undefined ? parseTap(m.replyId) : parseConfirmation(m.text);
+}
+
+/** The answer to a confirmation button tapped by someone who is not an active operator. */
+export const NOT_YOURS =
+  "Not done: this button is for the operator who asked for the action. Nothing was changed.";
+
 /**
- * Runs an operator's confirmations, then passes the rest of the turn (if any) to `next`. Customers'
- * turns go straight to `next`: only an active operator's number can confirm (checked in SQL).
+ * Runs an operator's confirmations (typed codes and tapped buttons), then passes the rest of the turn
+ * (if any) to `next`. Customers' turns go to `next`: only an active operator's number can confirm
+ * (checked in SQL); a confirmation button that reaches anyone else is refused here, never carried out.
  */
 export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): Responder {
   return async (turn) => {
     const msisdn = turn.sender.msisdn;
-    if (turn.sender.role !== "operator" || !msisdn) return await next(turn);
+    const operator = turn.sender.role === "operator" && msisdn !== null;
     // A voice note's transcript never confirms: confirmations are typed or tapped.
     const parsed = turn.messages.map((m) => ({
       m,
-      c: m.type === "audio" ? null : parseConfirmation(m.text),
+      c: operator && m.type !== "audio" ? confirmationOf(m) : null,
+      refused: !operator && parseTap(m.replyId) !== null,
     }));
-    if (!parsed.some((p) => p.c)) return await next(turn);
+    if (!parsed.some((p) => p.c || p.refused)) return await next(turn);
     const messages: OutboundMessage[] = [];
-    for (const { m, c } of parsed) if (c) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
-    const rest = parsed.filter((p) => !p.c).map((p) => p.m);
+    for (const { m, c, refused } of parsed) {
+      if (refused) messages.push(text(NOT_YOURS));
+      else if (c && msisdn) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
+    }
+    const rest = parsed.filter((p) => !p.c && !p.refused).map((p) => p.m);
     let handoff = false;
     if (rest.length > 0) {
       const reply = await next({ ...turn, messages: rest });
@@ -97,7 +118,7 @@ async function carryOut(
         { p_operator_msisdn: msisdn, p_confirmation_code: c.code, p_message_id: messageId },
         effect,
       )
-      : approveVoucherAction(
+      : (c.verb === "approve" ? approveVoucherAction : declineVoucherAction)(
         d.db,
         { p_operator_msisdn: msisdn, p_approval_code: c.code, p_message_id: messageId },
         effect,
@@ -183,11 +204,11 @@ export function wrongCodeText(w: WrongCode, code: string): string {
 
 /** Nothing waits for this code (none is open, or it was used), and what the sender should know. */
 export function nothingWaiting(
-  verb: "confirm" | "cancel" | "approve",
+  verb: Verb,
   code: string,
   then = "It may have expired or been used already.",
 ): string {
   return `Nothing is waiting for the ${
-    verb === "approve" ? "approval" : "confirmation"
+    verb === "approve" || verb === "decline" ? "approval" : "confirmation"
   } code ${code}. ${then}`;
 }

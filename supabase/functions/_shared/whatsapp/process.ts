@@ -98,7 +98,13 @@ function toTurn(conversationId: string, claim: Taken, renew: () => Promise<void>
   return {
     conversationId,
     sender: { role, msisdn, language },
-    messages: claim.messages.map((m) => ({ id: m.id, type: m.type, text: m.body, attempts: m.attempts })),
+    messages: claim.messages.map((m) => ({
+      id: m.id,
+      type: m.type,
+      text: m.body,
+      attempts: m.attempts,
+      ...(m.reply_id ? { replyId: m.reply_id } : {}),
+    })),
     renewClaim: renew,
   };
 }

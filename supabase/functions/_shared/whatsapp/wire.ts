@@ -5,7 +5,7 @@
  * OutboundMessage (conversation/outbound.ts) and its case here.
  */
 import { z } from "zod";
-import type { OutboundMessage } from "../conversation/mod.ts";
+import { OutboundMessage } from "../conversation/mod.ts";
 import { isObject } from "../json.ts";
 import { MAX_TEXT_LENGTH } from "./split.ts";
 import type { MetaError, Recipient } from "./types.ts";
@@ -47,14 +47,48 @@ const TemplateBody = z.object({
   }),
 });
 
+const reply = z.object({ id: z.string().min(1), title: z.string().min(1) });
+const row = z.object({ id: z.string().min(1), title: z.string().min(1), description: z.string().optional() });
+/** Meta's interactive bodies: reply buttons and a single-section list (limits checked by OutboundMessage). */
+const InteractiveBody = z.object({
+  ...address,
+  type: z.literal("interactive"),
+  interactive: z.discriminatedUnion("type", [
+    z.object({
+      type: z.literal("button"),
+      body: z.object({ text: z.string().min(1) }),
+      action: z.object({ buttons: z.array(z.object({ type: z.literal("reply"), reply })) }),
+    }),
+    z.object({
+      type: z.literal("list"),
+      body: z.object({ text: z.string().min(1) }),
+      action: z.object({
+        button: z.string().min(1),
+        sections: z.array(z.object({ title: z.string().optional(), rows: z.array(row) })).length(1),
+      }),
+    }),
+  ]),
+});
+
 /** A message as POST /{phone-number-id}/messages takes it. */
-export const SendBody = z.discriminatedUnion("type", [TextBody, TemplateBody], {
+export const SendBody = z.discriminatedUnion("type", [TextBody, TemplateBody, InteractiveBody], {
   error: (issue) =>
     `type ${
       JSON.stringify(isObject(issue.input) ? issue.input.type : undefined)
     } is not a message type this service sends`,
 }).refine((b) => (b.to === undefined) !== (b.recipient === undefined), {
   error: "exactly one of to and recipient must be given",
+}).check((ctx) => {
+  // Meta's limits on buttons and lists (a 21-character title, a fourth button) are OutboundMessage's.
+  if (ctx.value.type !== "interactive") return;
+  const limits = OutboundMessage.safeParse(decodeMessage(ctx.value));
+  for (const issue of limits.success ? [] : limits.error.issues) {
+    ctx.issues.push({
+      code: "custom",
+      message: `interactive: ${issue.path.join(".")} ${issue.message}`,
+      input: ctx.value,
+    });
+  }
 });
 export type SendBody = z.infer<typeof SendBody>;
 
@@ -91,6 +125,27 @@ export function encodeSend(to: Recipient, message: OutboundMessage, callbackData
         },
       };
     }
+    case "buttons": {
+      const buttons = message.buttons.map(({ id, title }) => ({
+        type: "reply" as const,
+        reply: { id, title },
+      }));
+      return {
+        ...envelope,
+        type: "interactive",
+        interactive: { type: "button", body: { text: message.text }, action: { buttons } },
+      };
+    }
+    case "list":
+      return {
+        ...envelope,
+        type: "interactive",
+        interactive: {
+          type: "list",
+          body: { text: message.text },
+          action: { button: message.button, sections: [{ rows: message.rows }] },
+        },
+      };
   }
 }
 
@@ -100,13 +155,27 @@ export function decodeSend(
 ): { to: Recipient; message: OutboundMessage; callbackData?: string } {
   const to = body.to ? { waId: body.to } : { userId: body.recipient };
   const callbackData = body.biz_opaque_callback_data;
-  const message: OutboundMessage = body.type === "text" ? { type: "text", text: body.text.body } : {
-    type: "template",
-    name: body.template.name,
-    language: body.template.language.code,
-    parameters: (body.template.components ?? []).flatMap((c) => c.parameters.map((p) => p.text)),
-  };
-  return { to, message, ...(callbackData ? { callbackData } : {}) };
+  return { to, message: decodeMessage(body), ...(callbackData ? { callbackData } : {}) };
+}
+
+function decodeMessage(body: SendBody): OutboundMessage {
+  switch (body.type) {
+    case "text":
+      return { type: "text", text: body.text.body };
+    case "template":
+      return {
+        type: "template",
+        name: body.template.name,
+        language: body.template.language.code,
+        parameters: (body.template.components ?? []).flatMap((c) => c.parameters.map((p) => p.text)),
+      };
+    case "interactive": {
+      const i = body.interactive;
+      return i.type === "button"
+        ? { type: "buttons", text: i.body.text, buttons: i.action.buttons.map((b) => b.reply) }
+        : { type: "list", text: i.body.text, button: i.action.button, rows: i.action.sections[0]!.rows };
+    }
+  }
 }
 
 /** The read receipt of an inbound message. */

@@ -1,0 +1,77 @@
+-- The approval request a second operator gets, with Approve and Decline buttons whose ids carry the
+-- approval code (vouchers/buttons.ts reads them back), and the approver's decline.
+
+create or replace function public.request_voucher_action_approval(p_action public.pending_actions, p_msisdn text)
+returns uuid
+language plpgsql volatile security invoker set search_path = '' as $$
+declare
+  notice text := format('Approval needed: %s, asked by %s. To approve, reply APPROVE %s',
+    public.voucher_action_description(p_action),
+    (select x.name from public.operators x where x.id = p_action.operator_id), p_action.approval_code);
+  note_id uuid := public.whatsapp_enqueue_notification(ltrim(p_msisdn, '+'), 'approval_request', notice);
+begin
+  -- Inside the 24-hour window the request is sent with its buttons; outside it, as its template.
+  update public.messages m set type = 'buttons', payload = jsonb_build_object('type', 'buttons', 'text', notice,
+    'buttons', jsonb_build_array(
+      jsonb_build_object('id', 'approve:' || p_action.approval_code, 'title', 'Approve'),
+      jsonb_build_object('id', 'decline:' || p_action.approval_code, 'title', 'Decline')))
+  where m.id = note_id;
+  return note_id;
+end;
+$$;
+comment on function public.request_voucher_action_approval(public.pending_actions, text) is 'Queues the approval request of an action to one operator, with Approve and Decline buttons carrying its approval code.';
+revoke execute on function public.request_voucher_action_approval(public.pending_actions, text) from public, anon, authenticated;
+grant execute on function public.request_voucher_action_approval(public.pending_actions, text) to service_role;
+
+create or replace function public.decline_voucher_action(
+  p_operator_msisdn text, p_approval_code text, p_message_id uuid default null
+) returns jsonb
+language plpgsql volatile security invoker set search_path = ''
+set statement_timeout = '4s' as $$
+declare
+  approver_id uuid;
+  approver text;
+  a public.pending_actions;
+begin
+  approver_id := public.require_active_operator(p_operator_msisdn);
+  perform 1 from public.operators x where x.id = approver_id for no key update;
+  if p_message_id is not null then
+    select * into a from public.pending_actions x
+    where x.approve_message_id = p_message_id and x.approval_code = p_approval_code;
+    if a.id is not null then
+      return public.voucher_action_json(a) || jsonb_build_object('replayed', true);
+    end if;
+  end if;
+  if (select count(*) from public.confirmation_failures f where f.operator_id = approver_id and f.verb = 'approve'
+      and f.at > now() - interval '1 hour') >= 3 then
+    raise exception using errcode = 'PT429', message = 'Cannot decline: three wrong approval codes in the last hour, try again later',
+      detail = 'approvals_locked';
+  end if;
+  select * into a from public.pending_actions x
+  where x.approval_code = p_approval_code and x.status = 'awaiting_approval'
+  for update;
+  if a.id is null then
+    select * into a from public.pending_actions x
+    where x.approval_code = p_approval_code and x.decided_at > now() - interval '1 hour'
+    order by x.decided_at desc limit 1;
+    if a.id is not null then
+      return public.voucher_action_json(a) || jsonb_build_object('replayed', false, 'closed', true);
+    end if;
+    return public.record_wrong_code(approver_id, 'approve', p_message_id);
+  end if;
+  if a.operator_id = approver_id then
+    raise exception using errcode = 'PT403', message = 'Cannot decline: the approver must be a different operator',
+      detail = 'approver_must_differ';
+  end if;
+  approver := (select x.name from public.operators x where x.id = approver_id);
+  update public.pending_actions x set status = 'failed', error_code = 'declined', decided_at = now(),
+    approve_message_id = p_message_id, result = jsonb_build_object('message', format('Declined by %s', approver))
+  where x.id = a.id returning * into a;
+  perform public.notify_voucher_action_proposer(a,
+    format('Declined by %s: %s. Nothing was changed.', approver, public.voucher_action_description(a)));
+  return public.voucher_action_json(a) || jsonb_build_object('replayed', false);
+end;
+$$;
+comment on function public.decline_voucher_action(text, text, uuid) is 'A second operator''s Decline tap on an approval request: the action fails as declined, nothing is changed, and the operator who asked is told; replayed, closed and wrong codes as approve_voucher_action.';
+revoke execute on function public.decline_voucher_action(text, text, uuid) from public, anon, authenticated;
+grant execute on function public.decline_voucher_action(text, text, uuid) to service_role;
