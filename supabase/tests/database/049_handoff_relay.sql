@@ -4,7 +4,7 @@
 -- customer told when to expect a person while the bot answers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(22);
+select plan(24);
 
 \ir _helpers.psql
 
@@ -81,6 +81,11 @@ update public.handoffs set started_at = now() - interval '61 minutes' where conv
 select public.whatsapp_handoff_followups();
 select matches((pg_temp.queued('250788490002', 'handoff_notice'))[1], '^Everyone on our team is busy right now\. A person will answer you here by [0-9]{2}:[0-9]{2} \(Kigali time\)',
   'after handoff_bot_after_minutes the customer is told when to expect a person');
+
+update public.handoffs set started_at = taken_at - interval '120 seconds', first_answer_at = taken_at + interval '60 seconds'
+where number = pg_temp.num('1');
+select is(public.ops_backlog() ->> 'handoff_take_seconds_last_hour', '120', 'metrics: the time to take');
+select is(public.ops_backlog() ->> 'handoff_first_answer_seconds_last_hour', '180', 'metrics: the time to the first human answer');
 
 select * from finish();
 rollback;
