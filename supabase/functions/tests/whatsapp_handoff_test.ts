@@ -185,6 +185,12 @@ dbTest(
       assert.equal(conv!.state, "bot");
       await w.post(text(customer, "help"));
       assert.match(sentTo(w, customer).at(-1)!, /Menu/, "the bot answers again");
+      await w.post(text(customer, "Done"));
+      assert.doesNotMatch(
+        sentTo(w, customer).at(-1)!,
+        /handoff|not answering/i,
+        "a customer's done is theirs",
+      );
 
       const [stats] = await sql`select public.handoff_stats(3600) as s`;
       assert.equal(stats!.s.taken, 1);

@@ -149,6 +149,9 @@ declare
   h public.handoffs;
   customer text;
 begin
+  if not exists (select 1 from public.handoff_staff() s where s = p_staff_wa_id) then
+    return jsonb_build_object('outcome', 'not_staff');
+  end if;
   select x.* into h from public.handoffs x where x.taken_by = p_staff_wa_id and x.returned_at is null for update;
   if h.id is null then
     return jsonb_build_object('outcome', 'none');
@@ -163,7 +166,7 @@ begin
   return jsonb_build_object('outcome', 'returned', 'number', h.number);
 end;
 $$;
-comment on function public.whatsapp_handoff_release(text, text) is 'The taker ends their handoff (DONE) or hands it back (BOT): the conversation returns to the bot with p_reason and the customer is told; outcome none when they hold none.';
+comment on function public.whatsapp_handoff_release(text, text) is 'The taker ends their handoff (DONE) or hands it back (BOT): the conversation returns to the bot with p_reason and the customer is told; outcome none when they hold none, not_staff when they are not staff (a customer''s "done" is theirs).';
 revoke execute on function public.whatsapp_handoff_release(text, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_handoff_release(text, text) to service_role;
 

@@ -4,7 +4,7 @@
 -- customer told when to expect a person while the bot answers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(24);
+select plan(25);
 
 \ir _helpers.psql
 
@@ -69,6 +69,8 @@ select isnt((select first_answer_at from public.handoffs where number = pg_temp.
 select is(public.whatsapp_handoff_reply('250788490092', '00000000-0000-4000-8000-000000049099', 'hi') ->> 'relayed', 'false',
   'a teller holding no handoff is not relayed');
 
+select is(public.whatsapp_handoff_release('250788490001', 'done by staff') ->> 'outcome', 'not_staff',
+  'a customer''s "done" is not a command');
 select is(public.whatsapp_handoff_release('250788490091', 'done by staff') ->> 'outcome', 'returned', 'DONE returns it');
 select is((select state from public.conversations where id = pg_temp.conv('1')), 'bot', 'the customer is back with the bot');
 

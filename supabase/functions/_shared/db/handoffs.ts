@@ -24,8 +24,8 @@ export const relayStaffReply = rpc(
   z.looseObject({ relayed: z.boolean(), number: z.number().optional() }),
 );
 
-/** The taker ends (DONE) or hands back (BOT) their handoff; outcome none when they hold none. */
+/** The taker ends (DONE) or hands back (BOT) their handoff; none when they hold none, not_staff for others. */
 export const releaseHandoff = rpc(
   "whatsapp_handoff_release",
-  z.looseObject({ outcome: z.enum(["returned", "none"]), number: z.number().optional() }),
+  z.looseObject({ outcome: z.enum(["returned", "none", "not_staff"]), number: z.number().optional() }),
 );

@@ -56,6 +56,7 @@ export async function runHandoffCommand(
     p_staff_wa_id: staff,
     p_reason: command.kind === "done" ? "done by staff" : "handed back to the bot by staff",
   });
+  if (released.outcome === "not_staff") return null;
   d.log.info("handoff", command.kind, { number: released.number, outcome: released.outcome });
   return releasedText(command.kind, released);
 }
