@@ -143,8 +143,16 @@ dbTest(
         assert.match(sentTo(w, staff)[0]!, new RegExp(`Handoff\\* ?#${number}.*Reply TAKE ${number}`));
       }
 
+      await w.post(text(customer, "Are you there?"));
       await w.post(text(staffA, `TAKE ${number}`));
-      assert.match(sentTo(w, staffA).at(-1)!, new RegExp(`^You have handoff #${number}: Aline \\+250\\*{5}`));
+      assert.ok(
+        sentTo(w, staffA).some((b) => new RegExp(`^\\[#${number} Aline .*\\] Are you there\\? —`).test(b)),
+        "what the customer wrote while waiting reaches the taker",
+      );
+      assert.ok(
+        sentTo(w, staffA).some((b) => new RegExp(`^You have handoff #${number}: Aline \\+250\\*{5}`).test(b)),
+        "the taker is told they have it",
+      );
       assert.equal(sentTo(w, staffB).at(-1), `Handoff #${number} was taken by Staff 0.`);
       await w.post(text(staffB, `take #${number}`));
       assert.equal(sentTo(w, staffB).at(-1), `Handoff #${number} was already taken by Staff 0.`);

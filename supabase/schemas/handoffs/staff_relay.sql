@@ -61,6 +61,8 @@ begin
   select c.* into conv from public.conversations c where c.id = h.conversation_id;
   update public.handoffs x set taken_by = p_staff_wa_id, taken_by_name = staff_name, taken_at = now()
   where x.id = h.id;
+  -- What the customer wrote while waiting goes to the taker now.
+  perform public.whatsapp_handoff_relay_inbound(h.conversation_id);
   for other in select s from public.handoff_staff() s where s <> p_staff_wa_id and s is distinct from conv.wa_id loop
     perform public.whatsapp_enqueue_notification(other, 'handoff_notice',
       format('Handoff #%s was taken by %s.', h.number, staff_name));
@@ -69,7 +71,7 @@ begin
     'customer', public.handoff_customer_label(conv.id));
 end;
 $$;
-comment on function public.whatsapp_handoff_take(integer, text) is 'A staff number takes handoff #p_number: taken_now (the other staff are told who took it), or why not: not_staff, not_found, closed, already_yours, taken (by whom), busy (they hold another).';
+comment on function public.whatsapp_handoff_take(integer, text) is 'A staff number takes handoff #p_number: taken_now (the other staff are told who took it, what the customer wrote while waiting is relayed to the taker), or why not: not_staff, not_found, closed, already_yours, taken (by whom), busy (they hold another).';
 revoke execute on function public.whatsapp_handoff_take(integer, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_handoff_take(integer, text) to service_role;
 
@@ -97,8 +99,10 @@ begin
     return 0;
   end if;
   for m in
+    -- Waiting ones, and those skipped while nobody had taken the handoff: nothing the customer wrote is lost.
     update public.messages x set status = 'answered'
-    where x.conversation_id = p_conversation_id and x.direction = 'inbound' and x.status in ('received', 'processing')
+    where x.conversation_id = p_conversation_id and x.direction = 'inbound'
+      and (x.status in ('received', 'processing') or (x.status = 'skipped' and x.created_at >= h.started_at))
     returning x.id, x.type, x.body, x.wa_timestamp, x.created_at
   loop
     -- One line (template parameters refuse newlines); the mode is said in every relayed message.
@@ -113,7 +117,7 @@ begin
   return n;
 end;
 $$;
-comment on function public.whatsapp_handoff_relay_inbound(uuid) is 'In a taken handoff, relays the customer''s waiting messages to the taker (name, masked number, the mode) and marks them answered, in one transaction; returns how many. Called by each claim.';
+comment on function public.whatsapp_handoff_relay_inbound(uuid) is 'In a taken handoff, relays the customer''s waiting messages (and those skipped before it was taken) to the taker (name, masked number, the mode) and marks them answered, in one transaction; returns how many. Called by each claim.';
 revoke execute on function public.whatsapp_handoff_relay_inbound(uuid) from public, anon, authenticated;
 grant execute on function public.whatsapp_handoff_relay_inbound(uuid) to service_role;
 

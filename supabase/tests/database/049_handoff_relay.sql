@@ -51,7 +51,7 @@ select is(public.whatsapp_handoff_take(pg_temp.num('1'), '250788490092'),
   jsonb_build_object('outcome', 'taken', 'number', pg_temp.num('1'), 'taken_by', 'Teller One'), 'the second is refused, told by whom');
 select is(public.whatsapp_handoff_take(pg_temp.num('2'), '250788490091') ->> 'outcome', 'busy', 'a taker holds one handoff at a time');
 
-select is(public.whatsapp_handoff_relay_inbound(pg_temp.conv('1')), 1, 'the customer''s waiting message is relayed');
+select is(public.whatsapp_handoff_relay_inbound(pg_temp.conv('1')), 0, 'the customer''s waiting message was relayed at TAKE, once');
 select matches((pg_temp.queued('250788490091', 'handoff_relay'))[1],
   format('^\[#%s Aline \+250\*{5}0001\] call me on 0788490001 — your messages now go to them; DONE ends', pg_temp.num('1')),
   'to the taker, with the masked number and the mode');
