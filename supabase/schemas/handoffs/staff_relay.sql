@@ -110,9 +110,12 @@ begin
       '[#%s %s] %s — your messages now go to them; DONE ends, BOT hands back, YES/NO/APPROVE and TAKE stay commands.',
       h.number, public.handoff_customer_label(p_conversation_id),
       coalesce(public.quote_excerpt(m.body, 900), format('(a %s message)', m.type))));
-    insert into public.handoff_relays (handoff_id, source_message_id, relayed_message_id, direction, staff_wa_id, staff_name)
-    values (h.id, m.id, relayed, 'to_staff', h.taken_by, h.taken_by_name);
-    n := n + 1;
+    -- Null when the recipient opted out of business-started messages: nothing was queued to record.
+    if relayed is not null then
+      insert into public.handoff_relays (handoff_id, source_message_id, relayed_message_id, direction, staff_wa_id, staff_name)
+      values (h.id, m.id, relayed, 'to_staff', h.taken_by, h.taken_by_name);
+      n := n + 1;
+    end if;
   end loop;
   return n;
 end;
@@ -137,6 +140,9 @@ begin
   end if;
   select c.wa_id into customer from public.conversations c where c.id = h.conversation_id;
   relayed := public.whatsapp_enqueue_notification(customer, 'staff_reply', h.taken_by_name || ': ' || btrim(p_body));
+  if relayed is null then
+    return jsonb_build_object('relayed', false, 'number', h.number);
+  end if;
   insert into public.handoff_relays (handoff_id, source_message_id, relayed_message_id, direction, staff_wa_id, staff_name)
   values (h.id, p_message_id, relayed, 'to_customer', h.taken_by, h.taken_by_name);
   update public.handoffs x set first_answer_at = coalesce(x.first_answer_at, now()) where x.id = h.id;
