@@ -218,33 +218,109 @@ export type Database = {
         }
         Relationships: []
       }
+      handoff_relays: {
+        Row: {
+          at: string
+          direction: string
+          handoff_id: string
+          id: string
+          relayed_message_id: string
+          source_message_id: string
+          staff_name: string
+          staff_wa_id: string
+        }
+        Insert: {
+          at?: string
+          direction: string
+          handoff_id: string
+          id?: string
+          relayed_message_id: string
+          source_message_id: string
+          staff_name: string
+          staff_wa_id: string
+        }
+        Update: {
+          at?: string
+          direction?: string
+          handoff_id?: string
+          id?: string
+          relayed_message_id?: string
+          source_message_id?: string
+          staff_name?: string
+          staff_wa_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "handoff_relays_handoff_id_fkey"
+            columns: ["handoff_id"]
+            isOneToOne: false
+            referencedRelation: "handoffs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "handoff_relays_relayed_message_id_fkey"
+            columns: ["relayed_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "handoff_relays_source_message_id_fkey"
+            columns: ["source_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       handoffs: {
         Row: {
+          alerted_at: string | null
           alerts: number
           conversation_id: string
+          first_answer_at: string | null
           id: string
+          number: number
           reason: string
           return_reason: string | null
           returned_at: string | null
           started_at: string
+          taken_at: string | null
+          taken_by: string | null
+          taken_by_name: string | null
+          waiting_told_at: string | null
         }
         Insert: {
+          alerted_at?: string | null
           alerts?: number
           conversation_id: string
+          first_answer_at?: string | null
           id?: string
+          number?: never
           reason: string
           return_reason?: string | null
           returned_at?: string | null
           started_at?: string
+          taken_at?: string | null
+          taken_by?: string | null
+          taken_by_name?: string | null
+          waiting_told_at?: string | null
         }
         Update: {
+          alerted_at?: string | null
           alerts?: number
           conversation_id?: string
+          first_answer_at?: string | null
           id?: string
+          number?: never
           reason?: string
           return_reason?: string | null
           returned_at?: string | null
           started_at?: string
+          taken_at?: string | null
+          taken_by?: string | null
+          taken_by_name?: string | null
+          waiting_told_at?: string | null
         }
         Relationships: [
           {
@@ -1278,6 +1354,12 @@ export type Database = {
         Returns: string
       }
       get_feature_flags: { Args: Record<PropertyKey, never>; Returns: Json }
+      handoff_customer_label: {
+        Args: { p_conversation_id: string }
+        Returns: string
+      }
+      handoff_staff: { Args: Record<PropertyKey, never>; Returns: string[] }
+      handoff_staff_name: { Args: { p_wa_id: string }; Returns: string }
       handoff_stats: { Args: { p_window_seconds: number }; Returns: Json }
       health_alarms: { Args: Record<PropertyKey, never>; Returns: Json }
       health_check: { Args: Record<PropertyKey, never>; Returns: Json }
@@ -1604,6 +1686,26 @@ export type Database = {
           p_worker: string
         }
         Returns: number
+      }
+      whatsapp_handoff_followups: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      whatsapp_handoff_relay_inbound: {
+        Args: { p_conversation_id: string }
+        Returns: number
+      }
+      whatsapp_handoff_release: {
+        Args: { p_reason: string; p_staff_wa_id: string }
+        Returns: Json
+      }
+      whatsapp_handoff_reply: {
+        Args: { p_body: string; p_message_id: string; p_staff_wa_id: string }
+        Returns: Json
+      }
+      whatsapp_handoff_take: {
+        Args: { p_number: number; p_staff_wa_id: string }
+        Returns: Json
       }
       whatsapp_ingest: {
         Args: {

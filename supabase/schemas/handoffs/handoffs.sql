@@ -9,10 +9,25 @@ create table if not exists public.handoffs (
   alerts integer not null default 0,
   started_at timestamptz not null default now(),
   returned_at timestamptz,
-  return_reason text
+  return_reason text,
+  -- The short number staff type (TAKE 12); who took the handoff, when, and when they first answered.
+  number integer not null generated always as identity,
+  taken_by text,
+  taken_by_name text,
+  taken_at timestamptz,
+  first_answer_at timestamptz,
+  alerted_at timestamptz,
+  waiting_told_at timestamptz
 );
 comment on table public.handoffs is 'Every time a conversation went to staff (human state): why, how many staff alerts were queued, and when and why it went back to the bot. Kept by the conversations_state_history trigger.';
 create index if not exists handoffs_started_idx on public.handoffs (started_at);
+create unique index if not exists handoffs_number_idx on public.handoffs (number);
+-- A taker answers one customer at a time: what they write goes to that customer.
+create unique index if not exists handoffs_taker_idx on public.handoffs (taken_by) where returned_at is null;
+comment on column public.handoffs.number is 'The short number in the staff alert: TAKE <number> takes the handoff.';
+comment on column public.handoffs.taken_by is 'The WhatsApp number (digits) of the staff member who took it; what they write goes to the customer until DONE or BOT.';
+comment on column public.handoffs.alerted_at is 'When the staff were last alerted; re-alerted after handoff_realert_minutes while nobody takes it.';
+comment on column public.handoffs.waiting_told_at is 'When the customer was told nobody was free yet (after handoff_bot_after_minutes); the bot answers them meanwhile.';
 -- At most one open handoff per conversation.
 create unique index if not exists handoffs_open_idx on public.handoffs (conversation_id) where returned_at is null;
 alter table public.handoffs enable row level security;

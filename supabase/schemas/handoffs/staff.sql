@@ -28,13 +28,30 @@ comment on function public.quote_excerpt(text, integer) is 'Words someone else w
 revoke execute on function public.quote_excerpt(text, integer) from public, anon, authenticated;
 grant execute on function public.quote_excerpt(text, integer) to service_role;
 
+create or replace function public.handoff_staff() returns setof text
+language sql stable security invoker set search_path = '' as $$
+  select distinct n from (
+    select regexp_replace(x, '[^0-9]', '', 'g') as n
+    from public.app_settings s, unnest(string_to_array(nullif(btrim(s.value #>> '{}'), ''), ',')) x
+    where s.key = 'handoff_staff_number'
+    union all
+    select substr(o.msisdn, 2) from public.operators o
+    where o.active and not exists (select 1 from public.app_settings s
+      where s.key = 'handoff_staff_number' and nullif(btrim(s.value #>> '{}'), '') is not null)
+  ) r
+  where r.n ~ '^[0-9]{6,20}$'
+$$;
+comment on function public.handoff_staff() is 'The WhatsApp numbers (digits) that answer handoffs: the handoff_staff_number(s), or every active operator when it is empty.';
+revoke execute on function public.handoff_staff() from public, anon, authenticated;
+grant execute on function public.handoff_staff() to service_role;
+
 create or replace function public.whatsapp_alert_staff(p_conversation_id uuid, p_reason text) returns integer
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv public.conversations;
-  staff text := (select nullif(btrim(s.value #>> '{}'), '') from public.app_settings s where s.key = 'handoff_staff_number');
   hours integer := public.app_setting('handoff_return_hours', 4);
   who text;
+  num integer;
   body text;
   recipient text;
   queued integer := 0;
@@ -47,27 +64,23 @@ begin
     || case when exists (select 1 from public.operators o where o.msisdn = '+' || conv.wa_id and o.active)
       then ' (operator)' else ' (customer)' end;
   -- One line: Meta refuses template parameters with newlines, tabs or runs of spaces.
+  select h.number into num from public.handoffs h where h.conversation_id = conv.id and h.returned_at is null;
   body := concat_ws(' ',
-    '*Handoff*: ' || who || ' needs a person.',
+    '*Handoff*' || coalesce(' #' || num, '') || ': ' || who || ' needs a person.',
+    case when num is not null then format('Reply TAKE %s to answer them here.', num) end,
     'Reason: «' || coalesce(public.quote_excerpt(p_reason, 120), 'asked for a person') || '».',
     case when hours > 0 then format('Back to the bot in %s hours, or now with', hours) else 'Back to the bot with' end,
     format('select public.whatsapp_return_to_bot(%L)', conv.id));
-  for recipient in
-    select distinct n from (
-      select regexp_replace(x, '[^0-9]', '', 'g') as n from unnest(string_to_array(staff, ',')) x where staff is not null
-      union all
-      select substr(o.msisdn, 2) from public.operators o where o.active and staff is null
-    ) r
-    where r.n ~ '^[0-9]{6,20}$' and r.n is distinct from conv.wa_id
-    order by n
+  for recipient in select n from public.handoff_staff() n where n is distinct from conv.wa_id order by n
   loop
     perform public.whatsapp_enqueue_notification(recipient, 'staff_alert', body);
     queued := queued + 1;
   end loop;
+  update public.handoffs h set alerted_at = now() where h.conversation_id = conv.id and h.returned_at is null;
   return queued;
 end;
 $$;
-comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (masked number, the reason quoted in «» and cut to 120 characters, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
+comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (the handoff number to TAKE, masked number, the reason quoted in «» and cut to 120 characters, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
 revoke execute on function public.whatsapp_alert_staff(uuid, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_alert_staff(uuid, text) to service_role;
 
@@ -116,9 +129,14 @@ language sql stable security invoker set search_path = '' as $$
     'returned', (select count(*) from public.handoffs h where h.returned_at >= now() - make_interval(secs => p_window_seconds)),
     'unalerted', (select count(*) from public.handoffs h
       where h.started_at >= now() - make_interval(secs => p_window_seconds) and h.alerts = 0),
+    'taken', (select count(*) from public.handoffs h where h.taken_at >= now() - make_interval(secs => p_window_seconds)),
+    'take_seconds_avg', (select coalesce(avg(extract(epoch from h.taken_at - h.started_at)), 0)::integer
+      from public.handoffs h where h.taken_at >= now() - make_interval(secs => p_window_seconds)),
+    'first_answer_seconds_avg', (select coalesce(avg(extract(epoch from h.first_answer_at - h.started_at)), 0)::integer
+      from public.handoffs h where h.first_answer_at >= now() - make_interval(secs => p_window_seconds)),
     'alarm_open', public.app_setting('handoff_alarm_open', 10))
 $$;
-comment on function public.handoff_stats(integer) is 'Handoffs: open now (count, oldest age in seconds), started, returned and started without a staff alert in the window; the health alarm threshold.';
+comment on function public.handoff_stats(integer) is 'Handoffs: open now (count, oldest age in seconds), started, returned and started without a staff alert in the window; taken in the window, the average seconds from start to take and to the first human answer; the health alarm threshold.';
 revoke execute on function public.handoff_stats(integer) from public, anon, authenticated;
 grant execute on function public.handoff_stats(integer) to service_role;
 

@@ -26,6 +26,12 @@ language sql stable security invoker set search_path = '' as $$
     'oldest_outbox_seconds', (select coalesce(extract(epoch from now() - min(m.created_at)), 0)::integer
       from public.messages m where m.direction = 'outbound' and m.status in ('pending', 'sending')),
     'handoffs_open', (select count(*) from public.conversations c where c.state = 'human'),
+    -- Handoffs nobody took yet; the average seconds to take and to the first human answer (last hour).
+    'handoffs_untaken', (select count(*) from public.handoffs h where h.returned_at is null and h.taken_by is null),
+    'handoff_take_seconds_last_hour', (select coalesce(avg(extract(epoch from h.taken_at - h.started_at)), 0)::integer
+      from public.handoffs h where h.taken_at > now() - interval '1 hour'),
+    'handoff_first_answer_seconds_last_hour', (select coalesce(avg(extract(epoch from h.first_answer_at - h.started_at)), 0)::integer
+      from public.handoffs h where h.first_answer_at > now() - interval '1 hour'),
     'payloads_unstored', (select count(*) from public.webhook_payloads p where p.outcome = 'received'),
     -- Wrong YES/APPROVE codes (confirmation_failures): guessing shows here before it succeeds.
     'wrong_codes_last_hour', (select count(*) from public.confirmation_failures f where f.at > now() - interval '1 hour'),
@@ -41,7 +47,7 @@ language sql stable security invoker set search_path = '' as $$
       'redrive_stale_seconds', public.app_setting('health_redrive_stale_seconds', 300))
   )
 $$;
-comment on function public.ops_backlog() is 'The backlog for health and metrics: inbound waiting and the oldest, replies due and the oldest, handoffs open, webhook bodies whose elements were never stored (payloads_unstored: replay them), wrong confirmation and approval codes in the last hour (all, and the most by one operator), the re-drive job''s last run (null if never), and the thresholds health judges them by.';
+comment on function public.ops_backlog() is 'The backlog for health and metrics: inbound waiting and the oldest, replies due and the oldest, handoffs open, untaken and the average seconds to take them and to the first human answer in the last hour, webhook bodies whose elements were never stored (payloads_unstored: replay them), wrong confirmation and approval codes in the last hour (all, and the most by one operator), the re-drive job''s last run (null if never), and the thresholds health judges them by.';
 revoke execute on function public.ops_backlog() from public, anon, authenticated;
 grant execute on function public.ops_backlog() to service_role;
 

@@ -54,7 +54,9 @@ on conflict (key) do nothing;
 insert into public.app_settings (key, value, description) values
   ('handoff_return_hours', '4', 'A conversation handed to staff returns to the bot after this many hours (0: only when staff return it).'),
   ('handoff_staff_number', '""', 'WhatsApp number(s), comma-separated, that get the handoff alerts instead of every active operator; empty: the operators.'),
-  ('handoff_alarm_open', '10', 'health says degraded while more conversations than this wait for staff (0: never).')
+  ('handoff_alarm_open', '10', 'health says degraded while more conversations than this wait for staff (0: never).'),
+  ('handoff_realert_minutes', '15', 'A handoff nobody took is alerted to the staff again after this many minutes (0: never).'),
+  ('handoff_bot_after_minutes', '60', 'A handoff nobody took after this many minutes: the customer is told when to expect an answer and the bot answers them meanwhile (0: never).')
 on conflict (key) do nothing;
 
 -- What health judges (ops/health.sql).

@@ -13,7 +13,8 @@ begin
       'retention_tool_output_days', 'retention_eval_days', 'retention_cron_history_days',
       'whatsapp_hold_seconds', 'whatsapp_reply_ttl_seconds', 'whatsapp_notification_ttl_seconds',
       'whatsapp_retry_window_seconds', 'pending_action_ttl_seconds', 'approval_ttl_seconds',
-      'handoff_return_hours', 'handoff_alarm_open', 'health_inbound_waiting_max',
+      'handoff_return_hours', 'handoff_alarm_open', 'handoff_realert_minutes', 'handoff_bot_after_minutes',
+      'health_inbound_waiting_max',
       'health_oldest_waiting_seconds_max', 'health_outbox_due_max', 'health_redrive_stale_seconds') then
     min_int := 0;
   elsif p_key in ('whatsapp_rate_limit_per_minute', 'operator_daily_cap_rwf', 'voucher_approval_threshold_rwf',

@@ -32,6 +32,7 @@ declare
   is_operator boolean;
   recent integer;
   throttle text := 'none';
+  bot_meanwhile boolean := false;
   taken jsonb;
 begin
   -- Waits for a release in flight (see above), so that the check below sees its outcome.
@@ -56,7 +57,14 @@ begin
   is_operator := exists (select 1 from public.operators o where o.msisdn = sender_msisdn and o.active);
   -- The day's note was sent: staff answer, the bot stays silent. An operator's messages are still
   -- taken: their confirmations are carried out whoever has the chat (the rest is skipped in code).
-  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' and not is_operator then
+  -- A handoff someone took: the customer's messages go to the taker. One nobody took for
+  -- handoff_bot_after_minutes: the bot answers them meanwhile.
+  if conv.state = 'human' and not is_operator then
+    perform public.whatsapp_handoff_relay_inbound(conv.id);
+    bot_meanwhile := exists (select 1 from public.handoffs h where h.conversation_id = conv.id
+      and h.returned_at is null and h.taken_by is null and h.waiting_told_at is not null);
+  end if;
+  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' and not is_operator and not bot_meanwhile then
     update public.messages m set status = 'skipped'
     where m.conversation_id = conv.id and m.direction = 'inbound' and m.status in ('received', 'processing');
   end if;
@@ -91,7 +99,7 @@ begin
     end if;
   end if;
 
-  return jsonb_build_object(
+  return case when bot_meanwhile then '{"bot_meanwhile": true}'::jsonb else '{}'::jsonb end || jsonb_build_object(
     'claimed', true,
     'state', conv.state,
     'human_noted', conv.state = 'human' and coalesce(conv.human_note_at > now() - interval '1 day', false),
@@ -107,7 +115,7 @@ begin
   );
 end;
 $$;
-comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, in human state takes a customer''s messages only for the day''s note (skips them otherwise) and an operator''s always (human_noted: the note was sent), reports throttling.';
+comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, relays a customer''s messages to the staff member who took their handoff (bot_meanwhile: nobody took it in time, the bot answers), in human state takes a customer''s messages only for the day''s note (skips them otherwise) and an operator''s always (human_noted: the note was sent), reports throttling.';
 revoke execute on function public.whatsapp_claim_turn(uuid, uuid, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_claim_turn(uuid, uuid, integer) to service_role;
 

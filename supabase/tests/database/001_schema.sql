@@ -1,17 +1,17 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(141);
+select plan(143);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
     'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'confirmation_failures', 'voucher_action_kinds',
     'job_heartbeats', 'settings_audit', 'metric_folds', 'metric_watermarks', 'operators_audit', 'rate_limits',
-    'message_pricing', 'transcription_usage', 'whatsapp_templates', 'whatsapp_opt_outs'],
-  'public has exactly the six voucher tables, the eight WhatsApp tables (with whatsapp_templates and whatsapp_opt_outs), the three agent tables, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing and transcription_usage');
+    'message_pricing', 'transcription_usage', 'whatsapp_templates', 'whatsapp_opt_outs', 'handoff_relays'],
+  'public has exactly the six voucher tables, the eight WhatsApp tables (with whatsapp_templates and whatsapp_opt_outs), the three agent tables, handoff_relays, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing and transcription_usage');
 
--- RLS enabled and a comment on every table (28 + 28 tests; a missing table changes the count).
+-- RLS enabled and a comment on every table (29 + 29 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))
 from pg_catalog.pg_class c
 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'

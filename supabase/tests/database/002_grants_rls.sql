@@ -29,7 +29,9 @@ select functions_are('public', array[
   'void_voucher_action_check', 'void_voucher_action_run',
   'whatsapp_renew_claim', 'messages_set_caller_role', 'operator_activity',
   'mask_msisdn', 'conversations_state_history', 'whatsapp_alert_staff', 'whatsapp_return_expired_handoffs',
-  'whatsapp_return_to_bot', 'handoff_stats', 'quote_excerpt', 'operator_customer_recent_vouchers',
+  'whatsapp_return_to_bot', 'handoff_stats', 'handoff_staff', 'handoff_staff_name', 'handoff_customer_label',
+  'whatsapp_handoff_take', 'whatsapp_handoff_relay_inbound', 'whatsapp_handoff_reply', 'whatsapp_handoff_release',
+  'whatsapp_handoff_followups', 'quote_excerpt', 'operator_customer_recent_vouchers',
   'retention_cutoff', 'prune_personal_data', 'erase_person', 'record_job_run', 'ops_backlog',
   'settings_audit_actor', 'settings_audit_record', 'app_setting_problem', 'app_settings_validate',
   'kill_switches_off', 'kill_switches_restore', 'whatsapp_receive', 'whatsapp_transient',
@@ -73,7 +75,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'UPDATE')
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
-  array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoffs', 'job_heartbeats',
+  array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoff_relays', 'handoffs', 'job_heartbeats',
     'message_pricing', 'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'transcription_usage', 'vouchers', 'webhook_payloads',
     'whatsapp_events', 'whatsapp_opt_outs', 'whatsapp_templates'],
   'service_role can select, insert, update and delete on every table');
@@ -82,7 +84,7 @@ select is(
         where c.relnamespace = 'public'::regnamespace and c.relkind = 'S'
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
-  array['erased_person_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'operators_audit_id_seq',
+  array['erased_person_seq', 'handoffs_number_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'operators_audit_id_seq',
     'request_log_id_seq', 'settings_audit_id_seq', 'transcription_usage_id_seq', 'webhook_payloads_id_seq',
     'whatsapp_events_id_seq'],
   'service_role can use every sequence');

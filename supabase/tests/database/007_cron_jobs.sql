@@ -13,6 +13,7 @@ select is(
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'roll-metric-totals | */5 * * * * | select public.roll_metric_totals()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
+    'whatsapp-handoff-followups | * * * * * | select public.whatsapp_handoff_followups()',
     'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],
@@ -29,7 +30,7 @@ select is((select count(*)::integer from cron.job where jobname = 'prune-agent-t
   'prune-agent-telemetry is scheduled exactly once');
 select is((select count(*)::integer from cron.job where jobname = 'whatsapp-return-handoffs'), 1,
   'whatsapp-return-handoffs is scheduled exactly once');
-select is((select count(*)::integer from cron.job), 10, 'no other cron jobs exist');
+select is((select count(*)::integer from cron.job), 11, 'no other cron jobs exist');
 select ok((select bool_and(active) from cron.job), 'every job is active');
 select is((select array_agg(distinct username::text) from cron.job), array['postgres'], 'every job runs as postgres');
 
@@ -94,6 +95,7 @@ select is(
     'prune-whatsapp-events | 52 23 * * * | select public.prune_whatsapp_events()',
     'roll-metric-totals | */5 * * * * | select public.roll_metric_totals()',
     'vacuum-analyze-hot-tables | 17 0 * * * | vacuum analyze public.customers, public.vouchers, public.request_log, public.conversations, public.messages, public.message_status_events',
+    'whatsapp-handoff-followups | * * * * * | select public.whatsapp_handoff_followups()',
     'whatsapp-redrive | * * * * * | select public.record_job_run(''whatsapp-redrive'', public.whatsapp_redrive())',
     'whatsapp-requeue-stuck | * * * * * | select public.whatsapp_requeue_stuck()',
     'whatsapp-return-handoffs | */5 * * * * | select public.whatsapp_return_expired_handoffs()'],

@@ -160,7 +160,8 @@ select is((select h.reason from public.handoffs h where h.conversation_id = pg_t
   'handed to a person', 'a handoff made in the dashboard is recorded');
 update public.conversations set state_changed_at = now() - interval '10 minutes' where id = pg_temp.id('2');
 select is(public.handoff_stats(3600), jsonb_build_object('open', 1, 'oldest_open_seconds', 600, 'started', 5,
-  'returned', 4, 'unalerted', 1, 'alarm_open', 10), 'handoff_stats: open now, the oldest age, started, returned, unalerted');
+  'returned', 4, 'unalerted', 1, 'alarm_open', 10, 'taken', 0, 'take_seconds_avg', 0, 'first_answer_seconds_avg', 0),
+  'handoff_stats: open now, the oldest age, started, returned, unalerted, none taken');
 
 select * from finish();
 rollback;

@@ -19,7 +19,8 @@ insert into public.messages (conversation_id, direction, wa_message_id, type, bo
 set local role service_role;
 select is(public.ops_backlog() - 'redrive' - 'thresholds',
   '{"inbound_waiting": 1, "oldest_inbound_seconds": 120, "outbox_due": 1, "oldest_outbox_seconds": 60,
-    "handoffs_open": 1, "payloads_unstored": 0, "wrong_codes_last_hour": 0, "wrong_codes_max_per_operator_last_hour": 0}'::jsonb,
+    "handoffs_open": 1, "handoffs_untaken": 0, "handoff_take_seconds_last_hour": 0,
+    "handoff_first_answer_seconds_last_hour": 0, "payloads_unstored": 0, "wrong_codes_last_hour": 0, "wrong_codes_max_per_operator_last_hour": 0}'::jsonb,
   'the backlog counts what waits and what is due, the oldest of each, and handoffs open');
 select is(public.ops_backlog() -> 'redrive', 'null'::jsonb, 'a re-drive that never ran has no heartbeat');
 select is(public.ops_backlog() -> 'thresholds',

@@ -31,6 +31,10 @@ const Backlog = z.looseObject({
   outbox_due: count,
   oldest_outbox_seconds: count,
   handoffs_open: count,
+  /** Handoffs nobody took yet; average seconds from a handoff to its TAKE and to the first human answer (last hour). */
+  handoffs_untaken: count.optional(),
+  handoff_take_seconds_last_hour: count.optional(),
+  handoff_first_answer_seconds_last_hour: count.optional(),
   /** Webhook bodies whose elements were never stored (outcome received): each waits for a replay. */
   payloads_unstored: count,
   /** Wrong YES and APPROVE codes in the last hour, and the most one operator sent (three lock them). */

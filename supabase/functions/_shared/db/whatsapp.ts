@@ -61,6 +61,8 @@ const Claim = z.discriminatedUnion("claimed", [
     state: z.enum(["bot", "human"]),
     /** human, and the day's note was sent: only an operator's confirmations are answered. */
     human_noted: z.boolean().optional(),
+    /** human, but nobody took the handoff in time: the bot answers meanwhile. */
+    bot_meanwhile: z.boolean().optional(),
     throttle: z.enum(["none", "notify", "silent"]),
     /** The messages waiting when the claim was taken, oldest first; `attempts` counts this turn too. */
     messages: z.array(z.looseObject({

@@ -90,6 +90,17 @@ export const FAMILIES: readonly Family[] = [
     "oldest_outbox_seconds",
   ),
   backlogGauge("voucher_handoffs_open", "Conversations with staff now.", "handoffs_open"),
+  backlogGauge("voucher_handoffs_untaken", "Handoffs nobody has taken yet.", "handoffs_untaken"),
+  backlogGauge(
+    "voucher_handoff_take_seconds",
+    "Average seconds from a handoff to a staff member taking it (taken in the last hour).",
+    "handoff_take_seconds_last_hour",
+  ),
+  backlogGauge(
+    "voucher_handoff_first_answer_seconds",
+    "Average seconds from a handoff to the first human answer (answered in the last hour).",
+    "handoff_first_answer_seconds_last_hour",
+  ),
   backlogGauge(
     "voucher_whatsapp_payloads_unstored",
     "Webhook bodies whose elements were never stored; each waits for a replay.",

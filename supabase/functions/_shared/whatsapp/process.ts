@@ -121,7 +121,8 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
   }
   // With staff, the claim hands over messages for the day's note (and an operator's, for their
   // confirmations): the bot does not answer them. Over the budget, one note, then silence.
-  const withStaff = claim.state === "human";
+  // Nobody took the handoff in time: the customer was told when to expect a person, and the bot answers.
+  const withStaff = claim.state === "human" && !claim.bot_meanwhile;
   const held = withStaff || claim.throttle !== "none";
   // What holds the turn holds the agent only: an operator's YES, NO and APPROVE are carried out.
   const confirmed = held && d.confirm ? (await d.confirm(turn)).messages.flatMap(forOutbox) : [];

@@ -1,5 +1,6 @@
 /**
- * The one composition root of a conversation: operators' confirmations first, then the agent with
+ * The one composition root of a conversation: staff's handoff commands and replies, operators'
+ * confirmations, then the agent with
  * the menu behind it, inside the WhatsApp processor (claim, respond, outbox, release). The webhook,
  * the evals, the bench and the tests build it here; nothing else composes it.
  */
@@ -7,6 +8,7 @@ import { type AgentOutcome, agentResponder, createOpenAIModel, type Model } from
 import type { Responder } from "../conversation/mod.ts";
 import type { Deps } from "../deps.ts";
 import type { Logger } from "../log.ts";
+import { withHandoff } from "../handoff/mod.ts";
 import { menuResponder } from "../menu/mod.ts";
 import { createTranscriber, type Transcriber } from "../speech/mod.ts";
 import { withConfirmations } from "../vouchers/mod.ts";
@@ -80,10 +82,12 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     });
     // An operator's "YES 4821" is carried out in code before the agent or the menu sees the turn,
     // and alone when the turn is held (with staff, over the budget): nothing else answers then.
-    const chain = withConfirmations({ db: deps.db, log }, agent);
-    const confirm = withConfirmations(
+    // Staff's handoff commands (TAKE 12, DONE, BOT) and, while they hold one, their words to the
+    // customer come first; their confirmations pass through to withConfirmations.
+    const chain = withHandoff({ db: deps.db, log }, withConfirmations({ db: deps.db, log }, agent));
+    const confirm = withHandoff(
       { db: deps.db, log },
-      () => Promise.resolve({ messages: [], handoff: false }),
+      withConfirmations({ db: deps.db, log }, () => Promise.resolve({ messages: [], handoff: false })),
     );
     return {
       db: deps.db,
