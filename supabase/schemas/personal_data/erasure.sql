@@ -85,6 +85,8 @@ begin
   where public.personal_data_mentions(encode(w.body, 'escape') || ' ' || coalesce(w.detail::text, ''),
     array(select encode(convert_to(t, 'UTF8'), 'escape') from unnest(terms) t));
   get diagnostics n_raw = row_count;
+  -- An opt-out is keyed by their number.
+  delete from public.whatsapp_opt_outs o where public.personal_data_mentions(o.wa_id, terms);
 
   -- Their own conversations go whole: messages, tool calls and handoffs cascade, model calls lose the link.
   select n_messages + count(*) into n_messages from public.messages m where m.conversation_id = any(conv_ids);

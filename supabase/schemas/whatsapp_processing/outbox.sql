@@ -21,8 +21,9 @@ begin
   if p_body is null or btrim(p_body) = '' then
     raise exception using errcode = 'PT400', message = 'A notification needs a text', detail = 'body_required';
   end if;
-  -- Someone who opted out gets receipts of their own money only: nothing else is queued (null).
-  if p_purpose <> 'receipt' and exists (select 1 from public.whatsapp_opt_outs o where o.wa_id = p_wa_id) then
+  -- Someone who opted out gets receipts of their own money, and the answers and notices of a handoff
+  -- they asked for (replies, not messages the business starts); nothing else is queued (null).
+  if p_purpose not in ('receipt', 'staff_reply', 'handoff_notice') and exists (select 1 from public.whatsapp_opt_outs o where o.wa_id = p_wa_id) then
     return null;
   end if;
   conv_id := public.whatsapp_conversation_for(p_wa_id, null);
@@ -43,7 +44,7 @@ begin
   return new_id;
 end;
 $$;
-comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation; called in the transaction of what it reports, so it is queued exactly when that commits. Null, nothing queued, when the number opted out (whatsapp_opt_outs) and it is not a receipt.';
+comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation; called in the transaction of what it reports, so it is queued exactly when that commits. Null, nothing queued, when the number opted out (whatsapp_opt_outs) and it is not a receipt or a staff reply or notice of a handoff they asked for.';
 revoke execute on function public.whatsapp_enqueue_notification(text, text, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_enqueue_notification(text, text, text) to service_role;
 

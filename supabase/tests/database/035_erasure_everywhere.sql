@@ -91,6 +91,8 @@ insert into results select 'void_approved', public.approve_voucher_action('+2507
 -- One more left waiting for its confirmation.
 insert into results select 'open', public.propose_voucher_action('+250788350011', 'create_voucher',
   '{"customer_msisdn": "+250788123456", "amount_rwf": 2000}', (pg_temp.j('oscar_conv') #>> '{}')::uuid);
+-- Erin stopped business-started messages (Meta's user_preferences): the opt-out holds her number.
+insert into public.whatsapp_opt_outs (wa_id, source) values ('250788123456', 'user_preferences');
 -- Delivery statuses of Erin's receipts name her number.
 select public.whatsapp_receive(pg_temp.b64('{"statuses": [{"recipient_id": "250788123456"}]}'), 'received', null, null,
   '[{"wa_message_id": "wamid.ERIN.OUT1", "status": "delivered", "timestamp": "2026-12-01T10:05:00Z",

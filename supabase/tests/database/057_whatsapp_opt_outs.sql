@@ -2,7 +2,7 @@
 -- receipts of their own money only, until they resume.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(6);
+select plan(8);
 
 set local role service_role;
 insert into public.whatsapp_events (kind, field, payload) values ('field', 'user_preferences', jsonb_build_object(
@@ -18,6 +18,10 @@ select is(public.whatsapp_enqueue_notification('250788570001', 'approval_request
   'nor an approval request');
 select isnt(public.whatsapp_enqueue_notification('250788570001', 'receipt', 'Your voucher'), null,
   'a receipt of their own money still is');
+select isnt(public.whatsapp_enqueue_notification('250788570001', 'staff_reply', 'Aline: your refund is on its way'), null,
+  'so is a staff member''s answer in the handoff they asked for: a reply, not a message the business starts');
+select isnt(public.whatsapp_enqueue_notification('250788570001', 'handoff_notice', 'Everyone is busy'), null,
+  'and the notice about the handoff they asked for');
 insert into public.whatsapp_events (kind, field, payload) values ('field', 'user_preferences', jsonb_build_object(
   'user_preferences', jsonb_build_array(jsonb_build_object('wa_id', '250788570001', 'category', 'marketing_messages',
     'value', 'resume', 'timestamp', 1767225700))));
