@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MENU_HANDOFF_REASON } from "../_shared/menu/mod.ts";
 import { humanNote } from "../_shared/whatsapp/mod.ts";
-import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { buttonReplyMessage, textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 import { customer as voucherCustomer } from "./_agent.ts";
@@ -245,3 +245,39 @@ dbTest(
     }
   },
 );
+
+dbTest("the alert's Take button takes the handoff, and a tap is never relayed to the customer", async () => {
+  const w = await startWebhook();
+  try {
+    const [customer, staffA, staffB] = [uniqueWaId(), uniqueWaId(), uniqueWaId()];
+    await operators(staffA, staffB);
+    // Staff A wrote today, so the alert goes inside the 24-hour window (outside it, as its template).
+    await w.post(text(staffA, "Good morning"));
+    const { number } = await handoff(w, customer);
+    const alert = w.graph.requests.find((r) => r.send?.to === staffA && /Handoff/.test(r.send.body))?.send
+      ?.message;
+    assert.equal(alert?.type, "buttons", "the staff alert comes with a button");
+    assert.deepEqual(
+      alert?.type === "buttons" ? alert.buttons.map((b) => b.id) : [],
+      [`handoff:take:${number}`],
+      "its button carries the handoff's number",
+    );
+    const tap = (from: string, replyId: string, title: string) =>
+      webhookPayload({ messages: [buttonReplyMessage({ from, replyId, title, timestamp: new Date() })] });
+    await w.post(tap(staffA, `handoff:take:${number}`, "Take"));
+    assert.ok(
+      sentTo(w, staffA).some((b) => new RegExp(`^You have handoff #${number}: Aline`).test(b)),
+      "the tap took it",
+    );
+    assert.equal(sentTo(w, staffB).at(-1), `Handoff #${number} was taken by Staff 0.`);
+    const toCustomer = sentTo(w, customer).length;
+    await w.post(tap(staffA, "menu:vouchers", "My vouchers"));
+    assert.equal(
+      sentTo(w, customer).length,
+      toCustomer,
+      "a tap is an answer to us, never words for the customer",
+    );
+  } finally {
+    await w.close();
+  }
+});

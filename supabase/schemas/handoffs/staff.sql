@@ -55,6 +55,7 @@ declare
   body text;
   recipient text;
   queued integer := 0;
+  note_id uuid;
 begin
   select c.* into conv from public.conversations c where c.id = p_conversation_id;
   if conv.id is null then
@@ -73,7 +74,14 @@ begin
     format('select public.whatsapp_return_to_bot(%L)', conv.id));
   for recipient in select n from public.handoff_staff() n where n is distinct from conv.wa_id order by n
   loop
-    perform public.whatsapp_enqueue_notification(recipient, 'staff_alert', body);
+    note_id := public.whatsapp_enqueue_notification(recipient, 'staff_alert', body);
+    -- Inside the 24-hour window the alert has a Take button carrying the handoff's number (a tap is
+    -- TAKE <number>, handoff/commands.ts); outside it, it goes as its template.
+    if num is not null then
+      update public.messages m set type = 'buttons', payload = jsonb_build_object('type', 'buttons', 'text', m.body,
+        'buttons', jsonb_build_array(jsonb_build_object('id', 'handoff:take:' || num, 'title', 'Take')))
+      where m.id = note_id;
+    end if;
     queued := queued + 1;
   end loop;
   update public.handoffs h set alerted_at = now() where h.conversation_id = conv.id and h.returned_at is null;

@@ -72,11 +72,13 @@ export function withHandoff(d: { db: Db; log: Logger }, next: Responder): Respon
     const messages: OutboundMessage[] = [];
     const rest: Turn["messages"] = [];
     for (const m of turn.messages) {
-      const command = parseHandoffCommand(m.text);
+      // A tap carries its command in its id (the alert's Take button); any other tap (a confirmation,
+      // a menu row) is an answer to us, never words for the customer.
+      const command = handoffCommandFromId(m.replyId) ?? parseHandoffCommand(m.text);
       const said = command ? await runHandoffCommand(d, staff, command) : null;
       if (said !== null) {
         messages.push(text(said));
-      } else if (command || parseConfirmation(m.text) || !m.text) {
+      } else if (command || m.replyId || parseConfirmation(m.text) || !m.text) {
         rest.push(m);
       } else if (
         !(await relayStaffReply(d.db, { p_staff_wa_id: staff, p_message_id: m.id, p_body: m.text })).relayed
