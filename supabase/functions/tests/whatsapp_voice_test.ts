@@ -60,6 +60,13 @@ dbTest("a voice note is downloaded, transcribed in the sender's language and ans
     );
     assert.equal(await bodyOf(person.waId), "Mfite voucher zingahe?", "the transcript is the body");
     assert.ok(!r.w.lines.some((l) => JSON.stringify(l).includes("Mfite")), "no transcript in the logs");
+    const usage = await sql`select u.model, u.seconds from public.transcription_usage u
+      join public.conversations c on c.id = u.conversation_id where c.wa_id = ${person.waId}`;
+    assert.deepEqual(
+      usage.map((u) => [u.model, u.seconds]),
+      [["gpt-4o-transcribe", 4]],
+      "its seconds are recorded for the cost and the AI budget",
+    );
   } finally {
     await r.close();
   }

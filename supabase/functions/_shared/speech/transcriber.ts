@@ -8,6 +8,8 @@ import OpenAI, { toFile } from "openai";
 /** What was heard: the words, the audio's seconds and a confidence from 0 to 1 when the server gives them. */
 export interface Transcript {
   text: string;
+  /** The model that heard it, for its cost (transcription_usage). */
+  model?: string;
   /** Seconds of audio transcribed (usage.seconds): the hook for transcription cost accounting. */
   seconds?: number;
   /** exp(mean token logprob), when the server returned logprobs. */
@@ -50,6 +52,7 @@ export function createTranscriber(o: TranscriberOptions): Transcriber {
       const usage = result.usage;
       return {
         text: result.text.trim(),
+        model: o.model,
         ...(usage?.type === "duration" ? { seconds: usage.seconds } : {}),
         ...(probs.length ? { confidence: Math.exp(probs.reduce((a, b) => a + b, 0) / probs.length) } : {}),
       };

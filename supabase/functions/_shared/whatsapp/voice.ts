@@ -7,7 +7,7 @@
  * reads no audio message).
  */
 import type { Turn, TurnMessage } from "../conversation/mod.ts";
-import { type Db, storeTranscript, voiceNoteMedia } from "../db/mod.ts";
+import { type Db, recordTranscriptionUsage, storeTranscript, voiceNoteMedia } from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
@@ -81,7 +81,15 @@ async function hear(d: VoiceDeps, worker: string, turn: Turn, m: TurnMessage): P
     return (log("Cannot transcribe the voice note", { error: (error as Error)?.name }),
       { problem: "failed" });
   }
-  // The hook of cost accounting: seconds of audio transcribed, per note (never its words).
+  // Seconds of audio transcribed, per note (never its words), for the cost and the daily AI budget. A
+  // failed record costs an entry in the accounts, never the customer's answer.
+  if (transcript.seconds !== undefined) {
+    await recordTranscriptionUsage(d.db, {
+      p_model: transcript.model ?? "unknown",
+      p_seconds: transcript.seconds,
+      p_conversation_id: turn.conversationId,
+    }).catch((error) => log("Cannot record the transcription's seconds", { error: (error as Error)?.name }));
+  }
   d.log.info("voice", "voice note transcribed", {
     conversation_id: turn.conversationId,
     transcription_seconds: transcript.seconds ?? null,
