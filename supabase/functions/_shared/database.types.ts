@@ -1612,6 +1612,15 @@ export type Database = {
         Args: { a: Database["public"]["Tables"]["pending_actions"]["Row"] }
         Returns: string
       }
+      voucher_action_for_approver: {
+        Args: {
+          p_approval_code: string
+          p_approver_id: string
+          p_message_id: string
+          p_verb: string
+        }
+        Returns: Json
+      }
       voucher_action_intent: {
         Args: { p_args: Json; p_kind: string }
         Returns: string

@@ -32,37 +32,15 @@ declare
   approver_id uuid;
   approver text;
   a public.pending_actions;
+  found jsonb;
 begin
   approver_id := public.require_active_operator(p_operator_msisdn);
   perform 1 from public.operators x where x.id = approver_id for no key update;
-  if p_message_id is not null then
-    select * into a from public.pending_actions x
-    where x.approve_message_id = p_message_id and x.approval_code = p_approval_code;
-    if a.id is not null then
-      return public.voucher_action_json(a) || jsonb_build_object('replayed', true);
-    end if;
+  found := public.voucher_action_for_approver(approver_id, p_approval_code, p_message_id, 'decline');
+  if found ? 'answer' then
+    return found -> 'answer';
   end if;
-  if (select count(*) from public.confirmation_failures f where f.operator_id = approver_id and f.verb = 'approve'
-      and f.at > now() - interval '1 hour') >= 3 then
-    raise exception using errcode = 'PT429', message = 'Cannot decline: three wrong approval codes in the last hour, try again later',
-      detail = 'approvals_locked';
-  end if;
-  select * into a from public.pending_actions x
-  where x.approval_code = p_approval_code and x.status = 'awaiting_approval'
-  for update;
-  if a.id is null then
-    select * into a from public.pending_actions x
-    where x.approval_code = p_approval_code and x.decided_at > now() - interval '1 hour'
-    order by x.decided_at desc limit 1;
-    if a.id is not null then
-      return public.voucher_action_json(a) || jsonb_build_object('replayed', false, 'closed', true);
-    end if;
-    return public.record_wrong_code(approver_id, 'approve', p_message_id);
-  end if;
-  if a.operator_id = approver_id then
-    raise exception using errcode = 'PT403', message = 'Cannot decline: the approver must be a different operator',
-      detail = 'approver_must_differ';
-  end if;
+  select * into a from public.pending_actions x where x.id = (found ->> 'action_id')::uuid;
   approver := (select x.name from public.operators x where x.id = approver_id);
   update public.pending_actions x set status = 'failed', error_code = 'declined', decided_at = now(),
     approve_message_id = p_message_id, result = jsonb_build_object('message', format('Declined by %s', approver))

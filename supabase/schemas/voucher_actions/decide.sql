@@ -123,6 +123,54 @@ comment on function public.confirm_voucher_action(text, text, uuid) is 'The oper
 revoke execute on function public.confirm_voucher_action(text, text, uuid) from public, anon, authenticated;
 grant execute on function public.confirm_voucher_action(text, text, uuid) to service_role;
 
+create or replace function public.voucher_action_for_approver(
+  p_approver_id uuid, p_approval_code text, p_message_id uuid, p_verb text
+) returns jsonb
+language plpgsql volatile security invoker set search_path = '' as $$
+declare
+  a public.pending_actions;
+begin
+  -- What approve and decline share, after the approver's row lock: the same message again gets the first
+  -- outcome; three wrong codes in an hour stop the approver; the action awaiting that code is locked,
+  -- or it was withdrawn, expired or decided in the last hour (closed), or the code is wrong.
+  if p_message_id is not null then
+    select * into a from public.pending_actions x
+    where x.approve_message_id = p_message_id and x.approval_code = p_approval_code;
+    if a.id is not null then
+      return jsonb_build_object('answer', public.voucher_action_json(a) || jsonb_build_object('replayed', true));
+    end if;
+  end if;
+  if (select count(*) from public.confirmation_failures f where f.operator_id = p_approver_id and f.verb = 'approve'
+      and f.at > now() - interval '1 hour') >= 3 then
+    raise exception using errcode = 'PT429',
+      message = format('Cannot %s: three wrong approval codes in the last hour, try again later', p_verb),
+      detail = 'approvals_locked';
+  end if;
+  select * into a from public.pending_actions x
+  where x.approval_code = p_approval_code and x.status = 'awaiting_approval'
+  for update;
+  if a.id is null then
+    select * into a from public.pending_actions x
+    where x.approval_code = p_approval_code and x.decided_at > now() - interval '1 hour'
+    order by x.decided_at desc limit 1;
+    if a.id is not null then
+      return jsonb_build_object('answer',
+        public.voucher_action_json(a) || jsonb_build_object('replayed', false, 'closed', true));
+    end if;
+    return jsonb_build_object('answer', public.record_wrong_code(p_approver_id, 'approve', p_message_id));
+  end if;
+  if a.operator_id = p_approver_id then
+    raise exception using errcode = 'PT403',
+      message = format('Cannot %s: the approver must be a different operator', p_verb),
+      detail = 'approver_must_differ';
+  end if;
+  return jsonb_build_object('action_id', a.id);
+end;
+$$;
+comment on function public.voucher_action_for_approver(uuid, text, uuid, text) is 'What approve_voucher_action and decline_voucher_action share: {"answer": …} when the call is a replay, a closed action or a wrong code (approvals_locked and approver_must_differ raised), else {"action_id": …} of the awaiting action, locked.';
+revoke execute on function public.voucher_action_for_approver(uuid, text, uuid, text) from public, anon, authenticated;
+grant execute on function public.voucher_action_for_approver(uuid, text, uuid, text) to service_role;
+
 create or replace function public.approve_voucher_action(
   p_operator_msisdn text, p_approval_code text, p_message_id uuid default null
 ) returns jsonb
@@ -132,38 +180,15 @@ set statement_timeout = '4s' as $$
 declare
   approver_id uuid;
   a public.pending_actions;
+  found jsonb;
 begin
   approver_id := public.require_active_operator(p_operator_msisdn);
   perform 1 from public.operators x where x.id = approver_id for no key update;
-  if p_message_id is not null then
-    select * into a from public.pending_actions x
-    where x.approve_message_id = p_message_id and x.approval_code = p_approval_code;
-    if a.id is not null then
-      return public.voucher_action_json(a) || jsonb_build_object('replayed', true);
-    end if;
+  found := public.voucher_action_for_approver(approver_id, p_approval_code, p_message_id, 'approve');
+  if found ? 'answer' then
+    return found -> 'answer';
   end if;
-  if (select count(*) from public.confirmation_failures f where f.operator_id = approver_id and f.verb = 'approve'
-      and f.at > now() - interval '1 hour') >= 3 then
-    raise exception using errcode = 'PT429', message = 'Cannot approve: three wrong approval codes in the last hour, try again later',
-      detail = 'approvals_locked';
-  end if;
-  select * into a from public.pending_actions x
-  where x.approval_code = p_approval_code and x.status = 'awaiting_approval'
-  for update;
-  if a.id is null then
-    -- Withdrawn, expired or approved by someone else in the last hour: say so; otherwise a wrong code.
-    select * into a from public.pending_actions x
-    where x.approval_code = p_approval_code and x.decided_at > now() - interval '1 hour'
-    order by x.decided_at desc limit 1;
-    if a.id is not null then
-      return public.voucher_action_json(a) || jsonb_build_object('replayed', false, 'closed', true);
-    end if;
-    return public.record_wrong_code(approver_id, 'approve', p_message_id);
-  end if;
-  if a.operator_id = approver_id then
-    raise exception using errcode = 'PT403', message = 'Cannot approve: the approver must be a different operator',
-      detail = 'approver_must_differ';
-  end if;
+  select * into a from public.pending_actions x where x.id = (found ->> 'action_id')::uuid;
   if a.expires_at < now() then
     perform public.expire_voucher_actions(a.operator_id);
     select * into a from public.pending_actions x where x.id = a.id;
