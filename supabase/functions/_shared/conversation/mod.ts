@@ -15,4 +15,5 @@ export {
   type TemplateMessage,
   text,
 } from "./outbound.ts";
+export { answerThenNext } from "./turn.ts";
 export type { Reply, Responder, Role, Sender, Turn, TurnMessage } from "./turn.ts";

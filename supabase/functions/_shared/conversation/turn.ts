@@ -1,5 +1,5 @@
 /** A turn and its reply: what a channel hands the responders, and what they answer. */
-import type { OutboundMessage } from "./outbound.ts";
+import { joinTexts, type OutboundMessage } from "./outbound.ts";
 
 /** Customers ask about their own vouchers; operators (staff) look anyone up and change vouchers. */
 export type Role = "customer" | "operator";
@@ -49,3 +49,18 @@ export interface Reply {
 
 /** Produces the reply to a turn: operators' confirmations, the agent, the menu behind it. */
 export type Responder = (turn: Turn) => Promise<Reply>;
+
+/**
+ * The reply of a responder that handles some of a turn's messages itself (a confirmation, a staff
+ * member's command): its own answers, then `next`'s reply to the messages it left, if any.
+ */
+export async function answerThenNext(
+  turn: Turn,
+  answered: readonly OutboundMessage[],
+  rest: TurnMessage[],
+  next: Responder,
+): Promise<Reply> {
+  if (rest.length === 0) return { messages: joinTexts(answered), handoff: false };
+  const reply = await next({ ...turn, messages: rest });
+  return { messages: joinTexts([...answered, ...reply.messages]), handoff: reply.handoff };
+}

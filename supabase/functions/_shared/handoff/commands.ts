@@ -8,7 +8,13 @@
  */
 import { type Db, relayStaffReply, releaseHandoff, takeHandoff } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
-import { joinTexts, type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
+import {
+  answerThenNext,
+  type OutboundMessage,
+  type Responder,
+  text,
+  type Turn,
+} from "../conversation/mod.ts";
 import { parseConfirmation } from "../vouchers/mod.ts";
 import { releasedText, takenText } from "./texts.ts";
 
@@ -87,12 +93,6 @@ export function withHandoff(d: { db: Db; log: Logger }, next: Responder): Respon
       }
     }
     if (rest.length === turn.messages.length) return await next(turn);
-    let handoff = false;
-    if (rest.length > 0) {
-      const reply = await next({ ...turn, messages: rest });
-      messages.push(...reply.messages);
-      handoff = reply.handoff;
-    }
-    return { messages: joinTexts(messages), handoff };
+    return await answerThenNext(turn, messages, rest, next);
   };
 }

@@ -18,7 +18,7 @@ import {
 import { Refusal } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import {
-  joinTexts,
+  answerThenNext,
   type OutboundMessage,
   type Responder,
   text,
@@ -90,14 +90,12 @@ export function withConfirmations(d: { db: Db; log: Logger }, next: Responder): 
       if (refused) messages.push(text(NOT_YOURS));
       else if (c && msisdn) messages.push(text(await carryOut(d, msisdn, c, m.id, turn)));
     }
-    const rest = parsed.filter((p) => !p.c && !p.refused).map((p) => p.m);
-    let handoff = false;
-    if (rest.length > 0) {
-      const reply = await next({ ...turn, messages: rest });
-      messages.push(...reply.messages);
-      handoff = reply.handoff;
-    }
-    return { messages: joinTexts(messages), handoff };
+    return await answerThenNext(
+      turn,
+      messages,
+      parsed.filter((p) => !p.c && !p.refused).map((p) => p.m),
+      next,
+    );
   };
 }
 
