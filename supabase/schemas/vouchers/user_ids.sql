@@ -81,12 +81,18 @@ grant execute on function public.unlink_user_id(text) to service_role;
 create or replace function public.customer_learn_user_id(p_wa_id text, p_user_id text) returns void
 language plpgsql volatile security invoker set search_path = '' as $$
 begin
-  -- The first pair Meta vouches for is kept; an id another customer holds is left to an admin.
-  update public.customers c set user_id = p_user_id
-  where c.msisdn = '+' || p_wa_id and c.user_id is null and length(p_user_id) between 3 and 160
-    and not exists (select 1 from public.customers o where o.user_id = p_user_id);
-exception when unique_violation then
-  null; -- a concurrent intake learned it for another customer first: nothing to learn
+  -- The first pair Meta vouches for is kept; an id another customer holds is left to an admin. Most
+  -- messages find nothing to learn, and pay for no subtransaction.
+  if not exists (select 1 from public.customers c where c.msisdn = '+' || p_wa_id and c.user_id is null) then
+    return;
+  end if;
+  begin
+    update public.customers c set user_id = p_user_id
+    where c.msisdn = '+' || p_wa_id and c.user_id is null and length(p_user_id) between 3 and 160
+      and not exists (select 1 from public.customers o where o.user_id = p_user_id);
+  exception when unique_violation then
+    null; -- a concurrent intake learned it for another customer first: nothing to learn
+  end;
 end;
 $$;
 comment on function public.customer_learn_user_id(text, text) is 'Intake: links the customer with this number to the BSUID Meta sent with it, unless either is linked already. Never fails the message it comes with.';
