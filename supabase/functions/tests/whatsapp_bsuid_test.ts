@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { call, calls, say, think } from "../_testing/openai_fake.ts";
-import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { listReplyMessage, textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { customer, operator, type Rig, rig, toolOutputs } from "./_agent.ts";
+import { startWebhook } from "./_whatsapp.ts";
 
 const sql = await testSql();
 
@@ -127,3 +128,28 @@ dbTest("a BSUID an admin linked to an operator is that operator, with their tool
     await r.close();
   }
 });
+
+dbTest(
+  "with the assistant off, a BSUID-only customer an admin linked picks My vouchers from the menu and reads their own",
+  async () => {
+    const w = await startWebhook();
+    try {
+      const me = await customer(sql, [{ amount: 3000, status: "issued" }]);
+      const userId = uniqueUserId();
+      await sql`select public.link_customer_user_id(${me.msisdn}, ${userId})`;
+      const pick = listReplyMessage({
+        from: null,
+        fromUserId: userId,
+        replyId: "menu:vouchers",
+        title: "My vouchers",
+        timestamp: new Date(),
+      });
+      await w.post(webhookPayload({ messages: [pick] }));
+      const reply = w.graph.sent.at(-1)!;
+      assert.match(reply.body, new RegExp(me.codes[0]!));
+      assert.equal(reply.recipient, userId);
+    } finally {
+      await w.close();
+    }
+  },
+);
