@@ -124,6 +124,7 @@ export type Database = {
           name: string
           preferred_language: string
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           created_at?: string
@@ -132,6 +133,7 @@ export type Database = {
           name: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           created_at?: string
@@ -140,6 +142,7 @@ export type Database = {
           name?: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -630,6 +633,7 @@ export type Database = {
           msisdn: string
           name: string
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           active?: boolean
@@ -638,6 +642,7 @@ export type Database = {
           msisdn: string
           name: string
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           active?: boolean
@@ -646,6 +651,7 @@ export type Database = {
           msisdn?: string
           name?: string
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -1328,6 +1334,10 @@ export type Database = {
         }
         Returns: Json
       }
+      customer_learn_user_id: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: undefined
+      }
       decline_voucher_action: {
         Args: {
           p_approval_code: string
@@ -1367,6 +1377,14 @@ export type Database = {
       kill_switches_restore: {
         Args: Record<PropertyKey, never>
         Returns: string[]
+      }
+      link_customer_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
+      }
+      link_operator_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
       }
       list_vouchers: {
         Args: {
@@ -1529,6 +1547,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      require_user_id: { Args: { p_user_id: string }; Returns: undefined }
       retention_cutoff: {
         Args: { p_default: number; p_key: string }
         Returns: string
@@ -1571,6 +1590,7 @@ export type Database = {
         Returns: string
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
+      unlink_user_id: { Args: { p_user_id: string }; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
@@ -1833,6 +1853,14 @@ export type Database = {
       whatsapp_return_to_bot: {
         Args: { p_conversation_id: string }
         Returns: boolean
+      }
+      whatsapp_sender_for: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: Json
+      }
+      whatsapp_sender_ids: {
+        Args: { p_conversation_id: string }
+        Returns: Json
       }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }

@@ -36,14 +36,18 @@ begin
     raise exception using errcode = 'PT400', message = 'Cannot erase person: a WhatsApp user id has 3 to 160 characters',
       detail = 'invalid_user_id';
   end if;
-  select c.* into cust from public.customers c where c.msisdn = p_msisdn;
-  select o.* into op from public.operators o where o.msisdn = p_msisdn;
+  -- By their number, or by the BSUID linked to them; the BSUIDs linked to them are theirs too.
+  select c.* into cust from public.customers c where c.msisdn = p_msisdn or c.user_id = p_user_id
+  order by c.msisdn = p_msisdn desc nulls last limit 1;
+  select o.* into op from public.operators o where o.msisdn = p_msisdn or o.user_id = p_user_id
+  order by o.msisdn = p_msisdn desc nulls last limit 1;
+  digits := coalesce(digits, ltrim(coalesce(cust.msisdn, op.msisdn), '+'));
   select coalesce(array_agg(c.id), '{}') into conv_ids from public.conversations c
-  where c.wa_id = digits or c.user_id = p_user_id;
+  where c.wa_id = digits or c.user_id in (p_user_id, cust.user_id, op.user_id);
   -- What names them elsewhere: the number as digits and without its country code (which every
   -- spelling holds once spaces are squeezed out), their names, their user ids and usernames, and the
   -- ids of their conversations (the staff alerts' "whatsapp_return_to_bot('<id>')").
-  terms := array_remove(array[digits, substr(digits, 4), cust.name, op.name, p_user_id], null)
+  terms := array_remove(array[digits, substr(digits, 4), cust.name, op.name, p_user_id, cust.user_id, op.user_id], null)
     || array(select x from public.conversations c, unnest(array[c.user_id, c.username, c.id::text]) x
       where c.id = any(conv_ids) and x is not null);
 
@@ -62,7 +66,7 @@ begin
     status = case when m.status = 'pending' then 'expired' else m.status end,
     next_attempt_at = case when m.status = 'pending' then null else m.next_attempt_at end
   where not m.conversation_id = any(conv_ids)
-    and (m.id = any(turn_ids) or m.in_reply_to = any(turn_ids) or m.to_wa_id = digits or m.to_user_id = p_user_id
+    and (m.id = any(turn_ids) or m.in_reply_to = any(turn_ids) or m.to_wa_id = digits or m.to_user_id in (p_user_id, cust.user_id, op.user_id)
       or public.personal_data_mentions(concat_ws(' ', m.body, m.payload::text, m.template::text), terms));
   get diagnostics n_messages = row_count;
   update public.conversations c set state_reason = 'removed by erasure'
@@ -111,16 +115,16 @@ begin
 
   -- The vouchers stay, with their amounts, status and dates: the customer row is anonymised.
   update public.customers c set msisdn = '+999' || lpad(nextval('public.erased_person_seq')::text, 11, '0'),
-    name = 'Erased customer'
+    name = 'Erased customer', user_id = null
   where c.id = cust.id;
   select count(*) into n_vouchers from public.vouchers v where v.customer_id = cust.id;
   update public.operators o set msisdn = '+999' || lpad(nextval('public.erased_person_seq')::text, 11, '0'),
-    name = 'Erased operator', active = false
+    name = 'Erased operator', active = false, user_id = null
   where o.id = op.id;
   -- The audit of that operator (or of one who once had their number or name) keeps what changed
   -- and when, not who they were.
-  update public.operators_audit a set old_value = a.old_value - array['msisdn', 'name'],
-    new_value = a.new_value - array['msisdn', 'name']
+  update public.operators_audit a set old_value = a.old_value - array['msisdn', 'name', 'user_id'],
+    new_value = a.new_value - array['msisdn', 'name', 'user_id']
   where a.operator_id = op.id or public.personal_data_mentions(concat_ws(' ', a.old_value::text, a.new_value::text), terms);
 
   return jsonb_build_object('customer_anonymised', cust.id is not null, 'operator_anonymised', op.id is not null,
@@ -129,6 +133,6 @@ begin
     'webhook_payloads_deleted', n_raw, 'pending_actions', n_actions, 'void_reasons', n_reasons);
 end;
 $$;
-comment on function public.erase_person(text, text) is 'Erasure on request, by E.164 number or (p_user_id) WhatsApp user id: deletes their conversations (messages, tool calls, handoffs), strips other turns, alerts, events and raw bodies that name them (number in any spelling, name, user id), redacts pending actions and void reasons, anonymises the customer and operator rows (+999..., "Erased customer") so vouchers keep their financial record. Returns what it did.';
+comment on function public.erase_person(text, text) is 'Erasure on request, by E.164 number or (p_user_id) WhatsApp user id: deletes their conversations (messages, tool calls, handoffs), strips other turns, alerts, events and raw bodies that name them (number in any spelling, name, user id), redacts pending actions and void reasons, anonymises the customer and operator rows (+999..., "Erased customer", their BSUID link removed) so vouchers keep their financial record; a BSUID alone finds the customer or operator it is linked to. Returns what it did.';
 revoke execute on function public.erase_person(text, text) from public, anon, authenticated;
 grant execute on function public.erase_person(text, text) to service_role;

@@ -7,9 +7,11 @@ create table if not exists public.operators (
   name text not null check (length(btrim(name)) between 1 and 120),
   active boolean not null default true,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  user_id text unique check (length(user_id) between 3 and 160)
 );
 comment on table public.operators is 'Staff allowed to look customers up and to create, redeem and void vouchers; only active ones may act.';
+comment on column public.operators.user_id is 'The operator''s WhatsApp business-scoped user id (BSUID), set only by an admin (link_operator_user_id), never learned from a webhook: a sender known by it alone is this operator.';
 alter table public.operators enable row level security;
 revoke all on public.operators from anon, authenticated, public;
 grant select, insert, update, delete on public.operators to service_role;

@@ -29,10 +29,11 @@ grant usage, select on sequence public.operators_audit_id_seq to service_role;
 create or replace function public.operators_audit_record() returns trigger
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
-  old_row jsonb := case when tg_op <> 'INSERT' then jsonb_build_object('msisdn', old.msisdn, 'name', old.name,
-    'active', old.active) end;
-  new_row jsonb := case when tg_op <> 'DELETE' then jsonb_build_object('msisdn', new.msisdn, 'name', new.name,
-    'active', new.active) end;
+  -- user_id (the BSUID an admin linked) only when there is one.
+  old_row jsonb := case when tg_op <> 'INSERT' then jsonb_strip_nulls(jsonb_build_object('msisdn', old.msisdn,
+    'name', old.name, 'active', old.active, 'user_id', old.user_id)) end;
+  new_row jsonb := case when tg_op <> 'DELETE' then jsonb_strip_nulls(jsonb_build_object('msisdn', new.msisdn,
+    'name', new.name, 'active', new.active, 'user_id', new.user_id)) end;
 begin
   if tg_op = 'UPDATE' and old_row = new_row then
     return null; -- updated_at alone changes nothing anyone acts on
@@ -43,24 +44,24 @@ begin
   return null;
 end;
 $$;
-comment on function public.operators_audit_record() is 'Trigger: records an insert, a delete, or a change of number, name or active of an operator in operators_audit.';
+comment on function public.operators_audit_record() is 'Trigger: records an insert, a delete, or a change of number, name, active or linked BSUID (user_id) of an operator in operators_audit.';
 revoke execute on function public.operators_audit_record() from public, anon, authenticated;
 grant execute on function public.operators_audit_record() to service_role;
 
 create or replace function public.operators_audit_append_only() returns trigger
 language plpgsql volatile security invoker set search_path = '' as $$
 begin
-  -- The one change allowed: erase_person taking an erased operator's number and name out.
-  if new.old_value is distinct from old.old_value - array['msisdn', 'name']
-    or new.new_value is distinct from old.new_value - array['msisdn', 'name'] then
+  -- The one change allowed: erase_person taking an erased operator's number, name and BSUID out.
+  if new.old_value is distinct from old.old_value - array['msisdn', 'name', 'user_id']
+    or new.new_value is distinct from old.new_value - array['msisdn', 'name', 'user_id'] then
     raise exception using errcode = 'PT403',
-      message = 'Cannot change operators_audit: it is append-only (only an erasure removes a number and a name)',
+      message = 'Cannot change operators_audit: it is append-only (only an erasure removes a number, a name and a user id)',
       detail = 'audit_append_only';
   end if;
   return new;
 end;
 $$;
-comment on function public.operators_audit_append_only() is 'Trigger: refuses any update of operators_audit but the removal of the number and name (erase_person).';
+comment on function public.operators_audit_append_only() is 'Trigger: refuses any update of operators_audit but the removal of the number, name and user id (erase_person).';
 revoke execute on function public.operators_audit_append_only() from public, anon, authenticated;
 grant execute on function public.operators_audit_append_only() to service_role;
 

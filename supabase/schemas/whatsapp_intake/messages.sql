@@ -71,10 +71,13 @@ create or replace trigger messages_set_updated_at before update on public.messag
 create or replace function public.messages_set_caller_role() returns trigger
 language plpgsql security invoker set search_path = '' as $$
 begin
+  -- An inbound message by the sender Meta named in it; any other by the conversation's person now.
   if new.caller_role is null then
-    new.caller_role := case when exists (
-      select 1 from public.conversations c join public.operators o on o.msisdn = '+' || c.wa_id
-      where c.id = new.conversation_id and o.active) then 'operator' else 'customer' end;
+    new.caller_role := (select public.whatsapp_sender_for(i ->> 'wa_id', i ->> 'user_id') ->> 'role'
+      from (select case when new.direction = 'inbound' and new.payload ?| array['from', 'from_user_id']
+        then jsonb_build_object('wa_id', new.payload ->> 'from', 'user_id', coalesce(new.payload ->> 'from_user_id', c.user_id))
+        else public.whatsapp_sender_ids(c.id) end as i
+        from public.conversations c where c.id = new.conversation_id) x);
   end if;
   return new;
 end;

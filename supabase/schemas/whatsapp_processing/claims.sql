@@ -28,7 +28,8 @@ returns jsonb
 language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv public.conversations;
-  sender_msisdn text;
+  ids jsonb;
+  sender jsonb;
   is_operator boolean;
   recent integer;
   throttle text := 'none';
@@ -53,8 +54,10 @@ begin
   if conv.state = 'human' and public.whatsapp_return_expired_handoffs(conv.id) > 0 then
     select c.* into conv from public.conversations c where c.id = conv.id;
   end if;
-  sender_msisdn := case when conv.wa_id is not null then '+' || conv.wa_id end;
-  is_operator := exists (select 1 from public.operators o where o.msisdn = sender_msisdn and o.active);
+  -- By the number they write from; by the BSUID alone, staff only through an admin's link.
+  ids := public.whatsapp_sender_ids(conv.id);
+  sender := public.whatsapp_sender_for(ids ->> 'wa_id', ids ->> 'user_id');
+  is_operator := sender ->> 'role' = 'operator';
   -- The day's note was sent: staff answer, the bot stays silent. An operator's messages are still
   -- taken: their confirmations are carried out whoever has the chat (the rest is skipped in code).
   -- A handoff someone took: the customer's messages go to the taker. One nobody took for
@@ -105,13 +108,7 @@ begin
     'human_noted', conv.state = 'human' and coalesce(conv.human_note_at > now() - interval '1 day', false),
     'throttle', throttle,
     'messages', taken,
-    'sender', jsonb_build_object(
-      'wa_id', conv.wa_id,
-      'user_id', conv.user_id,
-      'msisdn', sender_msisdn,
-      'role', case when is_operator then 'operator' else 'customer' end,
-      'language', (select cu.preferred_language from public.customers cu where cu.msisdn = sender_msisdn)
-    )
+    'sender', jsonb_build_object('wa_id', conv.wa_id, 'user_id', conv.user_id) || sender
   );
 end;
 $$;

@@ -20,13 +20,14 @@ begin
   select m.id into last_inbound from public.messages m
   where m.id = any(p_message_ids) and m.conversation_id = p_conversation_id
   order by m.wa_timestamp desc nulls last, m.created_at desc limit 1;
-  -- The recipient is the sender as the turn saw them, whatever number the conversation learns later.
+  -- The recipient is the sender as the turn saw them, whatever number the conversation learns later:
+  -- by BSUID alone when they wrote without a number (never to a number they may no longer hold).
   -- Each reply is an outbound message as data (the payload the channel sends; its words in body, which
   -- memory reads); p_replies, plain texts, is what functions deployed before p_messages send.
   insert into public.messages (conversation_id, direction, type, body, payload, status, in_reply_to, seq, to_wa_id,
     to_user_id, expires_at)
   select p_conversation_id, 'outbound', r.message ->> 'type', r.message ->> 'text', r.message, 'pending', last_inbound,
-    r.ord, conv.wa_id, conv.user_id,
+    r.ord, public.whatsapp_sender_ids(conv.id) ->> 'wa_id', conv.user_id,
     now() + make_interval(secs => public.app_setting('whatsapp_reply_ttl_seconds', 1800))
   from jsonb_array_elements(coalesce(p_messages, (select coalesce(jsonb_agg(jsonb_build_object('type', 'text', 'text', b)
       order by o), '[]'::jsonb) from unnest(p_replies) with ordinality as t (b, o)))) with ordinality as r (message, ord)

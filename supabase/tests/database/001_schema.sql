@@ -1,7 +1,7 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(143);
+select plan(145);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
@@ -48,6 +48,8 @@ select fk_ok('public', 'vouchers', 'redeemed_by', 'public', 'operators', 'id', '
 -- Unique constraints.
 select col_is_unique('public', 'customers', array['msisdn'], 'customers.msisdn is unique');
 select col_is_unique('public', 'operators', array['msisdn'], 'operators.msisdn is unique');
+select col_is_unique('public', 'customers', array['user_id'], 'customers.user_id (a BSUID) is unique');
+select col_is_unique('public', 'operators', array['user_id'], 'operators.user_id (a BSUID) is unique');
 select col_is_unique('public', 'vouchers', array['code'], 'vouchers.code is unique');
 select col_is_unique('public', 'vouchers', array['idempotency_key'], 'vouchers.idempotency_key is unique');
 

@@ -6,7 +6,7 @@
 -- financial record stays, anonymised; a username-only (BSUID) person is erased by their user id.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(17);
+select plan(21);
 
 \ir _helpers.psql
 
@@ -161,6 +161,19 @@ select is(public.erase_person(null, 'RW.ERINUSER01') ->> 'conversations_deleted'
   'erase_person() takes a business-scoped user id for a username-only person');
 select is(pg_temp.tables_holding(array['RW.ERINUSER01', 'erin_username']), '{}'::text[],
   'and afterwards no table holds their user id or username');
+
+-- BSUIDs linked to a customer (learned from Meta) and to an operator (by an admin) ------------------
+select public.whatsapp_receive(pg_temp.b64('{"from": "250788350002", "from_user_id": "RW.KIMLINK01"}'), 'received', null,
+  '[{"wa_id": "250788350002", "user_id": "RW.KIMLINK01", "wa_message_id": "wamid.KIM1", "type": "text", "body": "hi",
+     "wa_timestamp": "2026-12-01T12:00:00Z", "payload": {"from": "250788350002", "from_user_id": "RW.KIMLINK01"}}]');
+select public.link_operator_user_id('+250788350012', 'RW.OLIVELINK1');
+select is(pg_temp.tables_holding(array['RW.KIMLINK01', 'RW.OLIVELINK1']) @> array['customers', 'operators', 'operators_audit'],
+  true, 'the linked BSUIDs are found in the walk before the erasure');
+select is(public.erase_person('+250788350002') ->> 'customer_anonymised', 'true', 'a customer is erased by number');
+select is(public.erase_person(null, 'RW.OLIVELINK1') ->> 'operator_anonymised', 'true',
+  'an operator is found by the BSUID an admin linked to them');
+select is(pg_temp.tables_holding(array['RW.KIMLINK01', 'RW.OLIVELINK1']), '{}'::text[],
+  'and afterwards no table holds either BSUID (links, conversations, raw bodies, the operators'' audit)');
 
 select * from finish();
 rollback;
