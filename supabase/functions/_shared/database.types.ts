@@ -1177,6 +1177,7 @@ export type Database = {
           locale: string
           name: string
           parameters: string[]
+          purpose: string | null
           quality: string
           reason: string | null
           status: string
@@ -1189,6 +1190,7 @@ export type Database = {
           locale: string
           name: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1201,6 +1203,7 @@ export type Database = {
           locale?: string
           name?: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1750,6 +1753,7 @@ export type Database = {
         Args: { p_limit?: number }
         Returns: string[]
       }
+      whatsapp_purpose_template: { Args: { p_purpose: string }; Returns: Json }
       whatsapp_receive: {
         Args: {
           p_body: string
@@ -1851,6 +1855,11 @@ export type Database = {
       }
       whatsapp_template_for: {
         Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_parameter: { Args: { p_text: string }; Returns: string }
+      whatsapp_template_statuses: {
+        Args: Record<PropertyKey, never>
         Returns: Json
       }
       whatsapp_template_update: {
