@@ -78,7 +78,8 @@ export async function sendOutbox(d: OutboxDeps, conversationId: string, worker: 
 export const NO_APPROVED_TEMPLATE = "no approved template outside the 24-hour window";
 
 /** Sends one row: as its template outside the 24-hour window (or when Meta refuses the text with
- * 131047), as text otherwise, never as text outside the window when the business started it; short waits are retried inline, longer ones left to the re-drive. */
+ * 131047), as text otherwise, never as text outside the window when the business started it; short
+ * waits are retried inline, longer ones left to the re-drive. */
 async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
   const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
   const template = item.template ?? undefined;
