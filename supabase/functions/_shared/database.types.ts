@@ -1183,6 +1183,7 @@ export type Database = {
           locale: string
           name: string
           parameters: string[]
+          purpose: string | null
           quality: string
           reason: string | null
           status: string
@@ -1195,6 +1196,7 @@ export type Database = {
           locale: string
           name: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1207,6 +1209,7 @@ export type Database = {
           locale?: string
           name?: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1770,6 +1773,7 @@ export type Database = {
         Args: { p_limit?: number }
         Returns: string[]
       }
+      whatsapp_purpose_template: { Args: { p_purpose: string }; Returns: Json }
       whatsapp_receive: {
         Args: {
           p_body: string
@@ -1879,6 +1883,11 @@ export type Database = {
       }
       whatsapp_template_for: {
         Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_parameter: { Args: { p_text: string }; Returns: string }
+      whatsapp_template_statuses: {
+        Args: Record<PropertyKey, never>
         Returns: Json
       }
       whatsapp_template_update: {

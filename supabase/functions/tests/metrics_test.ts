@@ -188,6 +188,26 @@ dbTest("metrics shows today's costs by role and kind in USD and RWF, and the dai
   }
 });
 
+dbTest("metrics counts the WhatsApp templates by Meta's status, a paused one included", async () => {
+  const lines = async () => (await (await get("?format=prometheus")).text()).split("\n");
+  const [row] =
+    await sql`select count(*)::integer as n from public.whatsapp_templates where status = 'approved'`;
+  const before = await lines();
+  assert.ok(before.includes("# TYPE voucher_whatsapp_templates gauge"));
+  assert.ok(before.includes(`voucher_whatsapp_templates{status="approved"} ${row?.n}`));
+  await sql`update public.whatsapp_templates set status = 'paused' where name = 'voucher_receipt' and language = 'en'`;
+  try {
+    const after = await lines();
+    assert.ok(
+      after.includes('voucher_whatsapp_templates{status="paused"} 1'),
+      "the paused template is counted",
+    );
+    assert.ok(after.includes(`voucher_whatsapp_templates{status="approved"} ${row?.n - 1}`));
+  } finally {
+    await sql`update public.whatsapp_templates set status = 'approved' where name = 'voucher_receipt' and language = 'en'`;
+  }
+});
+
 dbTest("metrics answers Prometheus text with voucher_database_up 0 when the database is down", async () => {
   const t = await testDeps({ SUPABASE_DB_URL: deadDatabaseUrl() });
   const res = await createHandler(t.deps)(request("/metrics?format=prometheus", { bearer: METRICS_TOKEN }));

@@ -122,7 +122,7 @@ dbTest("a notification to someone who has not written for 24 hours goes as its t
     assert.equal(w.graph.sent.length, 1);
     assert.deepEqual(w.graph.sent[0]!.message, {
       type: "template",
-      name: "voucher_update",
+      name: "voucher_receipt",
       language: "en",
       parameters: ["Voucher VC-1 redeemed: 5,000 RWF"],
     });

@@ -85,49 +85,117 @@ function pickUp(w: Webhook): Promise<void> {
   return createProcessor(w.deps, { respond: () => respond }).answer([]);
 }
 
+/** Sets a template's status in every language, returning a restore for the test's `finally`. */
+async function setStatus(name: string, status: string, language?: string): Promise<() => Promise<void>> {
+  const before = await sql`select language, status from public.whatsapp_templates where name = ${name}`;
+  await sql`update public.whatsapp_templates set status = ${status}
+    where name = ${name} and (${language ?? null}::text is null or language = ${language ?? null})`;
+  return async () => {
+    for (const row of before) {
+      await sql`update public.whatsapp_templates set status = ${row.status}
+        where name = ${name} and language = ${row.language}`;
+    }
+  };
+}
+
+async function customer(language: string): Promise<string> {
+  const waId = uniqueWaId();
+  await sql`insert into public.customers (msisdn, name, preferred_language)
+    values (${"+" + waId}, 'Uwase', ${language})`;
+  return waId;
+}
+
 dbTest(
-  "a receipt to a French speaker goes in English, saying so in the log, until the French template is approved",
+  "a receipt goes as voucher_receipt in English, the fallback logged, until Kinyarwanda is approved, then in Kinyarwanda",
   async () => {
     const w = await startWebhook();
-    const fr = { name: "voucher_update", language: "fr", event: "APPROVED" };
+    const rw = { name: "voucher_receipt", language: "rw_RW", event: "APPROVED" };
+    const restore = await setStatus("voucher_receipt", "not_submitted", "rw");
     try {
-      const waId = uniqueWaId();
-      await sql`insert into public.customers (msisdn, name, preferred_language) values (${
-        "+" + waId
-      }, 'Claire', 'fr')`;
-      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Bon VC-1 encaissé : 5 000 RWF')`;
+      const waId = await customer("rw");
+      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Voucher VC-1 ya 5,000 RWF')`;
       await pickUp(w);
       assert.deepEqual(w.graph.sent.map((s) => s.message), [
         {
           type: "template",
-          name: "voucher_update",
+          name: "voucher_receipt",
           language: "en",
-          parameters: ["Bon VC-1 encaissé : 5 000 RWF"],
+          parameters: ["Voucher VC-1 ya 5,000 RWF"],
         },
       ]);
       const fallback = w.lines.find((l) =>
         l.msg === "template in English: none approved in the person's language"
       );
-      assert.equal(fallback?.template, "voucher_update");
-      assert.equal(fallback?.language, "fr");
+      assert.equal(fallback?.template, "voucher_receipt");
+      assert.equal(fallback?.language, "rw");
 
       assert.equal(
         (await w.post(
-          webhookEnvelope([{ field: "message_template_status_update", value: templateStatusValue(fr) }]),
-        ))
-          .status,
+          webhookEnvelope([{ field: "message_template_status_update", value: templateStatusValue(rw) }]),
+        )).status,
         200,
       );
-      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Bon VC-2 encaissé : 2 000 RWF')`;
+      await sql`select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Voucher VC-2 ya 2,000 RWF')`;
       await pickUp(w);
       assert.deepEqual(w.graph.sent.map((s) => s.message).at(-1), {
         type: "template",
-        name: "voucher_update",
-        language: "fr",
-        parameters: ["Bon VC-2 encaissé : 2 000 RWF"],
+        name: "voucher_receipt",
+        language: "rw_RW",
+        parameters: ["Voucher VC-2 ya 2,000 RWF"],
       });
     } finally {
-      await sql`update public.whatsapp_templates set status = 'not_submitted' where name = 'voucher_update' and language = 'fr'`;
+      await restore();
+      await w.close();
+    }
+  },
+);
+
+dbTest("an approval request outside the window goes as its own template, its text on one line", async () => {
+  const w = await startWebhook();
+  try {
+    const waId = uniqueWaId();
+    await sql`select public.whatsapp_enqueue_notification(${waId}, 'approval_request',
+      ${"Approval needed: issue 60,000 RWF\nTo approve, reply APPROVE 1234"})`;
+    await pickUp(w);
+    assert.deepEqual(w.graph.sent.map((s) => s.message), [{
+      type: "template",
+      name: "voucher_approval_request",
+      language: "en",
+      parameters: ["Approval needed: issue 60,000 RWF To approve, reply APPROVE 1234"],
+    }]);
+  } finally {
+    await w.close();
+  }
+});
+
+dbTest(
+  "outside the window a receipt whose template is paused in every language is not sent as text: it fails, and health names the template",
+  async () => {
+    const w = await startWebhook();
+    const restore = await setStatus("voucher_receipt", "not_submitted");
+    try {
+      const paused = templateStatusValue({ name: "voucher_receipt", language: "en", event: "PAUSED" });
+      await w.post(webhookEnvelope([{ field: "message_template_status_update", value: paused }]));
+      const waId = await customer("sw");
+      const [queued] = await sql`
+        select public.whatsapp_enqueue_notification(${waId}, 'receipt', 'Vocha VC-3') as id`;
+      await pickUp(w);
+      assert.deepEqual(w.graph.sent, [], "nothing reaches Meta: a text would be refused outside the window");
+      const [row] = await sql`select status, error_title from public.messages where id = ${queued?.id}`;
+      assert.deepEqual({ ...row }, {
+        status: "failed",
+        error_title: "no approved template outside the 24-hour window",
+      });
+      assert.ok(w.lines.some((l) => l.msg === "not sent: no approved template outside the 24-hour window"));
+      const health = await (await createHealth(w.deps)(request("/health", { bearer: METRICS_TOKEN }))).json();
+      assert.equal(health.status, "degraded");
+      assert.deepEqual(health.checks.whatsapp.templates_unusable, [{
+        name: "voucher_receipt",
+        language: "en",
+        status: "paused",
+      }]);
+    } finally {
+      await restore();
       await w.close();
     }
   },

@@ -170,7 +170,7 @@ begin
   where c.id = h.conversation_id and c.state = 'human'
   returning c.wa_id into customer;
   if customer is not null then
-    perform public.whatsapp_enqueue_notification(customer, 'handoff_notice',
+    perform public.whatsapp_enqueue_notification(customer, 'handoff_returned',
       'You are back with the assistant. Ask for a person any time to reach our team again.');
   end if;
   return jsonb_build_object('outcome', 'returned', 'number', h.number);
@@ -198,7 +198,7 @@ begin
   loop
     if bot_after > 0 and h.waiting_told_at is null and h.started_at < now() - make_interval(mins => bot_after)
         and h.wa_id is not null then
-      perform public.whatsapp_enqueue_notification(h.wa_id, 'handoff_notice', case when hours > 0 then format(
+      perform public.whatsapp_enqueue_notification(h.wa_id, 'handoff_followup', case when hours > 0 then format(
         'Everyone on our team is busy right now. A person will answer you here by %s (Kigali time) if they can; until then the assistant answers your messages.',
         to_char((h.started_at + make_interval(hours => hours)) at time zone 'Africa/Kigali', 'HH24:MI'))
         else 'Everyone on our team is busy right now. A person will answer you here as soon as one is free; until then the assistant answers your messages.' end);

@@ -42,7 +42,7 @@ comment on column public.messages.attempts is 'Outbound: Graph API send attempts
 comment on column public.messages.to_wa_id is 'Outbound: the WhatsApp number it goes to, fixed when the row is made.';
 comment on column public.messages.to_user_id is 'Outbound: the business-scoped user id it goes to when there is no number.';
 comment on column public.messages.expires_at is 'Outbound: not sent after this time (marked expired): nobody gets an answer to a question from hours ago.';
-comment on column public.messages.purpose is 'Outbound: reply (to the person writing), or a message the business starts: receipt, staff_alert, approval_request, handoff_notice.';
+comment on column public.messages.purpose is 'Outbound: reply (to the person writing), or a message the business starts: receipt, staff_alert, approval_request, handoff_notice (to staff: who took a handoff), handoff_relay (a customer''s words to the taker), staff_reply (the taker''s words to the customer), handoff_followup (the customer told when a person will answer), handoff_returned (the customer back with the assistant). Each purpose with a template of its own goes as it outside the 24-hour window (whatsapp_templates.purpose).';
 comment on column public.messages.template is 'Outbound: {name, language, parameters[]} of the approved template sent instead of the body outside the 24-hour customer-service window.';
 comment on column public.messages.caller_role is 'customer or operator: the role of the conversation''s person when the message was stored (the agent''s memory keeps to one role).';
 

@@ -10,8 +10,7 @@ language plpgsql volatile security invoker set search_path = '' as $$
 declare
   conv_id uuid;
   new_id uuid;
-  template jsonb := coalesce((select s.value from public.app_settings s where s.key = 'whatsapp_notification_template'),
-    '{"name": "voucher_update", "language": "en"}'::jsonb);
+  template jsonb := public.whatsapp_purpose_template(p_purpose);
   language text;
 begin
   if p_wa_id is null or p_wa_id !~ '^[0-9]{6,20}$' then
@@ -23,11 +22,12 @@ begin
   end if;
   -- Someone who opted out gets receipts of their own money, and the answers and notices of a handoff
   -- they asked for (replies, not messages the business starts); nothing else is queued (null).
-  if p_purpose not in ('receipt', 'staff_reply', 'handoff_notice') and exists (select 1 from public.whatsapp_opt_outs o where o.wa_id = p_wa_id) then
+  if p_purpose not in ('receipt', 'staff_reply', 'handoff_notice', 'handoff_followup', 'handoff_returned') and exists (select 1 from public.whatsapp_opt_outs o where o.wa_id = p_wa_id) then
     return null;
   end if;
   conv_id := public.whatsapp_conversation_for(p_wa_id, null);
-  -- A template in the registry goes in the customer's language, English when theirs has none approved
+  -- The purpose's own template, else the configured default (whatsapp_purpose_template). A template in
+  -- the registry goes in the customer's language, English when theirs has none approved
   -- (fallback: true, logged when sent), none when no language is approved; one the registry does not
   -- know goes as configured.
   if exists (select 1 from public.whatsapp_templates t where t.name = template ->> 'name') then
@@ -38,13 +38,13 @@ begin
   end if;
   insert into public.messages (conversation_id, direction, type, body, status, purpose, to_wa_id, template, expires_at)
   values (conv_id, 'outbound', 'text', p_body, 'pending', p_purpose, p_wa_id,
-    template || jsonb_build_object('parameters', jsonb_build_array(left(p_body, 1000))),
+    template || jsonb_build_object('parameters', jsonb_build_array(public.whatsapp_template_parameter(p_body))),
     now() + make_interval(secs => public.app_setting('whatsapp_notification_ttl_seconds', 86400)))
   returning id into new_id;
   return new_id;
 end;
 $$;
-comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation; called in the transaction of what it reports, so it is queued exactly when that commits. Null, nothing queued, when the number opted out (whatsapp_opt_outs) and it is not a receipt or a staff reply or notice of a handoff they asked for.';
+comment on function public.whatsapp_enqueue_notification(text, text, text) is 'Queues a message the business starts (receipt, staff alert) to a WhatsApp number, in that number''s conversation, with the template of its purpose in their language and its text as the one parameter Meta accepts; called in the transaction of what it reports, so it is queued exactly when that commits. Null, nothing queued, when the number opted out (whatsapp_opt_outs) and it is not a receipt or a staff reply or notice of a handoff they asked for.';
 revoke execute on function public.whatsapp_enqueue_notification(text, text, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_enqueue_notification(text, text, text) to service_role;
 
@@ -99,13 +99,15 @@ begin
     'wa_id', case when m.to_wa_id is null and m.to_user_id is null then conv.wa_id else m.to_wa_id end,
     'user_id', case when m.to_wa_id is null and m.to_user_id is null then conv.user_id else m.to_user_id end,
     'template', m.template,
+    -- A message the business started goes outside the window only as its template (none approved: not at all).
+    'template_required', m.direction = 'outbound' and m.purpose <> 'reply',
     'window_open', coalesce(conv.last_inbound_at > now() - interval '24 hours', false))
     -- template_fallback: the person's language when the template is English because theirs has none approved.
     || case when m.template ? 'fallback' then jsonb_build_object('template_fallback', m.template -> 'fallback')
       else '{}'::jsonb end;
 end;
 $$;
-comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, as data (message), with its recorded recipient, template and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';
+comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, as data (message), with its recorded recipient, template, whether only a template may carry it (template_required: the business started it) and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';
 revoke execute on function public.whatsapp_next_outbox(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.whatsapp_next_outbox(uuid, uuid) to service_role;
 

@@ -39,8 +39,8 @@ select is(pg_temp.error_of('select pg_temp.next(''2'')'), 'PT409 claim_lost',
 select is((pg_temp.m('11')).status, 'pending', 'the refused worker changed nothing');
 select is(pg_temp.next(), '{"id": "00000000-0000-4000-8000-000000010011", "body": "one", "attempts": 1,
   "message": {"type": "text", "text": "one"}, "wa_id": "250788300001", "user_id": "RW.user.1001", "template": null,
-  "window_open": false}'::jsonb,
-  'the oldest reply (created_at, then seq) goes first, with the recipient keys, no template, the window closed');
+  "window_open": false, "template_required": false}'::jsonb,
+  'the oldest reply (created_at, then seq) goes first, with the recipient keys, no template (a reply needs none), the window closed');
 select is(row((pg_temp.m('11')).status, (pg_temp.m('11')).attempts)::text, row('sending', 1)::text,
   'it is marked sending with one attempt');
 select is(pg_temp.next(), jsonb_build_object('wait_until', now() + interval '2 minutes'),

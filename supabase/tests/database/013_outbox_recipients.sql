@@ -48,8 +48,8 @@ select is(
   'it is a pending outbound message addressed to the number');
 select is(
   (select m.template from public.messages m where m.id = (select (j #>> '{}')::uuid from results where name = 'n1')),
-  '{"name": "voucher_update", "language": "en", "parameters": ["Voucher issued"]}'::jsonb,
-  'with the configured template and the text as its parameter');
+  '{"name": "voucher_receipt", "language": "en", "parameters": ["Voucher issued"]}'::jsonb,
+  'with its purpose''s template and the text as its parameter');
 select is(
   (select m.expires_at from public.messages m where m.id = (select (j #>> '{}')::uuid from results where name = 'n1')),
   now() + interval '86400 seconds', 'expiring after whatsapp_notification_ttl_seconds');

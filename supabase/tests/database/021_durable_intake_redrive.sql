@@ -123,7 +123,7 @@ set local role service_role;
 select is(public.whatsapp_next_outbox('00000000-0000-4000-8000-000000002101', '00000000-0000-4000-8000-00000000a021'),
   '{"id": "00000000-0000-4000-8000-000000021003", "body": "again", "attempts": 21, "wa_id": "250788219999",
     "message": {"type": "text", "text": "again"}, "user_id": null, "template": {"name": "voucher_update", "language": "en", "parameters": ["again"]},
-    "window_open": true}'::jsonb,
+    "window_open": true, "template_required": false}'::jsonb,
   'the outbox skips what expired or ran out of time and sends the next row to its recorded recipient, with its template');
 select is((select status from public.messages where id = '00000000-0000-4000-8000-000000021001'), 'expired',
   'a row past its time-to-live is expired, not sent');

@@ -81,7 +81,7 @@ select is((select alerts from public.handoffs where conversation_id = pg_temp.co
   'nobody took it in handoff_realert_minutes: the tellers are alerted again');
 update public.handoffs set started_at = now() - interval '61 minutes' where conversation_id = pg_temp.conv('2') and returned_at is null;
 select public.whatsapp_handoff_followups();
-select matches((pg_temp.queued('250788490002', 'handoff_notice'))[1], '^Everyone on our team is busy right now\. A person will answer you here by [0-9]{2}:[0-9]{2} \(Kigali time\)',
+select matches((pg_temp.queued('250788490002', 'handoff_followup'))[1], '^Everyone on our team is busy right now\. A person will answer you here by [0-9]{2}:[0-9]{2} \(Kigali time\)',
   'after handoff_bot_after_minutes the customer is told when to expect a person');
 
 update public.handoffs set started_at = taken_at - interval '120 seconds', first_answer_at = taken_at + interval '60 seconds'

@@ -174,3 +174,6 @@ const Costs = z.looseObject({
 /** ops_costs(): today's (Kigali) costs by role and kind (meta, model, transcription), and the AI budget. */
 export type Costs = z.infer<typeof Costs>;
 export const opsCosts = rpc("ops_costs", Costs);
+
+/** whatsapp_template_statuses(): how many templates (name and language) stand at each of Meta's statuses. */
+export const templateStatuses = rpc("whatsapp_template_statuses", z.record(z.string(), count));

@@ -108,6 +108,8 @@ const OutboxItem = z.looseObject({
   wa_id: z.string().nullable(),
   user_id: z.string().nullable(),
   template: Template.nullable(),
+  /** The business started it (not a reply): outside the window it goes only as its approved template. */
+  template_required: z.boolean().optional(),
   /** The recipient wrote in the last 24 hours: free-form text reaches them. */
   window_open: z.boolean(),
 });

@@ -131,6 +131,15 @@ export const FAMILIES: readonly Family[] = [
     "1 while Meta refuses the WhatsApp access token.",
     (d) => d.alarms.whatsapp_token_error ? 1 : 0,
   ),
+  {
+    name: "voucher_whatsapp_templates",
+    type: "gauge",
+    help:
+      "WhatsApp message templates (name and language) by Meta's status; paused or rejected ones are not sent.",
+    labels: ["status"],
+    read: (s) =>
+      Object.entries(s.database?.templates ?? {}).map(([status, n]) => ({ labels: [status], value: n })),
+  },
   costToday("usd"),
   costToday("rwf"),
   databaseGauge(

@@ -58,6 +58,7 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
       ai_budget_usd: 20,
       ai_budget_spent: false,
     },
+    templates: { approved: 5, paused: 1 },
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import {
   metricsTotals,
   opsCosts,
   requestMetrics,
+  templateStatuses,
 } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import { readRuntime, type RuntimeSample } from "./isolate.ts";
@@ -20,6 +21,8 @@ export interface DatabaseSnapshot {
   connections: { in_use: number; max: number };
   alarms: { openai_quota_exhausted: boolean; whatsapp_token_error: boolean };
   costs: Costs;
+  /** Templates by Meta's status ({approved: 6, paused: 1, …}). */
+  templates: Record<string, number>;
 }
 
 export interface PrometheusSnapshot {
@@ -38,12 +41,13 @@ export async function collectSnapshot(
 ): Promise<PrometheusSnapshot> {
   const options = { timeoutMs: TOTALS_TIMEOUT_MS };
   try {
-    const [totals, backlog, requests, alarms, costs] = await Promise.all([
+    const [totals, backlog, requests, alarms, costs, templates] = await Promise.all([
       metricsTotals(db, {}, options),
       readBacklog(db, options),
       requestMetrics(db, { p_window_seconds: 60 }, options),
       healthAlarms(db, {}, options),
       opsCosts(db, {}, options),
+      templateStatuses(db, {}, options),
     ]);
     return {
       database: {
@@ -55,6 +59,7 @@ export async function collectSnapshot(
           whatsapp_token_error: alarms.whatsapp_auth_error !== null,
         },
         costs,
+        templates,
       },
       runtime: runtime(),
     };

@@ -74,11 +74,23 @@ export async function sendOutbox(d: OutboxDeps, conversationId: string, worker: 
   }
 }
 
+/** Why a business-started row outside the window was not sent (stored as its error_title). */
+export const NO_APPROVED_TEMPLATE = "no approved template outside the 24-hour window";
+
 /** Sends one row: as its template outside the 24-hour window (or when Meta refuses the text with
- * 131047), as text otherwise; short waits are retried inline, longer ones left to the re-drive. */
+ * 131047), as text otherwise, never as text outside the window when the business started it; short
+ * waits are retried inline, longer ones left to the re-drive. */
 async function sendWithRetries(d: OutboxDeps, graph: GraphClient, item: OutboxItem): Promise<SendResult> {
   const to = item.wa_id ? { waId: item.wa_id } : { userId: item.user_id ?? undefined };
   const template = item.template ?? undefined;
+  if (!template && item.template_required && !item.window_open) {
+    // Meta refuses a text outside the window (131047); with no approved template (paused or rejected
+    // in every language) the row fails here, visibly, and health names the template.
+    d.log.warn("whatsapp", "not sent: no approved template outside the 24-hour window", {
+      message_id: item.id,
+    });
+    return { ok: false, kind: "fatal", title: NO_APPROVED_TEMPLATE };
+  }
   let asTemplate = template !== undefined && !item.window_open;
   const send = () => graph.send(to, asTemplate && template ? template : item.message, item.id);
   let result = await send();
