@@ -629,6 +629,7 @@ export type Database = {
           id: string
           msisdn: string
           name: string
+          preferred_language: string | null
           updated_at: string
         }
         Insert: {
@@ -637,6 +638,7 @@ export type Database = {
           id?: string
           msisdn: string
           name: string
+          preferred_language?: string | null
           updated_at?: string
         }
         Update: {
@@ -645,6 +647,7 @@ export type Database = {
           id?: string
           msisdn?: string
           name?: string
+          preferred_language?: string | null
           updated_at?: string
         }
         Relationships: []
@@ -1426,6 +1429,7 @@ export type Database = {
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
+      person_language: { Args: { p_msisdn: string }; Returns: string }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json
@@ -1642,6 +1646,10 @@ export type Database = {
           p_operator_id: string
         }
         Returns: boolean
+      }
+      voucher_approval_buttons: {
+        Args: { p_code: string; p_language: string }
+        Returns: Json
       }
       voucher_receipt: {
         Args: {

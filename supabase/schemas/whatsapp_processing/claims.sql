@@ -110,7 +110,7 @@ begin
       'user_id', conv.user_id,
       'msisdn', sender_msisdn,
       'role', case when is_operator then 'operator' else 'customer' end,
-      'language', (select cu.preferred_language from public.customers cu where cu.msisdn = sender_msisdn)
+      'language', public.person_language(sender_msisdn)
     )
   );
 end;
