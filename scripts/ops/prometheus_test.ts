@@ -169,8 +169,9 @@ async function addTraffic(sql: Awaited<ReturnType<typeof testSql>>, conversation
     insert into public.tool_calls (call_id, tool, caller_role, success, latency_ms)
     select 'call_' || i, 'list_vouchers', 'customer', i > 1, i * 4 from generate_series(1, 11) i`;
   await sql`
-    insert into public.model_calls (model, outcome, latency_ms, input_tokens, output_tokens)
-    select 'gpt-test', case when i = 1 then 'timeout' else 'ok' end, 400 * i, 100, 10 from generate_series(1, 4) i`;
+    insert into public.model_calls (model, outcome, latency_ms, input_tokens, output_tokens, conversation_id)
+    select 'gpt-test', case when i = 1 then 'timeout' else 'ok' end, 400 * i, 100, 10, ${conversation}
+    from generate_series(1, 4) i`;
   await sql`
     insert into public.messages (conversation_id, direction, type, status, sent_at, error_code, failed_at)
     select ${conversation}, 'outbound', 'text', s.status, s.sent_at, s.code, s.failed_at

@@ -632,6 +632,7 @@ export type Database = {
           id: string
           msisdn: string
           name: string
+          preferred_language: string | null
           updated_at: string
           user_id: string | null
         }
@@ -641,6 +642,7 @@ export type Database = {
           id?: string
           msisdn: string
           name: string
+          preferred_language?: string | null
           updated_at?: string
           user_id?: string | null
         }
@@ -650,6 +652,7 @@ export type Database = {
           id?: string
           msisdn?: string
           name?: string
+          preferred_language?: string | null
           updated_at?: string
           user_id?: string | null
         }
@@ -1447,6 +1450,7 @@ export type Database = {
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
+      person_language: { Args: { p_msisdn: string }; Returns: string }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json
@@ -1665,6 +1669,10 @@ export type Database = {
           p_operator_id: string
         }
         Returns: boolean
+      }
+      voucher_approval_buttons: {
+        Args: { p_code: string; p_language: string }
+        Returns: Json
       }
       voucher_receipt: {
         Args: {

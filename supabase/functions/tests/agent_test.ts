@@ -41,6 +41,7 @@ dbTest(
       assert.deepEqual(first.tools.map((t: { name: string }) => t.name), [
         "lookup_customer",
         "list_vouchers",
+        "offer_choices",
         "handoff_to_human",
       ]);
       assert.deepEqual(first.input.at(-1), {

@@ -115,6 +115,7 @@ dbTest("a deactivated operator's chat does not replay the customer data they loo
     assert.deepEqual(r.ai.requests.at(-1)!.body.tools.map((t: { name: string }) => t.name), [
       "lookup_customer",
       "list_vouchers",
+      "offer_choices",
       "handoff_to_human",
     ], "and they get a customer's tools");
   } finally {

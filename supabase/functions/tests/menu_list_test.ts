@@ -28,6 +28,7 @@ dbTest(
       assert.deepEqual(menu.rows.map((r) => [r.id, r.title]), [
         ["menu:vouchers", "My vouchers"],
         ["menu:human", "Talk to a person"],
+        ["menu:profile", "My profile"],
       ]);
 
       // The title says nothing here: the id routes the pick.
@@ -39,6 +40,35 @@ dbTest(
       // In the customer's language on file (Kinyarwanda here).
       assert.match(stale.body, /^Ayo mahitamo ntakiri kuri menu, nta cyakozwe/);
       assert.equal(stale.message.type, "list", "and the menu again");
+    } finally {
+      await w.close();
+    }
+  },
+);
+
+dbTest(
+  "My profile, picked from the list or typed, shows the customer their name, own number, language and vouchers",
+  async () => {
+    const w = await startWebhook();
+    try {
+      const waId = uniqueWaId();
+      await insertCustomer(sql, `+${waId}`, "Esther", [
+        { amount: 5000, status: "issued", code: uniqueCode() },
+        { amount: 2000, status: "redeemed", code: uniqueCode() },
+      ]);
+      // The customer's language on file is Kinyarwanda: the pick answers in it.
+      await w.post(pick(waId, "menu:profile", "Umwirondoro wanjye"));
+      const picked = last(w, waId).body;
+      assert.match(picked, /^\*Umwirondoro wanyu\*/);
+      assert.match(picked, /Esther/);
+      assert.match(picked, new RegExp(`\\+${waId}`), "a customer sees their own number whole");
+      assert.match(picked, /Ikinyarwanda/);
+      assert.match(picked, /Voucher: 2/);
+
+      await w.post(text(waId, "my profile"));
+      const typed = last(w, waId).body;
+      assert.match(typed, /^\*Your profile\*\nName: Esther\nNumber: \+\d+\nLanguage: Kinyarwanda/);
+      assert.match(typed, /Vouchers: 2 \(1 active\)/);
     } finally {
       await w.close();
     }

@@ -188,6 +188,29 @@ dbTest("metrics shows today's costs by role and kind in USD and RWF, and the dai
   }
 });
 
+// Before the test of every gauge: it needs a conversation with a cost today.
+dbTest(
+  "metrics shows today's cost per conversation by role: how many, the average and the most",
+  async () => {
+    const conversations = await sql`
+    insert into public.conversations (wa_id) values ('250788720001'), ('250788720002') returning id`;
+    // One and two minutes of voice notes at the default 0.006 USD a minute; the costs above have no conversation.
+    for (const [i, c] of conversations.entries()) {
+      await sql`select public.agent_record_transcription('gpt-4o-transcribe', ${60 * (i + 1)}, ${c.id})`;
+    }
+    const lines = (await (await get("?format=prometheus")).text()).split("\n");
+    for (
+      const line of [
+        "# TYPE voucher_cost_per_conversation_usd gauge",
+        'voucher_cost_conversations_today{role="customer"} 2',
+        'voucher_cost_per_conversation_usd{role="customer"} 0.009',
+        'voucher_cost_conversation_max_usd{role="customer"} 0.012',
+      ]
+    ) assert.ok(lines.includes(line), line);
+    assert.ok(!lines.some((l) => l.includes('role="operator"') && l.startsWith("voucher_cost_conversation")));
+  },
+);
+
 dbTest("metrics counts the WhatsApp templates by Meta's status, a paused one included", async () => {
   const lines = async () => (await (await get("?format=prometheus")).text()).split("\n");
   const [row] =

@@ -34,9 +34,19 @@ grant select, insert, update, delete on public.transcription_usage to service_ro
 revoke all on sequence public.transcription_usage_id_seq from anon, authenticated, public;
 grant usage, select on sequence public.transcription_usage_id_seq to service_role;
 
+-- The rates' defaults, checked on 2026-12-06 (RUNBOOK "Costs" says how to check them again):
+-- - Meta, Rwanda's market (+250) is in "Rest of Africa": marketing 0.0225, utility and authentication
+--   0.004 USD per delivered message (Meta's per-message rate card since 1 July 2025, as reproduced by
+--   BSPs, e.g. docs.sent.dm/docs/guides/whatsapp-pricing; the changes of October 2025, January 2026
+--   and October 2026 left Rest of Africa's rates as they were). Since 1 October 2026 service messages
+--   are billed at the market's utility rate (hello-charles.com and chakrahq.com on Meta's announcement
+--   of 1 July 2026). Meta's own rate card (a CSV in WhatsApp Manager) could not be read from here.
+-- - OpenAI, gpt-5-mini (config.ts DEFAULT_OPENAI_MODEL): 0.25 USD per million input tokens, 2.00 per
+--   million output tokens (OpenAI's pricing page, as listed by pass-through providers in 2026).
+-- - OpenAI, gpt-4o-transcribe: 0.006 USD per minute of audio.
 insert into public.app_settings (key, value, description) values
   ('cost_meta_usd_per_message', '{"marketing": 0.0225, "utility": 0.004, "authentication": 0.004, "service": 0.004}', 'USD Meta charges per billable delivered message in Rwanda''s market (Rest of Africa), by pricing category.'),
-  ('cost_model_usd_per_1m_tokens', '{"input": 0.40, "output": 1.60}', 'USD OpenAI charges per million input and output tokens of the agent''s model.'),
+  ('cost_model_usd_per_1m_tokens', '{"input": 0.25, "output": 2.00}', 'USD OpenAI charges per million input and output tokens of the agent''s model.'),
   ('cost_transcription_usd_per_minute', '0.006', 'USD per minute of audio transcribed.'),
   ('cost_rwf_per_usd', '1450', 'RWF per USD, for the costs shown in RWF.'),
   ('ai_daily_budget_usd', '20', 'USD of OpenAI (model and transcription) one Kigali day may spend; when spent, the menu answers until the next day (0: no cap).')
@@ -125,11 +135,19 @@ language sql stable security invoker set search_path = '' as $$
     'today', coalesce((select jsonb_agg(jsonb_build_object('role', t.caller_role, 'kind', t.kind, 'usd', t.usd, 'rwf', t.rwf))
       from (select r.caller_role, r.kind, sum(r.usd) as usd, sum(r.rwf) as rwf from public.cost_report(1) r
         group by 1, 2) t), '[]'::jsonb),
+    -- Per conversation, as ops can chart it without a label per conversation: how many had a cost
+    -- today, their average and the most one cost, per role.
+    'per_conversation', coalesce((select jsonb_agg(jsonb_build_object('role', c.caller_role,
+        'conversations', c.conversations, 'avg_usd', c.avg_usd, 'max_usd', c.max_usd) order by c.caller_role)
+      from (select r.caller_role, count(*) as conversations, avg(r.usd) as avg_usd, max(r.usd) as max_usd
+        from (select x.conversation_id, x.caller_role, sum(x.usd) as usd from public.cost_report(1) x
+          where x.conversation_id is not null group by 1, 2) r
+        group by 1) c), '[]'::jsonb),
     'ai_spent_usd', public.ai_spent_today_usd(),
     'ai_budget_usd', coalesce((select (s.value #>> '{}')::numeric from public.app_settings s where s.key = 'ai_daily_budget_usd'), 0),
     'ai_budget_spent', public.ai_budget_spent())
 $$;
-comment on function public.ops_costs() is 'Today''s (Kigali) costs by role and kind in USD and RWF, and the AI budget: what metrics show.';
+comment on function public.ops_costs() is 'Today''s (Kigali) costs by role and kind in USD and RWF, per conversation (count, average and most, by role), and the AI budget: what metrics show.';
 revoke execute on function public.ops_costs() from public, anon, authenticated;
 grant execute on function public.ops_costs() to service_role;
 

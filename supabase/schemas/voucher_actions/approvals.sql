@@ -1,5 +1,20 @@
 -- The approval request a second operator gets, with Approve and Decline buttons whose ids carry the
--- approval code (vouchers/buttons.ts reads them back), and the approver's decline.
+-- approval code (vouchers/buttons.ts reads them back), titled in the approver's language, and the
+-- approver's decline.
+
+-- The titles are here only: the approval request is built here, nowhere else (Confirm and Cancel,
+-- built in code, are titled in vouchers/buttons.ts).
+create or replace function public.voucher_approval_buttons(p_code text, p_language text) returns jsonb
+language sql immutable security invoker set search_path = '' as $$
+  select jsonb_build_array(
+    jsonb_build_object('id', 'approve:' || p_code, 'title', coalesce(t.titles ->> 0, 'Approve')),
+    jsonb_build_object('id', 'decline:' || p_code, 'title', coalesce(t.titles ->> 1, 'Decline')))
+  from (select '{"fr": ["Approuver", "Refuser"], "rw": ["Emera", "Anga"], "sw": ["Idhinisha", "Kataa"]}'::jsonb
+    -> p_language as titles) t
+$$;
+comment on function public.voucher_approval_buttons(text, text) is 'The Approve and Decline buttons of an approval request for the action with approval code p_code, titled in p_language (en, fr, rw, sw; English otherwise), within Meta''s 20 characters.';
+revoke execute on function public.voucher_approval_buttons(text, text) from public, anon, authenticated;
+grant execute on function public.voucher_approval_buttons(text, text) to service_role;
 
 create or replace function public.request_voucher_action_approval(p_action public.pending_actions, p_msisdn text)
 returns uuid
@@ -12,14 +27,12 @@ declare
 begin
   -- Inside the 24-hour window the request is sent with its buttons; outside it, as its template.
   update public.messages m set type = 'buttons', payload = jsonb_build_object('type', 'buttons', 'text', notice,
-    'buttons', jsonb_build_array(
-      jsonb_build_object('id', 'approve:' || p_action.approval_code, 'title', 'Approve'),
-      jsonb_build_object('id', 'decline:' || p_action.approval_code, 'title', 'Decline')))
+    'buttons', public.voucher_approval_buttons(p_action.approval_code, public.person_language(p_msisdn)))
   where m.id = note_id;
   return note_id;
 end;
 $$;
-comment on function public.request_voucher_action_approval(public.pending_actions, text) is 'Queues the approval request of an action to one operator, with Approve and Decline buttons carrying its approval code.';
+comment on function public.request_voucher_action_approval(public.pending_actions, text) is 'Queues the approval request of an action to one operator, with Approve and Decline buttons carrying its approval code, titled in the operator''s language.';
 revoke execute on function public.request_voucher_action_approval(public.pending_actions, text) from public, anon, authenticated;
 grant execute on function public.request_voucher_action_approval(public.pending_actions, text) to service_role;
 

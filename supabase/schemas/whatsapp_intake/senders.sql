@@ -54,7 +54,7 @@ language sql stable security invoker set search_path = '' as $$
   -- In this order: an operator by the number Meta sent, an operator by the BSUID an admin linked, a
   -- customer by the number Meta sent, the customer the BSUID alone is linked to, nobody known.
   select jsonb_build_object('msisdn', p.msisdn, 'role', case when p.operator then 'operator' else 'customer' end,
-    'language', (select cu.preferred_language from public.customers cu where cu.msisdn = p.msisdn))
+    'language', public.person_language(p.msisdn))
   from (
     select '+' || p_wa_id as msisdn, true as operator, 1 as rank from public.operators o
     where o.msisdn = '+' || p_wa_id and o.active

@@ -46,7 +46,8 @@ select functions_are('public', array[
   'request_voucher_action_approval', 'decline_voucher_action', 'voucher_action_for_approver',
   'require_user_id', 'link_customer_user_id', 'link_operator_user_id', 'unlink_user_id', 'customer_learn_user_id',
   'whatsapp_sender_for', 'whatsapp_sender_ids',
-  'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses'], 'public has exactly the known functions');
+  'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses',
+  'person_language', 'voucher_approval_buttons'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

@@ -13,7 +13,7 @@ import { type InputItem, type Model, ModelError, type ModelUsage } from "./model
 import { callModel } from "./model_call.ts";
 import { runToolCall, type ToolCallRecord } from "./run_tool.ts";
 import type { Turn } from "../conversation/mod.ts";
-import { toolSpecs } from "../tools/mod.ts";
+import { OFFER_CHOICES, toolSpecs } from "../tools/mod.ts";
 
 export interface AgentDeps {
   db: Db;
@@ -107,7 +107,10 @@ async function runTurn(d: AgentDeps, turn: Turn, toolCalls: ToolCallRecord[]): P
     const calls = response.output.filter((o) => o.type === "function_call");
     if (calls.length === 0) {
       const text = response.output.map((o) => (o.type === "message" ? o.text : "")).join("\n\n").trim();
-      if (!text) throw new AgentError("empty_reply", "The model answered with no text and no tool call");
+      // A question offered as buttons may stand alone: it is sent after the (empty) reply.
+      if (!text && !toolCalls.some((t) => t.success && t.name === OFFER_CHOICES)) {
+        throw new AgentError("empty_reply", "The model answered with no text and no tool call");
+      }
       const handoff = toolCalls.some((t) => t.handoff);
       return { text, handoff, toolCalls, usage, modelCalls: call, model, latencyMs: d.now() - started };
     }

@@ -16,6 +16,7 @@ import { isObject } from "../json.ts";
 import { type AgentDeps, AgentError, runAgentTurn, type TurnResult } from "./loop.ts";
 import { type Model, ModelError } from "./model.ts";
 import type { ToolCallRecord } from "./run_tool.ts";
+import { replyWithChoices } from "./choices.ts";
 
 export interface AgentResponderDeps {
   db: Db;
@@ -82,7 +83,7 @@ export function agentResponder(d: AgentResponderDeps): Responder {
         turn.sender.language,
       );
       return {
-        messages: [text(result.text), ...confirmations],
+        messages: [...replyWithChoices(result.text, result.toolCalls), ...confirmations],
         handoff: result.handoff,
         ...(confirmations.length ? { proposes: true } : {}),
         ...(isObject(asked) && typeof asked.reason === "string" ? { handoffReason: asked.reason } : {}),

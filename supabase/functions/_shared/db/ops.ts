@@ -165,13 +165,22 @@ export const toolLookupTake = rpc("tool_lookup_take", RateLimit);
 export const featureFlags = rpc("get_feature_flags", z.record(z.string(), z.unknown()));
 
 const CostLine = z.looseObject({ role: z.string(), kind: z.string(), usd: z.number(), rwf: z.number() });
+/** Today's conversations with a cost in one role: how many, their average and the most one cost. */
+const ConversationCosts = z.looseObject({
+  role: z.string(),
+  conversations: z.number(),
+  avg_usd: z.number(),
+  max_usd: z.number(),
+});
 const Costs = z.looseObject({
   today: z.array(CostLine),
+  per_conversation: z.array(ConversationCosts),
   ai_spent_usd: z.number(),
   ai_budget_usd: z.number(),
   ai_budget_spent: z.boolean(),
 });
-/** ops_costs(): today's (Kigali) costs by role and kind (meta, model, transcription), and the AI budget. */
+/** ops_costs(): today's (Kigali) costs by role and kind (meta, model, transcription), per conversation
+ * by role, and the AI budget. */
 export type Costs = z.infer<typeof Costs>;
 export const opsCosts = rpc("ops_costs", Costs);
 

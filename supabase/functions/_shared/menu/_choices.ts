@@ -6,11 +6,12 @@ import { list, type OutboundMessage, type Role } from "../conversation/mod.ts";
 import { inLanguage, type TextsByLanguage } from "../texts.ts";
 
 /** What a row of the menu asks for. */
-export type MenuChoice = "vouchers" | "human" | "lookup";
+export type MenuChoice = "vouchers" | "profile" | "human" | "lookup";
 
 /** Row titles, within Meta's 24 characters in every language. */
 export const MENU_CHOICE_TITLES: Record<MenuChoice, TextsByLanguage> = {
   vouchers: { en: "My vouchers", fr: "Mes bons", rw: "Voucher zanjye", sw: "Vocha zangu" },
+  profile: { en: "My profile", fr: "Mon profil", rw: "Umwirondoro wanjye", sw: "Wasifu wangu" },
   human: {
     en: "Talk to a person",
     fr: "Parler à une personne",
@@ -36,9 +37,10 @@ export const STALE_CHOICE: TextsByLanguage = {
 
 const PREFIX = "menu:";
 
-/** The choices the menu offers to `role`, in order. */
+/** The choices the menu offers to `role`, in order: a customer's rows are numbered as the menu's text
+ * numbers them (1 my vouchers, 2 talk to a person, 3 my profile), so "2" typed and row 2 agree. */
 export function choicesFor(role: Role): MenuChoice[] {
-  return role === "operator" ? ["lookup", "human"] : ["vouchers", "human"];
+  return role === "operator" ? ["lookup", "human"] : ["vouchers", "human", "profile"];
 }
 
 /** The menu's text with its choices as a list, titled in `language`. */

@@ -3,7 +3,7 @@ import type { Intent, Language } from "./_types.ts";
 import { isHumanRequest } from "./_human.ts";
 import { normalise } from "./_text.ts";
 
-type Keyed = "greeting" | "help" | "vouchers";
+type Keyed = "greeting" | "help" | "vouchers" | "profile";
 
 /** Keywords per intent; a `null` language marks words shared by several languages, which say nothing about it. */
 const INTENT_WORDS: [Keyed, Language | null, string[]][] = [
@@ -18,6 +18,9 @@ const INTENT_WORDS: [Keyed, Language | null, string[]][] = [
   ["vouchers", "fr", ["mes bons", "mes vouchers", "bons", "solde"]],
   ["vouchers", "rw", ["voucher zanjye", "amafaranga"]],
   ["vouchers", null, ["vouchers", "voucher"]],
+  ["profile", "en", ["my profile", "profile", "my details"]],
+  ["profile", "fr", ["mon profil", "profil"]],
+  ["profile", "rw", ["umwirondoro", "umwirondoro wanjye"]],
 ];
 
 /**
@@ -92,8 +95,10 @@ const RULES: Rule[] = [
 const QUESTION_MARKS = /^[ \t]*\?+[ \t]*$/gmu;
 /** Each line of the turn (its messages are joined by newlines). */
 const LINE = /[^\n]+/gu;
-/** The customer menu's numbered choices, sent alone on a line: 2 is "talk to a person". */
-const SHORTCUT = /^[ \t]*([12])[ \t]*[.)]?[ \t]*$/gmu;
+/** The customer menu's numbered choices, sent alone on a line: 1 my vouchers, 2 "talk to a person",
+ * 3 my profile. */
+const SHORTCUT = /^[ \t]*([123])[ \t]*[.)]?[ \t]*$/gmu;
+const SHORTCUTS: Record<string, Intent> = { "1": "vouchers", "2": "human", "3": "profile" };
 /** An operator's lookup command; the rest of the line should be the number. */
 const LOOKUP =
   /(?<![\p{L}\p{N}])(?:look[ \t]*-?[ \t]*up|chercher|rechercher|shakisha)(?![\p{L}\p{N}])([^\n]*)/gu;
@@ -134,7 +139,7 @@ export function readTurn(raw: string, role: "customer" | "operator", preferred: 
   }
   for (const m of text.matchAll(QUESTION_MARKS)) seen(m.index + m[0].length, "help");
   for (const m of text.matchAll(LINE)) if (isHumanRequest(m[0])) seen(m.index + m[0].length, "human");
-  for (const m of text.matchAll(SHORTCUT)) seen(m.index + m[0].length, m[1] === "1" ? "vouchers" : "human");
+  for (const m of text.matchAll(SHORTCUT)) seen(m.index + m[0].length, SHORTCUTS[m[1] ?? ""] ?? "unknown");
   if (role === "operator") {
     for (const m of text.matchAll(LOOKUP)) seen(m.index + m[0].length, "lookup", numberIn(m[1] ?? ""));
     for (const m of text.matchAll(BARE_NUMBER)) {

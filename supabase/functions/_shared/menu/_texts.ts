@@ -30,7 +30,7 @@ export const TEXTS: Record<Language, Texts> = {
   en: {
     hi: "Hello!",
     welcome: "Welcome to the voucher service.",
-    customerMenu: "*Menu*\n1. My vouchers\n2. Talk to a person\nReply *1* or *2*.",
+    customerMenu: "*Menu*\n1. My vouchers\n2. Talk to a person\n3. My profile\nReply *1*, *2* or *3*.",
     operatorMenu: [
       "*Operator menu*",
       "• Look up a customer: *lookup 0788123456*, or just send the number",
@@ -56,7 +56,7 @@ export const TEXTS: Record<Language, Texts> = {
   fr: {
     hi: "Bonjour !",
     welcome: "Bienvenue sur le service de bons.",
-    customerMenu: "*Menu*\n1. Mes bons\n2. Parler à une personne\nRépondez *1* ou *2*.",
+    customerMenu: "*Menu*\n1. Mes bons\n2. Parler à une personne\n3. Mon profil\nRépondez *1*, *2* ou *3*.",
     operatorMenu: [
       "*Menu opérateur*",
       "• Chercher un client : *chercher 0788123456*, ou envoyez simplement le numéro",
@@ -83,7 +83,8 @@ export const TEXTS: Record<Language, Texts> = {
   rw: {
     hi: "Muraho!",
     welcome: "Murakaza neza kuri serivisi ya voucher.",
-    customerMenu: "*Menu*\n1. Voucher zanyu\n2. Kuvugana n'umukozi\nMwohereze *1* cyangwa *2*.",
+    customerMenu:
+      "*Menu*\n1. Voucher zanyu\n2. Kuvugana n'umukozi\n3. Umwirondoro wanyu\nMwohereze *1*, *2* cyangwa *3*.",
     operatorMenu: [
       "*Menu y'abakozi*",
       "• Gushakisha umukiriya: *shakisha 0788123456*, cyangwa mwohereze nimero gusa",

@@ -5,4 +5,12 @@
 export type Language = "en" | "fr" | "rw";
 
 /** What a turn asked for, as far as keywords can tell. */
-export type Intent = "greeting" | "help" | "vouchers" | "human" | "lookup" | "non_text" | "unknown";
+export type Intent =
+  | "greeting"
+  | "help"
+  | "vouchers"
+  | "profile"
+  | "human"
+  | "lookup"
+  | "non_text"
+  | "unknown";

@@ -25,7 +25,10 @@ Deno.test("every menu row title (<= 24), the list label (<= 20) and the stale an
 });
 
 Deno.test("a picked row is routed by its id, for the role it was offered to", () => {
-  assert.deepEqual(choicesFor("customer"), ["vouchers", "human"]);
+  assert.deepEqual(choicesFor("customer"), ["vouchers", "human", "profile"]);
+  assert.deepEqual(choicesFor("operator"), ["lookup", "human"]);
+  assert.equal(pickedChoice("menu:profile", "customer"), "profile");
+  assert.equal(pickedChoice("menu:profile", "operator"), "stale");
   assert.equal(pickedChoice("menu:vouchers", "customer"), "vouchers");
   assert.equal(pickedChoice("menu:lookup", "operator"), "lookup");
   assert.equal(pickedChoice("menu:lookup", "customer"), "stale");

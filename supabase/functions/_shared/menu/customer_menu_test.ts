@@ -29,6 +29,10 @@ const cases: [string, string, string, boolean][] = [
   ["Ndashaka kuvugana n'umuntu", "human", "rw", true],
   ["umukozi", "human", "rw", true],
   ["what is this", "unknown", "en", false],
+  ["my profile", "profile", "en", false],
+  ["3", "profile", "en", false],
+  ["mon profil", "profile", "fr", false],
+  ["umwirondoro wanjye", "profile", "rw", false],
 ];
 for (const [text, intent, language, handoff] of cases) {
   Deno.test(`menuReply() reads ${JSON.stringify(text)} as ${intent} in ${language}`, async () => {
@@ -241,4 +245,26 @@ Deno.test("menuReply() keeps every reply well under 1000 characters, even for a 
       }
     }
   }
+});
+
+Deno.test("menuReply() shows a customer their own profile in en, fr, rw, and sw for a Swahili speaker", async () => {
+  assert.equal(
+    (await ask("my profile").reply).text,
+    [
+      "*Your profile*",
+      "Name: Alice Uwase",
+      "Number: +250788123456",
+      "Language: Kinyarwanda",
+      "Vouchers: 4 (2 active)",
+      "Customer since: 2026-11-01",
+    ].join("\n"),
+  );
+  assert.match(
+    (await ask("mon profil").reply).text,
+    /^\*Votre profil\*\nNom: Alice Uwase\n[^]*Bons : 4 \(2 actifs\)/,
+  );
+  assert.match((await ask("umwirondoro").reply).text, /^\*Umwirondoro wanyu\*\n[^]*Ururimi: Ikinyarwanda/);
+  assert.match((await ask("3", { language: "sw" }).reply).text, /^\*Wasifu wako\*\nJina: Alice Uwase/);
+  assert.equal((await ask("my profile", { found: null }).reply).text, TEXTS.en.notRegistered);
+  assert.equal((await ask("my profile", { role: "operator" }).reply).text, TEXTS.en.operatorMenu);
 });

@@ -12,6 +12,7 @@ import type { CustomerSummary } from "../db/mod.ts";
 import type { Intent, Language } from "./_types.ts";
 import { pickedChoice, STALE_CHOICE } from "./_choices.ts";
 import { inLanguage } from "../texts.ts";
+import { customerProfile, profileLanguage } from "./_profile.ts";
 
 /** One turn to answer: who is asking, in which language they prefer, what they sent, and data access. */
 export interface MenuInput {
@@ -86,6 +87,12 @@ async function answer(
       if (input.role === "operator") return reply(menu, intent, language);
       const found = await input.self();
       return reply(found ? customerVouchers(found, t) : t.notRegistered, intent, language);
+    }
+    case "profile": {
+      if (input.role === "operator") return reply(menu, intent, language);
+      const found = await input.self();
+      const profile = found && customerProfile(found, profileLanguage(language, input.language));
+      return reply(profile ?? t.notRegistered, intent, language);
     }
     case "human":
       return { text: t.human, intent, language, handoff: true };

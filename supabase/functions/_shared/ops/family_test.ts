@@ -44,7 +44,7 @@ async function snapshot(): Promise<{ database: DatabaseSnapshot; runtime: typeof
       backlog: await readBacklog(db),
       connections: { in_use: 1, max: 10 },
       alarms: { openai_quota_exhausted: false, whatsapp_token_error: false },
-      costs: { today: [], ai_spent_usd: 0, ai_budget_usd: 0, ai_budget_spent: false },
+      costs: { today: [], per_conversation: [], ai_spent_usd: 0, ai_budget_usd: 0, ai_budget_spent: false },
       templates: {},
     },
     runtime: RUNTIME,

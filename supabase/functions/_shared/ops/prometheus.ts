@@ -14,7 +14,7 @@ import {
   totalsHistogram,
   writeFamily,
 } from "./family.ts";
-import type { PrometheusSnapshot } from "./totals.ts";
+import type { DatabaseSnapshot, PrometheusSnapshot } from "./totals.ts";
 
 /** Every metric family, in the order of the text; nothing else keeps a list of them. */
 export const FAMILIES: readonly Family[] = [
@@ -142,6 +142,21 @@ export const FAMILIES: readonly Family[] = [
   },
   costToday("usd"),
   costToday("rwf"),
+  costPerConversation(
+    "voucher_cost_conversations_today",
+    "Conversations with a cost since midnight in Kigali, by role.",
+    (c) => c.conversations,
+  ),
+  costPerConversation(
+    "voucher_cost_per_conversation_usd",
+    "Average cost in USD of today's conversations (Kigali day, those with a cost), by role.",
+    (c) => c.avg_usd,
+  ),
+  costPerConversation(
+    "voucher_cost_conversation_max_usd",
+    "The most one conversation cost today (Kigali day) in USD, by role.",
+    (c) => c.max_usd,
+  ),
   databaseGauge(
     "voucher_ai_cost_today_usd",
     "USD of OpenAI (model and transcription) spent since midnight in Kigali.",
@@ -200,6 +215,25 @@ function costToday(currency: "usd" | "rwf"): Family {
     labels: ["role", "kind"],
     read: (s) =>
       (s.database?.costs.today ?? []).map((c) => ({ labels: [c.role, c.kind], value: c[currency] })),
+  };
+}
+
+/**
+ * A number about today's conversations with a cost, by role. A label per conversation would make a
+ * series per conversation: cost_report(7) has each one, for people.
+ */
+function costPerConversation(
+  name: string,
+  help: string,
+  value: (c: DatabaseSnapshot["costs"]["per_conversation"][number]) => number,
+): Family {
+  return {
+    name,
+    type: "gauge",
+    help,
+    labels: ["role"],
+    read: (s) =>
+      (s.database?.costs.per_conversation ?? []).map((c) => ({ labels: [c.role], value: value(c) })),
   };
 }
 

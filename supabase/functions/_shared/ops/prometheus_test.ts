@@ -54,6 +54,10 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
     alarms: { openai_quota_exhausted: true, whatsapp_token_error: false },
     costs: {
       today: [{ role: "operator", kind: "meta", usd: 0.004, rwf: 5.8 }],
+      per_conversation: [
+        { role: "customer", conversations: 3, avg_usd: 0.002, max_usd: 0.005 },
+        { role: "operator", conversations: 1, avg_usd: 0.004, max_usd: 0.004 },
+      ],
       ai_spent_usd: 0.5,
       ai_budget_usd: 20,
       ai_budget_spent: false,
@@ -177,4 +181,23 @@ Deno.test("toPrometheus() leaves out a family with no samples, and escapes label
   assert.doesNotMatch(text, /voucher_tool_calls_total/);
   assert.match(text, /^voucher_requests_total\{function="a\\"b\\\\c\\nd",code="200"\} 1$/m);
   assert.ok(text.endsWith("\n") && !text.endsWith("\n\n"), "ends with one newline");
+});
+
+Deno.test("toPrometheus() writes today's cost per conversation by role: how many, the average and the most", () => {
+  const text = toPrometheus(snapshot());
+  assert.deepEqual(samples(text, "voucher_cost_per_conversation_usd"), [
+    'voucher_cost_per_conversation_usd{role="customer"} 0.002',
+    'voucher_cost_per_conversation_usd{role="operator"} 0.004',
+  ]);
+  assert.deepEqual(samples(text, "voucher_cost_conversation_max_usd"), [
+    'voucher_cost_conversation_max_usd{role="customer"} 0.005',
+    'voucher_cost_conversation_max_usd{role="operator"} 0.004',
+  ]);
+  assert.deepEqual(samples(text, "voucher_cost_conversations_today"), [
+    'voucher_cost_conversations_today{role="customer"} 3',
+    'voucher_cost_conversations_today{role="operator"} 1',
+  ]);
+  const none = database();
+  none.costs.per_conversation = [];
+  assert.deepEqual(samples(toPrometheus(snapshot(none)), "voucher_cost_per_conversation_usd"), []);
 });

@@ -7,10 +7,12 @@ import createVoucher from "./create_voucher.ts";
 import handoffToHuman from "./handoff_to_human.ts";
 import listVouchers from "./list_vouchers.ts";
 import lookupCustomer from "./lookup_customer.ts";
+import offerChoices from "./offer_choices.ts";
 import redeemVoucher from "./redeem_voucher.ts";
 import type { Tool } from "./tool.ts";
 import voidVoucher from "./void_voucher.ts";
 
+export { type ChoicesOffer, OFFER_CHOICES, readOffer } from "./offer_choices.ts";
 export { type Prepared, type Tool, ToolFailure, type ToolRun } from "./tool.ts";
 
 /** Every tool, in the order the model sees them. */
@@ -20,6 +22,7 @@ export const TOOLS: readonly Tool[] = [
   createVoucher,
   redeemVoucher,
   voidVoucher,
+  offerChoices,
   handoffToHuman,
 ];
 

@@ -33,6 +33,7 @@ Deno.test("toolSpecs() never offers a customer the staff tools", () => {
   assert.deepEqual(toolSpecs("customer").map((s) => s.name), [
     "lookup_customer",
     "list_vouchers",
+    "offer_choices",
     "handoff_to_human",
   ]);
 });

@@ -13,19 +13,23 @@ export interface Confirmation {
   code: string;
 }
 
-/** Each verb's button title, within Meta's 20 characters in every language. */
-export const BUTTON_TITLES: Record<Verb, TextsByLanguage> = {
+/** The verbs whose buttons code builds: a proposal's. */
+export type ProposalVerb = "confirm" | "cancel";
+
+/**
+ * Confirm's and Cancel's titles, within Meta's 20 characters in every language. Approve and Decline
+ * are titled where the approval request is built, in SQL (voucher_approval_buttons), and only there.
+ */
+export const BUTTON_TITLES: Record<ProposalVerb, TextsByLanguage> = {
   confirm: { en: "Confirm", fr: "Confirmer", rw: "Emeza", sw: "Thibitisha" },
   cancel: { en: "Cancel", fr: "Annuler", rw: "Hagarika", sw: "Ghairi" },
-  approve: { en: "Approve", fr: "Approuver", rw: "Emera", sw: "Idhinisha" },
-  decline: { en: "Decline", fr: "Refuser", rw: "Anga", sw: "Kataa" },
 };
 
 /** The code each verb takes: four digits to confirm or cancel, six to approve or decline. */
 const TAP = /^(confirm|cancel):(\d{4})$|^(approve|decline):(\d{6})$/;
 
 /** The button for `verb` on the action with `code`, titled in `language`. */
-export function actionButton(verb: Verb, code: string, language: string | null | undefined): Choice {
+export function actionButton(verb: ProposalVerb, code: string, language: string | null | undefined): Choice {
   return { id: `${verb}:${code}`, title: inLanguage(BUTTON_TITLES[verb], language) };
 }
 
