@@ -1738,6 +1738,11 @@ export type Database = {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
+      whatsapp_opt_in: { Args: { p_wa_id: string }; Returns: boolean }
+      whatsapp_opt_out: {
+        Args: { p_source: string; p_wa_id: string }
+        Returns: boolean
+      }
       whatsapp_payload_replayable: {
         Args: { p_detail: Json; p_outcome: string }
         Returns: boolean
