@@ -1571,6 +1571,7 @@ export type Database = {
         Returns: string
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
+      voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json

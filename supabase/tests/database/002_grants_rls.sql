@@ -43,7 +43,7 @@ select functions_are('public', array[
   'cost_kigali_day_start', 'cost_caller_role', 'cost_items', 'cost_report', 'ai_spent_today_usd', 'ai_budget_spent', 'ops_costs',
   'agent_record_transcription', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
   'whatsapp_events_apply_user_preferences', 'whatsapp_events_apply_template_update',
-  'whatsapp_opt_out', 'whatsapp_opt_in',
+  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings',
   'request_voucher_action_approval', 'decline_voucher_action', 'voucher_action_for_approver'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.

@@ -22,4 +22,5 @@ export * from "./opt_outs.ts";
 export * from "./ops.ts";
 export * from "./proposals.ts";
 export * from "./vouchers.ts";
+export * from "./voice.ts";
 export * from "./whatsapp.ts";

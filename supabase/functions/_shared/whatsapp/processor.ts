@@ -61,14 +61,23 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     () => apiKey ? createOpenAIModel({ apiKey, baseUrl, model: modelName, fetch, sleep, now }) : undefined,
   );
   const { speech } = deps.config;
-  const transcriber = chosen(
-    o.transcriber,
-    () =>
-      speech.apiKey
-        ? createTranscriber({ apiKey: speech.apiKey, baseUrl: speech.baseUrl, model: speech.model, fetch })
-        : undefined,
-  );
-  const voice = { transcriber, maxBytes: speech.maxBytes, maxSeconds: speech.maxSeconds };
+  // The environment names the server and model; the settings (read per voice turn) may name others.
+  const hearing = (s: { baseUrl?: string; model?: string } = {}) =>
+    speech.apiKey
+      ? createTranscriber({
+        apiKey: speech.apiKey,
+        baseUrl: s.baseUrl ?? speech.baseUrl,
+        model: s.model ?? speech.model,
+        fetch,
+      })
+      : undefined;
+  const transcriber = chosen(o.transcriber, () => hearing());
+  const voice = {
+    transcriber,
+    ...(o.transcriber === undefined ? { transcriberFor: hearing } : {}),
+    maxBytes: speech.maxBytes,
+    maxSeconds: speech.maxSeconds,
+  };
   const build = (log: Logger): ProcessorDeps => {
     const agent = agentResponder({
       db: deps.db,
