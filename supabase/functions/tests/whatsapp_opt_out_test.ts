@@ -157,3 +157,25 @@ dbTest(
     }
   },
 );
+
+dbTest(
+  "a customer waiting for staff who sends STOP is opted out and told so, and stays with staff",
+  async () => {
+    const w = await startWebhook();
+    const waId = uniqueWaId();
+    try {
+      await w.post(texts(waId, "hello"));
+      // Handed to staff, the day's note already sent: the bot answers nothing else now.
+      await sql`update public.conversations set state = 'human', state_reason = 'asked for a person',
+      human_note_at = now() where wa_id = ${waId}`;
+      await w.post(texts(waId, "STOP"));
+      assert.deepEqual(await optOut(waId), ["stop"]);
+      assert.ok(sentTo(w, waId).some((b) => /send START/.test(b)), "the STOP is confirmed while held");
+      const [conv] = await sql`select state from public.conversations where wa_id = ${waId}`;
+      assert.equal(conv!.state, "human");
+    } finally {
+      await sql`delete from public.whatsapp_opt_outs where wa_id = ${waId}`;
+      await w.close();
+    }
+  },
+);
