@@ -75,6 +75,8 @@ const expectation = z.strictObject({
   effects: z.array(expectedEffect).default([]),
   /** When given: exactly these pending actions were created or changed in the turn. */
   actions: z.array(expectedAction).optional(),
+  /** When given: whether the sender is opted out of business-started messages after the turn. */
+  optedOut: z.boolean().optional(),
 });
 export type Expectation = z.output<typeof expectation>;
 

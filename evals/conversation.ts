@@ -29,7 +29,7 @@ import {
   webhookPayload,
 } from "../supabase/functions/_testing/meta.ts";
 import { type EvalCase, renderDeep, type SeenOutput } from "./case.ts";
-import { databaseNow, type EffectScope, observeEffects } from "./effects.ts";
+import { databaseNow, type EffectScope, observeEffects, observeOptOut } from "./effects.ts";
 import type { CaseFixtures, Person } from "./fixtures.ts";
 import { type Grade, gradeTurn, type ObservedTurn } from "./graders.ts";
 import type { ScriptedModel } from "./scripted.ts";
@@ -138,6 +138,7 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         output: t.output,
       })),
       ...changed,
+      optedOut: await observeOptOut(env.sql, sender.waId),
       ...(error ? { error } : {}),
     };
     const grades = grade(env, fx, turn.expect, observed, turns);

@@ -1,7 +1,7 @@
 /**
  * What a turn changed in the database, read after the turn: the vouchers it issued, redeemed or
  * voided (with whether the customer's receipt was queued), and the pending actions of the case's
- * operators it created or moved on. The `effects` grader compares them with the turn's expectation,
+ * operators it created or moved on, and whether the sender is opted out. The `effects` grader compares them with the turn's expectation,
  * so a proposal that changed a voucher, or a confirmation that did not, fails.
  */
 import type postgres from "postgres";
@@ -118,4 +118,23 @@ export function effectProblem(
     if (want !== got) return `expected actions [${want}]; the turn left [${got}]`;
   }
   return undefined;
+}
+
+/** Whether the number (digits, as WhatsApp keys it) is opted out of business-started messages. */
+export async function observeOptOut(sql: postgres.Sql, waId: string | null): Promise<boolean> {
+  if (!waId) return false;
+  const [row] =
+    await sql`select exists (select 1 from public.whatsapp_opt_outs where wa_id = ${waId}) as out`;
+  return row!.out === true;
+}
+
+/** The sender's opt-out after the turn against `optedOut`, when the expectation names it. */
+export function optOutProblem(
+  expect: Pick<Expectation, "optedOut">,
+  optedOut: boolean | undefined,
+): string | undefined {
+  if (expect.optedOut === undefined || expect.optedOut === optedOut) return undefined;
+  return expect.optedOut
+    ? "expected the sender to be opted out (STOP); they are not"
+    : "expected the sender to get business-started messages again (START); they are opted out";
 }

@@ -8,7 +8,7 @@ import { isObject } from "../supabase/functions/_shared/json.ts";
 import { TOOLS } from "../supabase/functions/_shared/tools/mod.ts";
 import type { Expectation, ExpectedCall } from "./case.ts";
 import type { Person } from "./fixtures.ts";
-import { effectProblem, type ObservedAction, type ObservedEffect } from "./effects.ts";
+import { effectProblem, type ObservedAction, type ObservedEffect, optOutProblem } from "./effects.ts";
 
 export type { ObservedAction, ObservedEffect } from "./effects.ts";
 
@@ -30,6 +30,8 @@ export interface ObservedTurn {
   /** What the turn changed in the database (vouchers, pending actions), read after it. */
   effects: ObservedEffect[];
   actions: ObservedAction[];
+  /** Whether the sender is opted out (whatsapp_opt_outs) after the turn; absent when not read. */
+  optedOut?: boolean;
   /** Set when the turn produced no graded reply: the agent failed, or the script went wrong. */
   error?: string;
 }
@@ -76,9 +78,9 @@ export function gradeTurn(expect: Expectation, turn: ObservedTurn, ctx: GradeCon
   ];
 }
 
-/** The vouchers the turn changed and the actions it moved on, against `effects` and `actions`. */
+/** The vouchers the turn changed, the actions it moved on and the opt-out, against the expectation. */
 export function effects(expect: Expectation, turn: ObservedTurn): Grade {
-  const detail = effectProblem(expect, turn.effects, turn.actions);
+  const detail = effectProblem(expect, turn.effects, turn.actions) ?? optOutProblem(expect, turn.optedOut);
   return detail ? { grader: "effects", pass: false, detail } : { grader: "effects", pass: true };
 }
 

@@ -250,3 +250,13 @@ Deno.test("unsupportedFacts() accepts a code the database shows the turn issued,
   assert.equal(unsupportedFacts(turn("Done: voucher *K7QX-M3PA* issued"), operator).pass, false);
   assert.equal(unsupportedFacts(withEffects([issued]), operator).pass, true);
 });
+
+Deno.test("effects() checks the sender's opt-out when the expectation names it, and only then", () => {
+  const stop = expect({ optedOut: true });
+  const notOut = effects(stop, { ...turn("Done"), optedOut: false });
+  assert.equal(notOut.pass, false);
+  assert.match(notOut.detail!, /expected the sender to be opted out/);
+  assert.equal(effects(stop, { ...turn("Done"), optedOut: true }).pass, true);
+  assert.match(effects(expect({ optedOut: false }), { ...turn("Done"), optedOut: true }).detail!, /START/);
+  assert.equal(effects(expect(), { ...turn("Done"), optedOut: true }).pass, true, "not named: not checked");
+});

@@ -2,15 +2,18 @@
  * A WhatsApp user in the terminal, against the local stack (./scripts/dev): each line typed goes to
  * whatsapp-webhook as a signed, Meta-shaped text message; replies come back from the gateway's
  * Graph API sink and print as "bot> ...", each answered with signed delivered and read statuses.
+ * `/voice <file.ogg>` uploads the file to the Graph API's media and sends it as a voice note.
  *
  * ./scripts/deno task chat [--as customer|operator] [--from <number>] [--user-id <BSUID>] [--url <gateway>]
  */
 import { taskArgs } from "../lib/args.ts";
 import { withEnvFile } from "./env_file.ts";
+import { uploadMedia, VOICE_MIME } from "./chat_voice.ts";
 import type { FakeSent } from "../../supabase/functions/_testing/graph_fake.ts";
 import { signedRequest } from "../../supabase/functions/_testing/meta.ts";
 import { choicesOf, type OutboundMessage } from "../../supabase/functions/_shared/conversation/mod.ts";
 import {
+  chatGraph,
   type ChatSender,
   chatSettings,
   choiceWebhook,
@@ -20,6 +23,8 @@ import {
   statusWebhook,
   textWebhook,
   USAGE,
+  voiceCommand,
+  voiceWebhook,
 } from "./chat_payload.ts";
 
 /** Piped input ends at once; the replies to its last lines still get this long to arrive. */
@@ -35,6 +40,8 @@ interface Chat {
   say(text: string): void;
   /** The last reply with buttons or a list, whose choices a typed number picks. */
   offered?: OutboundMessage;
+  /** The Graph API `/voice` uploads notes to; null when the environment has no access token. */
+  graph: ReturnType<typeof chatGraph>;
 }
 
 async function main(): Promise<number> {
@@ -55,7 +62,13 @@ async function main(): Promise<number> {
       Deno.stdout.writeSync(new TextEncoder().encode(tty ? `\r\x1b[K${text}\n` : `${text}\n`));
       prompt();
     };
-    chat = { base: options.url, sender: options.sender, ...settings, say };
+    chat = {
+      base: options.url,
+      sender: options.sender,
+      ...settings,
+      graph: chatGraph(env, options.url),
+      say,
+    };
   } catch (error) {
     console.error(`chat: ${error instanceof Error ? error.message : error}\n\n${USAGE}`);
     return 2;
@@ -94,9 +107,36 @@ async function main(): Promise<number> {
  * a text message; says what went wrong when it was not a 200. */
 async function send(chat: Chat, text: string): Promise<void> {
   const o = { phoneNumberId: chat.phoneNumberId, sender: chat.sender, id: newWamid(), now: new Date() };
+  const file = voiceCommand(text);
+  if (file) {
+    const mediaId = await uploadVoiceNote(chat, file);
+    if (mediaId) await post(chat, voiceWebhook({ ...o, mediaId, mimeType: VOICE_MIME }), "voice note");
+    return;
+  }
   const payload = choiceWebhook({ ...o, offered: chat.offered, line: text }) ??
     textWebhook({ ...o, body: text });
   await post(chat, payload, "message");
+}
+
+/** Reads `file` and uploads it to the Graph API's media; its id, or null once it said why not. */
+async function uploadVoiceNote(chat: Chat, file: string): Promise<string | null> {
+  if (!chat.graph) {
+    chat.say(
+      "chat: /voice needs WHATSAPP_ACCESS_TOKEN (supabase/functions/.env, which ./scripts/dev writes)",
+    );
+    return null;
+  }
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(file);
+  } catch (error) {
+    chat.say(`chat: cannot read ${file}: ${message(error)}`);
+    return null;
+  }
+  const uploaded = await uploadMedia({ ...chat.graph, phoneNumberId: chat.phoneNumberId, bytes, fetch });
+  if ("id" in uploaded) return uploaded.id;
+  chat.say(`chat: ${uploaded.problem}`);
+  return null;
 }
 
 async function post(chat: Chat, payload: unknown, what: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   buttonReplyMessage,
   contact,
   listReplyMessage,
+  mediaMessage,
   statusUpdate,
   textMessage,
   webhookPayload,
@@ -45,7 +46,8 @@ export const USAGE =
   --url       the dev gateway (default SUPABASE_URL of supabase/functions/.env, else ${DEFAULT_URL})
 
 Type a line to send it; replies show as "bot> ...". Buttons and lists show numbered: type a number
-alone to tap that button or pick that row. /quit or Ctrl-D leaves.`;
+alone to tap that button or pick that row. /voice <file.ogg> sends that file as a voice note (uploaded
+to the Graph API's media, as Meta would hold it). /quit or Ctrl-D leaves.`;
 
 /** Reads the command line (`url`: the gateway without --url); throws an Error saying what is wrong. */
 export function parseChatArgs(args: string[], url = DEFAULT_URL): ChatOptions {
@@ -108,6 +110,37 @@ export function chatSettings(
     );
   }
   return { secret, phoneNumberId };
+}
+
+/** Where `/voice` uploads a note (Meta's POST /{phone-number-id}/media) and the token it needs:
+ * WHATSAPP_GRAPH_URL (the gateway's sink under ./scripts/dev) and WHATSAPP_ACCESS_TOKEN; null without one. */
+export function chatGraph(
+  env: Record<string, string | undefined>,
+  base: string,
+): { graphUrl: string; accessToken: string } | null {
+  const accessToken = env.WHATSAPP_ACCESS_TOKEN || undefined;
+  const graphUrl = (env.WHATSAPP_GRAPH_URL || `${base}/graph/v23.0`).replace(/\/+$/, "");
+  return accessToken ? { graphUrl, accessToken } : null;
+}
+
+/** The file a `/voice <path>` line names (quotes around it allowed), or null for any other line. */
+export function voiceCommand(line: string): string | null {
+  const path = /^\/voice\s+(.+)$/.exec(line.trim())?.[1]?.trim().replace(/^(["'])(.*)\1$/, "$2");
+  return path || null;
+}
+
+/** A webhook body carrying one voice note from `sender` (its audio under `mediaId`), as Meta sends it. */
+export function voiceWebhook(
+  o: { phoneNumberId: string; sender: ChatSender; mediaId: string; mimeType: string; id: string; now: Date },
+): Json {
+  const { waId, userId, name } = o.sender;
+  const from = { from: waId ?? null, fromUserId: userId, id: o.id, timestamp: o.now };
+  return webhookPayload({
+    phoneNumberId: o.phoneNumberId,
+    displayPhoneNumber: DISPLAY_PHONE_NUMBER,
+    messages: [mediaMessage("audio", { ...from, mediaId: o.mediaId, mimeType: o.mimeType })],
+    contacts: [contact({ waId: waId ?? null, userId, name })],
+  });
 }
 
 /** A fresh id in the shape of Meta's wamids. */

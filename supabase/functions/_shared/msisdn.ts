@@ -58,3 +58,8 @@ export function maskMsisdn(value: string): string {
 function invalid(message: string): ValidationError {
   return new ValidationError("msisdn", message);
 }
+
+/** A sender's E.164 number as WhatsApp and the database key it (digits, no "+"), or null without one. */
+export function waIdOf(msisdn: string | null): string | null {
+  return msisdn && /^\+[0-9]{6,20}$/.test(msisdn) ? msisdn.slice(1) : null;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskMsisdn, msisdnToE164, tryMsisdnToE164 } from "./msisdn.ts";
+import { maskMsisdn, msisdnToE164, tryMsisdnToE164, waIdOf } from "./msisdn.ts";
 import { ValidationError } from "./errors.ts";
 import { toHttpError } from "./http/mod.ts";
 
@@ -107,4 +107,11 @@ Deno.test("maskMsisdn() hides at least five digits of short values", () => {
 Deno.test("tryMsisdnToE164() normalises a number and gives undefined for what is not one", () => {
   assert.equal(tryMsisdnToE164("+250 788 123 456"), "+250788123456");
   assert.equal(tryMsisdnToE164("abc"), undefined);
+});
+
+Deno.test("waIdOf() gives the digits of an E.164 number, and null for none or anything else", () => {
+  assert.equal(waIdOf("+250788123456"), "250788123456");
+  assert.equal(waIdOf(null), null);
+  assert.equal(waIdOf("250788123456"), null);
+  assert.equal(waIdOf("+2507881234567890123456"), null);
 });

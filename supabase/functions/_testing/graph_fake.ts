@@ -118,7 +118,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
   const violations: string[] = [];
   const script: FakeFailure[] = [];
   const windowClosed = new Set<string>();
-  const media = createMediaStore();
+  const media = createMediaStore(phoneNumberId);
   const stopping = Promise.withResolvers<void>();
   let stopped = false;
   let counter = 0;
@@ -143,7 +143,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
     const url = new URL(req.url);
     const route = url.pathname.startsWith(`${mount}/`) ? url.pathname.slice(mount.length) : "";
     if (req.method === "GET" && route === "/_replies") return await readReplies(url.searchParams);
-    const served = media.handle(req, route, mount, await authorized(req.headers));
+    const served = await media.handle(req, route, mount, await authorized(req.headers));
     if (served) return served;
     const text = await req.text();
     const request: FakeRequest = {

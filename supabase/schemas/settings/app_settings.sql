@@ -59,6 +59,15 @@ insert into public.app_settings (key, value, description) values
   ('handoff_bot_after_minutes', '60', 'A handoff nobody took after this many minutes: the customer is told when to expect an answer and the bot answers them meanwhile (0: never).')
 on conflict (key) do nothing;
 
+-- Voice notes (whatsapp/voice.ts reads them per voice turn through voice_note_settings). null: the
+-- environment variable of the same name in capitals, then its default.
+insert into public.app_settings (key, value, description) values
+  ('transcription_base_url', 'null', 'The OpenAI-compatible server (…/v1) that transcribes voice notes, such as a self-hosted Kinyarwanda recogniser; https, or http on loopback. The transcription API key (TRANSCRIPTION_API_KEY, else OPENAI_API_KEY) is sent to it. null: TRANSCRIPTION_BASE_URL, else OPENAI_BASE_URL.'),
+  ('transcription_model', 'null', 'The model that transcribes voice notes. null: TRANSCRIPTION_MODEL, else gpt-4o-transcribe.'),
+  ('voice_note_max_seconds', 'null', 'Seconds of a voice note heard at most; a longer one gets a polite answer. null: VOICE_NOTE_MAX_SECONDS, else 120.'),
+  ('voice_note_max_bytes', 'null', 'Bytes of a voice note downloaded at most (checked against the size Meta states, before the download). null: VOICE_NOTE_MAX_BYTES, else 16 MB.')
+on conflict (key) do nothing;
+
 -- What health judges (ops/health.sql).
 insert into public.app_settings (key, value, description) values
   ('operator_alarm_cap_share', '0.8', 'Health says degraded while an active operator has issued this share of their daily cap in the last 24 hours.'),

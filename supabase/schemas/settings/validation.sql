@@ -52,6 +52,21 @@ begin
           or (p_value ->> 'language') !~ '^[a-z]{2,3}(_[A-Za-z]{2,4})?$' then
         return 'must be an object like {"name": "voucher_update", "language": "en"} (an approved template)';
       end if;
+    when 'transcription_base_url' then
+      -- The transcription API key goes to this server: https, or plain http only on this machine.
+      if kind <> 'null' and (kind <> 'string' or length(p_value #>> '{}') > 500
+          or (p_value #>> '{}') !~ '^(https://[^[:space:]/?#]+|http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?)(/[^[:space:]?#]*)?$') then
+        return 'must be null or a JSON string with an https URL of an OpenAI-compatible server, like "https://asr.example.org/v1" (http only on 127.0.0.1 or localhost)';
+      end if;
+    when 'transcription_model' then
+      if kind <> 'null' and (kind <> 'string' or (p_value #>> '{}') !~ '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$') then
+        return 'must be null or a JSON string naming a model, like "gpt-4o-transcribe"';
+      end if;
+    when 'voice_note_max_seconds', 'voice_note_max_bytes' then
+      if kind <> 'null' and (kind <> 'number' or p_value::numeric <> trunc(p_value::numeric)
+          or p_value::numeric not between 1 and 2147483647) then
+        return 'must be null (the environment''s limit) or a whole number from 1, like 120';
+      end if;
     when 'environment' then
       if kind <> 'string' or btrim(p_value #>> '{}') = '' then
         return 'must be a JSON string, like "development"';

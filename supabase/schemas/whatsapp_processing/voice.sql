@@ -30,3 +30,14 @@ $$;
 comment on function public.whatsapp_store_transcript(uuid, uuid, uuid, text) is 'Stores a voice note''s transcript as its body (retention strips it like any body); false unless the worker holds the claim and the note is in its turn.';
 revoke execute on function public.whatsapp_store_transcript(uuid, uuid, uuid, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_store_transcript(uuid, uuid, uuid, text) to service_role;
+
+create or replace function public.voice_note_settings() returns jsonb
+language sql stable security invoker set search_path = '' as $$
+  select coalesce(jsonb_object_agg(s.key, s.value), '{}'::jsonb)
+  from public.app_settings s
+  where s.key in ('transcription_base_url', 'transcription_model', 'voice_note_max_seconds', 'voice_note_max_bytes')
+    and jsonb_typeof(s.value) <> 'null'
+$$;
+comment on function public.voice_note_settings() is 'The voice path''s app_settings that are set (transcription_base_url, transcription_model, voice_note_max_seconds, voice_note_max_bytes), read per voice turn; a key left out (null) falls back to its environment variable.';
+revoke execute on function public.voice_note_settings() from public, anon, authenticated;
+grant execute on function public.voice_note_settings() to service_role;

@@ -47,7 +47,8 @@ select functions_are('public', array[
   'require_user_id', 'link_customer_user_id', 'link_operator_user_id', 'unlink_user_id', 'customer_learn_user_id',
   'whatsapp_sender_for', 'whatsapp_sender_ids',
   'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses',
-  'person_language', 'voucher_approval_buttons'], 'public has exactly the known functions');
+  'person_language', 'voucher_approval_buttons',
+  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

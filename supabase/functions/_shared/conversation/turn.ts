@@ -52,7 +52,8 @@ export type Responder = (turn: Turn) => Promise<Reply>;
 
 /**
  * The reply of a responder that handles some of a turn's messages itself (a confirmation, a staff
- * member's command): its own answers, then `next`'s reply to the messages it left, if any.
+ * member's command): its own answers, then `next`'s reply to the messages it left, if any (with its
+ * handoff, handoff reason and proposal).
  */
 export async function answerThenNext(
   turn: Turn,
@@ -62,5 +63,6 @@ export async function answerThenNext(
 ): Promise<Reply> {
   if (rest.length === 0) return { messages: joinTexts(answered), handoff: false };
   const reply = await next({ ...turn, messages: rest });
-  return { messages: joinTexts([...answered, ...reply.messages]), handoff: reply.handoff };
+  // The rest's whole reply, with the answers in front: its handoff reason and proposal kept.
+  return { ...reply, messages: joinTexts([...answered, ...reply.messages]) };
 }

@@ -18,7 +18,9 @@ export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db 
 }
 export * from "./agent.ts";
 export * from "./handoffs.ts";
+export * from "./opt_outs.ts";
 export * from "./ops.ts";
 export * from "./proposals.ts";
 export * from "./vouchers.ts";
+export * from "./voice.ts";
 export * from "./whatsapp.ts";

@@ -8,6 +8,7 @@
  */
 import { type Db, relayStaffReply, releaseHandoff, takeHandoff } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
+import { waIdOf } from "../msisdn.ts";
 import {
   answerThenNext,
   type OutboundMessage,
@@ -42,8 +43,7 @@ export function handoffCommandFromId(id: string | null | undefined): HandoffComm
 
 /** The staff member's number as the database keeps it (digits), or null when the sender has none. */
 function staffWaId(turn: Turn): string | null {
-  const msisdn = turn.sender.msisdn;
-  return msisdn && /^\+[0-9]{6,20}$/.test(msisdn) ? msisdn.slice(1) : null;
+  return waIdOf(turn.sender.msisdn);
 }
 
 /** Carries out one command for this staff number and says what came of it. */

@@ -24,7 +24,7 @@ export interface ProcessorDeps extends OutboxDeps {
   /** The note a customer writing to a conversation with staff gets once a day (humanNote by default). */
   humanNote?: (language: string | null) => string;
   /** Voice notes: the transcriber (none: the sender is asked to type) and the limits. */
-  voice?: Pick<VoiceDeps, "transcriber" | "maxBytes" | "maxSeconds">;
+  voice?: Pick<VoiceDeps, "transcriber" | "transcriberFor" | "maxBytes" | "maxSeconds">;
 }
 
 /** The longest transcript quoted back in "I heard: …". */

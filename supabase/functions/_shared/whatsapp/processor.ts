@@ -1,6 +1,6 @@
 /**
- * The one composition root of a conversation: staff's handoff commands and replies, operators'
- * confirmations, then the agent with
+ * The one composition root of a conversation: a typed STOP or START, staff's handoff commands and
+ * replies, operators' confirmations, then the agent with
  * the menu behind it, inside the WhatsApp processor (claim, respond, outbox, release). The webhook,
  * the evals, the bench and the tests build it here; nothing else composes it.
  */
@@ -10,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import type { Logger } from "../log.ts";
 import { withHandoff } from "../handoff/mod.ts";
 import { menuResponder } from "../menu/mod.ts";
+import { withOptOut } from "../optout/mod.ts";
 import { createTranscriber, type Transcriber } from "../speech/mod.ts";
 import { withConfirmations } from "../vouchers/mod.ts";
 import { createGraphClient, type GraphClient } from "./graph.ts";
@@ -60,14 +61,23 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     () => apiKey ? createOpenAIModel({ apiKey, baseUrl, model: modelName, fetch, sleep, now }) : undefined,
   );
   const { speech } = deps.config;
-  const transcriber = chosen(
-    o.transcriber,
-    () =>
-      speech.apiKey
-        ? createTranscriber({ apiKey: speech.apiKey, baseUrl: speech.baseUrl, model: speech.model, fetch })
-        : undefined,
-  );
-  const voice = { transcriber, maxBytes: speech.maxBytes, maxSeconds: speech.maxSeconds };
+  // The environment names the server and model; the settings (read per voice turn) may name others.
+  const hearing = (s: { baseUrl?: string; model?: string } = {}) =>
+    speech.apiKey
+      ? createTranscriber({
+        apiKey: speech.apiKey,
+        baseUrl: s.baseUrl ?? speech.baseUrl,
+        model: s.model ?? speech.model,
+        fetch,
+      })
+      : undefined;
+  const transcriber = chosen(o.transcriber, () => hearing());
+  const voice = {
+    transcriber,
+    ...(o.transcriber === undefined ? { transcriberFor: hearing } : {}),
+    maxBytes: speech.maxBytes,
+    maxSeconds: speech.maxSeconds,
+  };
   const build = (log: Logger): ProcessorDeps => {
     const agent = agentResponder({
       db: deps.db,
@@ -84,10 +94,12 @@ export function createProcessor(deps: Deps, o: ProcessorOverrides = {}): Process
     // and alone when the turn is held (with staff, over the budget): nothing else answers then.
     // Staff's handoff commands (TAKE 12, DONE, BOT) and, while they hold one, their words to the
     // customer come first; their confirmations pass through to withConfirmations.
-    const chain = withHandoff({ db: deps.db, log }, withConfirmations({ db: deps.db, log }, agent));
-    const confirm = withHandoff(
-      { db: deps.db, log },
-      withConfirmations({ db: deps.db, log }, () => Promise.resolve({ messages: [], handoff: false })),
+    // A typed STOP or START comes before everything, held turns included: it is always honoured.
+    const d = { db: deps.db, log };
+    const chain = withOptOut(d, withHandoff(d, withConfirmations(d, agent)));
+    const confirm = withOptOut(
+      d,
+      withHandoff(d, withConfirmations(d, () => Promise.resolve({ messages: [], handoff: false }))),
     );
     return {
       db: deps.db,

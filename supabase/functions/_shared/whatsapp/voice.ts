@@ -7,7 +7,13 @@
  * reads no audio message).
  */
 import type { Turn, TurnMessage } from "../conversation/mod.ts";
-import { type Db, recordTranscriptionUsage, storeTranscript, voiceNoteMedia } from "../db/mod.ts";
+import {
+  type Db,
+  recordTranscriptionUsage,
+  storeTranscript,
+  voiceNoteMedia,
+  voiceNoteSettings,
+} from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
@@ -27,6 +33,10 @@ export interface VoiceDeps {
   log: Logger;
   graph?: GraphClient;
   transcriber?: Transcriber;
+  /** The transcriber of the server and model the settings name instead (transcription_base_url,
+   * transcription_model); absent: `transcriber` whatever the settings say (a test's or the evals'). */
+  transcriberFor?: (settings: { baseUrl?: string; model?: string }) => Transcriber | undefined;
+  /** The environment's limits (VOICE_NOTE_MAX_BYTES, _SECONDS): voice_note_max_bytes and _seconds override them. */
   maxBytes: number;
   maxSeconds: number;
 }
@@ -35,15 +45,16 @@ export interface VoiceDeps {
 export type Hearing = { turn: Turn; heard: string[] } | { note: string };
 
 /** Hears the turn's voice notes that have no transcript yet (a retried turn keeps the stored one). */
-export async function hearVoiceNotes(d: VoiceDeps, worker: string, turn: Turn): Promise<Hearing> {
-  const language = turn.sender.language;
-  const note = (kind: VoiceNoteKind) => ({
-    note: voiceNote(kind, language, { max: String(Math.max(1, Math.round(d.maxSeconds / 60))) }),
-  });
+export async function hearVoiceNotes(env: VoiceDeps, worker: string, turn: Turn): Promise<Hearing> {
   const spoken = (messages: TurnMessage[]) =>
     messages.filter((m) => m.type === "audio" && m.text?.trim()).map((m) => m.text!.trim());
   const waiting = turn.messages.filter((m) => m.type === "audio" && !m.text?.trim());
   if (!waiting.length) return { turn, heard: spoken(turn.messages) };
+  const d = await withSettings(env);
+  const language = turn.sender.language;
+  const note = (kind: VoiceNoteKind) => ({
+    note: voiceNote(kind, language, { max: String(Math.max(1, Math.round(d.maxSeconds / 60))) }),
+  });
   if (!d.graph || !d.transcriber || !(await d.flags.isEnabled("AI_VOICE_NOTES_ENABLED"))) return note("off");
   const texts = new Map<string, string>();
   for (const m of waiting) {
@@ -53,6 +64,20 @@ export async function hearVoiceNotes(d: VoiceDeps, worker: string, turn: Turn): 
   }
   const messages = turn.messages.map((m) => texts.has(m.id) ? { ...m, text: texts.get(m.id)! } : m);
   return { turn: { ...turn, messages }, heard: spoken(messages) };
+}
+
+/** The deps with the settings of the moment (read per voice turn): the limits, the server and model. */
+async function withSettings(d: VoiceDeps): Promise<VoiceDeps> {
+  const s = await voiceNoteSettings(d.db, {});
+  const named = s.transcription_base_url !== undefined || s.transcription_model !== undefined;
+  return {
+    ...d,
+    maxBytes: s.voice_note_max_bytes ?? d.maxBytes,
+    maxSeconds: s.voice_note_max_seconds ?? d.maxSeconds,
+    transcriber: named && d.transcriberFor
+      ? d.transcriberFor({ baseUrl: s.transcription_base_url, model: s.transcription_model })
+      : d.transcriber,
+  };
 }
 
 type Heard = { text: string } | { problem: Exclude<VoiceNoteKind, "off" | "heard"> };
