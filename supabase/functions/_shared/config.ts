@@ -54,6 +54,9 @@ const schema = z.object({
   VOICE_NOTE_MAX_SECONDS: z.coerce.number().int().positive().default(120),
   VOICE_NOTE_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   TOOL_API_KEYS: secretList.optional(),
+  OPENAI_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, "must be a whsec_ secret")
+    .optional(),
+  VOICE_CALL_TOKEN_SECRET: secretList.optional(),
   METRICS_TOKEN: secretList.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error").default("info"),
   ...Object.fromEntries(FLAG_NAMES.map((name) => [name, boolean.optional()])) as Record<
@@ -85,6 +88,8 @@ export interface Config {
   openai: { apiKey?: string; baseUrl?: string; model: string };
   /** Voice notes: the transcription server (OPENAI_BASE_URL and OPENAI_API_KEY unless named) and the limits. */
   speech: { apiKey?: string; baseUrl?: string; model: string; maxSeconds: number; maxBytes: number };
+  /** Voice calls: the whsec_ secret OpenAI signs its webhooks with, and the keys of per-call tokens. */
+  calls: { webhookSecret?: string; tokenSecrets?: string[] };
   flagOverrides: Partial<Record<FlagName, boolean>>;
 }
 
@@ -136,6 +141,7 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
       maxSeconds: env.VOICE_NOTE_MAX_SECONDS,
       maxBytes: env.VOICE_NOTE_MAX_BYTES,
     },
+    calls: { webhookSecret: env.OPENAI_WEBHOOK_SECRET, tokenSecrets: env.VOICE_CALL_TOKEN_SECRET },
     flagOverrides,
   };
 }

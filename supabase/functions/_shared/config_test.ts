@@ -192,6 +192,8 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
     TRANSCRIPTION_MODEL: "rw-conformer",
     VOICE_NOTE_MAX_SECONDS: "90",
     VOICE_NOTE_MAX_BYTES: "1000000",
+    OPENAI_WEBHOOK_SECRET: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
+    VOICE_CALL_TOKEN_SECRET: "call-token-old-0123456789, call-token-new-0123456789",
     UNRELATED_VARIABLE: "ignored",
   });
   assert.deepEqual(config, {
@@ -214,6 +216,10 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
       model: "rw-conformer",
       maxSeconds: 90,
       maxBytes: 1000000,
+    },
+    calls: {
+      webhookSecret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
+      tokenSecrets: ["call-token-old-0123456789", "call-token-new-0123456789"],
     },
     flagOverrides: {},
   });
@@ -282,4 +288,10 @@ Deno.test("loadConfig() names missing variables even when another one is malform
   assertProblem(err, "METRICS_TOKEN", /at least 16/);
   assertProblem(err, "TOOL_API_KEYS", /missing/);
   assertProblem(err, "SUPABASE_DB_URL", /missing/);
+});
+
+Deno.test("loadConfig() refuses an OpenAI webhook secret that is not a whsec_ secret", () => {
+  assert.deepEqual(configError({ SUPABASE_DB_URL: DB_URL, OPENAI_WEBHOOK_SECRET: "secret" }).problems, [
+    "OPENAI_WEBHOOK_SECRET must be a whsec_ secret",
+  ]);
 });

@@ -1,0 +1,2 @@
+/** Voice calls: the per-call token voice-call mints and voucher-mcp checks. */
+export { CallClaims, mintCallToken, type TokenRefusal, verifyCallToken } from "./token.ts";
