@@ -124,6 +124,7 @@ export type Database = {
           name: string
           preferred_language: string
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           created_at?: string
@@ -132,6 +133,7 @@ export type Database = {
           name: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           created_at?: string
@@ -140,6 +142,7 @@ export type Database = {
           name?: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -629,7 +632,9 @@ export type Database = {
           id: string
           msisdn: string
           name: string
+          preferred_language: string | null
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           active?: boolean
@@ -637,7 +642,9 @@ export type Database = {
           id?: string
           msisdn: string
           name: string
+          preferred_language?: string | null
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           active?: boolean
@@ -645,7 +652,9 @@ export type Database = {
           id?: string
           msisdn?: string
           name?: string
+          preferred_language?: string | null
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -1177,6 +1186,7 @@ export type Database = {
           locale: string
           name: string
           parameters: string[]
+          purpose: string | null
           quality: string
           reason: string | null
           status: string
@@ -1189,6 +1199,7 @@ export type Database = {
           locale: string
           name: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1201,6 +1212,7 @@ export type Database = {
           locale?: string
           name?: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1328,6 +1340,10 @@ export type Database = {
         }
         Returns: Json
       }
+      customer_learn_user_id: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: undefined
+      }
       decline_voucher_action: {
         Args: {
           p_approval_code: string
@@ -1367,6 +1383,14 @@ export type Database = {
       kill_switches_restore: {
         Args: Record<PropertyKey, never>
         Returns: string[]
+      }
+      link_customer_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
+      }
+      link_operator_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
       }
       list_vouchers: {
         Args: {
@@ -1426,6 +1450,7 @@ export type Database = {
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
+      person_language: { Args: { p_msisdn: string }; Returns: string }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json
@@ -1529,6 +1554,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      require_user_id: { Args: { p_user_id: string }; Returns: undefined }
       retention_cutoff: {
         Args: { p_default: number; p_key: string }
         Returns: string
@@ -1571,6 +1597,7 @@ export type Database = {
         Returns: string
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
+      unlink_user_id: { Args: { p_user_id: string }; Returns: Json }
       voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
@@ -1643,6 +1670,10 @@ export type Database = {
           p_operator_id: string
         }
         Returns: boolean
+      }
+      voucher_approval_buttons: {
+        Args: { p_code: string; p_language: string }
+        Returns: Json
       }
       voucher_receipt: {
         Args: {
@@ -1756,6 +1787,7 @@ export type Database = {
         Args: { p_limit?: number }
         Returns: string[]
       }
+      whatsapp_purpose_template: { Args: { p_purpose: string }; Returns: Json }
       whatsapp_receive: {
         Args: {
           p_body: string
@@ -1840,6 +1872,14 @@ export type Database = {
         Args: { p_conversation_id: string }
         Returns: boolean
       }
+      whatsapp_sender_for: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: Json
+      }
+      whatsapp_sender_ids: {
+        Args: { p_conversation_id: string }
+        Returns: Json
+      }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
       whatsapp_store_payload: {
@@ -1857,6 +1897,11 @@ export type Database = {
       }
       whatsapp_template_for: {
         Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_parameter: { Args: { p_text: string }; Returns: string }
+      whatsapp_template_statuses: {
+        Args: Record<PropertyKey, never>
         Returns: Json
       }
       whatsapp_template_update: {
