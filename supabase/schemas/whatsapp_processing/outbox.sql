@@ -134,13 +134,21 @@ begin
     update public.messages m set status = 'failed', failed_at = now(), error_code = p_error_code,
       error_title = p_error_title, next_attempt_at = null
     where m.id = p_message_id and m.status in ('sending', 'pending');
+    -- 131050: the person stopped the business's messages in WhatsApp; respected as their STOP is.
+    if p_error_code = 131050 then
+      insert into public.whatsapp_opt_outs (wa_id, source)
+      select coalesce(m.to_wa_id, c.wa_id), 'error_131050'
+      from public.messages m join public.conversations c on c.id = m.conversation_id
+      where m.id = p_message_id and coalesce(m.to_wa_id, c.wa_id) ~ '^[0-9]{6,20}$'
+      on conflict (wa_id) do nothing;
+    end if;
   else
     raise exception using errcode = 'PT400', message = 'A send is recorded as sent, retry or failed',
       detail = 'invalid_outcome';
   end if;
 end;
 $$;
-comment on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) is 'Records what a Graph API send came to: sent (with its WhatsApp id), retry (pending again after p_retry_after_ms, at the latest at its deadline) or failed.';
+comment on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) is 'Records what a Graph API send came to: sent (with its WhatsApp id), retry (pending again after p_retry_after_ms, at the latest at its deadline) or failed (a 131050 opts the recipient out: whatsapp_opt_outs, source error_131050).';
 revoke execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) to service_role;
 
