@@ -446,6 +446,7 @@ export type Database = {
           failed_at: string | null
           id: string
           in_reply_to: string | null
+          merged_into: string | null
           next_attempt_at: string | null
           payload: NonNullable<Json>
           purpose: string
@@ -475,6 +476,7 @@ export type Database = {
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
+          merged_into?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
           purpose?: string
@@ -504,6 +506,7 @@ export type Database = {
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
+          merged_into?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
           purpose?: string
@@ -530,6 +533,13 @@ export type Database = {
           {
             foreignKeyName: "messages_in_reply_to_fkey"
             columns: ["in_reply_to"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_merged_into_fkey"
+            columns: ["merged_into"]
             isOneToOne: false
             referencedRelation: "messages"
             referencedColumns: ["id"]
@@ -1734,10 +1744,12 @@ export type Database = {
         }
         Returns: Json
       }
+      whatsapp_merge_waiting: { Args: { p_head: string }; Returns: Json }
       whatsapp_next_outbox: {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
+      whatsapp_pair_wait: { Args: { p_message_id: string }; Returns: string }
       whatsapp_payload_replayable: {
         Args: { p_detail: Json; p_outcome: string }
         Returns: boolean
@@ -1835,6 +1847,10 @@ export type Database = {
         Returns: boolean
       }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
+      whatsapp_settle_merged: {
+        Args: { p_carrier: string }
+        Returns: undefined
+      }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
       whatsapp_store_payload: {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }

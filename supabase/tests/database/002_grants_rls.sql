@@ -43,7 +43,8 @@ select functions_are('public', array[
   'cost_kigali_day_start', 'cost_caller_role', 'cost_items', 'cost_report', 'ai_spent_today_usd', 'ai_budget_spent', 'ops_costs',
   'agent_record_transcription', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
   'whatsapp_events_apply_user_preferences', 'whatsapp_events_apply_template_update',
-  'request_voucher_action_approval', 'decline_voucher_action', 'voucher_action_for_approver'], 'public has exactly the known functions');
+  'request_voucher_action_approval', 'decline_voucher_action', 'voucher_action_for_approver',
+  'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');
