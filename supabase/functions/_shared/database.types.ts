@@ -1749,6 +1749,10 @@ export type Database = {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
+      whatsapp_opt_out_refused: {
+        Args: { p_message_id: string }
+        Returns: undefined
+      }
       whatsapp_pair_wait: { Args: { p_message_id: string }; Returns: string }
       whatsapp_payload_replayable: {
         Args: { p_detail: Json; p_outcome: string }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { buttons, type OutboundMessage, text as reply } from "../_shared/conversation/mod.ts";
 import type { Deps } from "../_shared/deps.ts";
 import { createProcessor } from "../_shared/whatsapp/mod.ts";
-import { textMessage, webhookPayload } from "../_testing/meta.ts";
+import { metaError, statusUpdate, textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
 
@@ -45,6 +45,31 @@ dbTest(
     }
   },
 );
+
+dbTest("a failed status with 131050, after Meta took the send, opts the person out as well", async () => {
+  const w = await startWebhook();
+  try {
+    const waId = uniqueWaId();
+    await w.post(text(waId));
+    const [sent] = w.graph.sent;
+    assert.ok(sent, "the reply was accepted");
+    const failed = statusUpdate({
+      id: sent.id,
+      status: "failed",
+      recipientId: waId,
+      callbackData: sent.callbackData,
+      errors: [metaError({ code: 131050, title: "Unable to deliver the message" })],
+    });
+    await w.post(webhookPayload({ statuses: [failed] }));
+    const [optOut] = await sql`select source from public.whatsapp_opt_outs where wa_id = ${waId}`;
+    assert.equal(optOut?.source, "error_131050");
+    const [alert] =
+      await sql`select public.whatsapp_enqueue_notification(${waId}, 'staff_alert', 'Alert') as id`;
+    assert.equal(alert!.id, null, "a staff alert to them is not queued");
+  } finally {
+    await w.close();
+  }
+});
 
 /** A turn's replies: texts, then buttons (never merged), then texts again. */
 const BURST: OutboundMessage[] = [

@@ -169,13 +169,8 @@ begin
       error_title = p_error_title, next_attempt_at = null
     where m.id = p_message_id and m.status in ('sending', 'pending');
     perform public.whatsapp_settle_merged(p_message_id);
-    -- 131050: the person stopped the business's messages in WhatsApp; respected as their STOP is.
     if p_error_code = 131050 then
-      insert into public.whatsapp_opt_outs (wa_id, source)
-      select coalesce(m.to_wa_id, c.wa_id), 'error_131050'
-      from public.messages m join public.conversations c on c.id = m.conversation_id
-      where m.id = p_message_id and coalesce(m.to_wa_id, c.wa_id) ~ '^[0-9]{6,20}$'
-      on conflict (wa_id) do nothing;
+      perform public.whatsapp_opt_out_refused(p_message_id);
     end if;
   else
     raise exception using errcode = 'PT400', message = 'A send is recorded as sent, retry or failed',
@@ -186,6 +181,22 @@ $$;
 comment on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) is 'Records what a Graph API send came to: sent (with its WhatsApp id), retry (pending again after p_retry_after_ms, at the latest at its deadline) or failed (a 131050 opts the recipient out: whatsapp_opt_outs, source error_131050); the rows it carried (merged_into) follow it.';
 revoke execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) to service_role;
+
+-- PL/pgSQL: whatsapp_opt_outs (templates/) is made after this file.
+create or replace function public.whatsapp_opt_out_refused(p_message_id uuid) returns void
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  -- 131050: the person stopped the business's messages in WhatsApp; respected as their STOP is.
+  insert into public.whatsapp_opt_outs (wa_id, source)
+  select coalesce(m.to_wa_id, c.wa_id), 'error_131050'
+  from public.messages m join public.conversations c on c.id = m.conversation_id
+  where m.id = p_message_id and coalesce(m.to_wa_id, c.wa_id) ~ '^[0-9]{6,20}$'
+  on conflict (wa_id) do nothing;
+end;
+$$;
+comment on function public.whatsapp_opt_out_refused(uuid) is 'Opts out the recipient of a message Meta refused with 131050 (the send''s answer or a failed status), source error_131050; an earlier opt-out is kept.';
+revoke execute on function public.whatsapp_opt_out_refused(uuid) from public, anon, authenticated;
+grant execute on function public.whatsapp_opt_out_refused(uuid) to service_role;
 
 create or replace function public.whatsapp_set_auth_error(p_title text) returns void
 language sql volatile security invoker set search_path = '' as $$

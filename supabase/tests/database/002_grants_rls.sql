@@ -44,7 +44,7 @@ select functions_are('public', array[
   'agent_record_transcription', 'whatsapp_template_for', 'whatsapp_template_update', 'whatsapp_templates_unusable',
   'whatsapp_events_apply_user_preferences', 'whatsapp_events_apply_template_update',
   'request_voucher_action_approval', 'decline_voucher_action', 'voucher_action_for_approver',
-  'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged'], 'public has exactly the known functions');
+  'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged', 'whatsapp_opt_out_refused'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

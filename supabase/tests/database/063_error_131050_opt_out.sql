@@ -3,7 +3,7 @@
 -- receipts of their own money still are.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(7);
+select plan(8);
 
 set local role service_role;
 insert into public.conversations (id, wa_id, last_inbound_at)
@@ -40,6 +40,18 @@ select lives_ok($$select public.whatsapp_record_send('00000000-0000-4000-8000-00
   'a 131050 for someone already opted out is recorded');
 select is((select source from public.whatsapp_opt_outs where wa_id = '250788630002'), 'user_preferences',
   'and keeps the opt-out they made');
+
+-- Meta often reports 131050 later, in a failed status for a message it first accepted.
+insert into public.conversations (id, wa_id) values ('00000000-0000-4000-8000-000000006303', '250788630003');
+insert into public.messages (id, conversation_id, direction, type, body, status, to_wa_id, attempts, expires_at, wa_message_id, sent_at)
+values ('00000000-0000-4000-8000-000000006331', '00000000-0000-4000-8000-000000006303', 'outbound', 'text',
+  'Hello', 'sent', '250788630003', 1, now() + interval '1 day', 'wamid.P631', now());
+select public.whatsapp_ingest(null, jsonb_build_array(jsonb_build_object('wa_message_id', 'wamid.P631', 'status', 'failed',
+  'timestamp', now(), 'errors', jsonb_build_array(jsonb_build_object('code', 131050,
+  'title', 'Unable to deliver the message'))), 'callback_data', '00000000-0000-4000-8000-000000006331'), null);
+select is((select row(o.source, m.status, m.error_code)::text from public.whatsapp_opt_outs o, public.messages m
+  where o.wa_id = '250788630003' and m.id = '00000000-0000-4000-8000-000000006331'),
+  row('error_131050', 'failed', 131050)::text, 'a failed status with 131050 opts its recipient out as well');
 
 select * from finish();
 rollback;

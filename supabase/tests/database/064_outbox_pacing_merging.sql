@@ -5,7 +5,7 @@
 -- twice, nothing is dropped.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(25);
+select plan(26);
 
 \ir _helpers.psql
 
@@ -78,6 +78,12 @@ select is(array[(pg_temp.m('11')).status, (pg_temp.m('12')).status, (pg_temp.m('
   array['sent', 'sent', 'sent'], 'one send records every row it carried as sent');
 select is(row((pg_temp.m('12')).wa_message_id, (pg_temp.m('12')).sent_at)::text, row(null, now())::text,
   'a carried row has no wamid of its own (merged_into says which row has it) and its sent time');
+
+insert into public.message_status_events (wa_message_id, status, occurred_at, callback_data, payload)
+values ('wamid.P11', 'read', now(), '00000000-0000-4000-8000-000000006411', '{}');
+select public.whatsapp_apply_status_events('00000000-0000-4000-8000-000000006411');
+select is(array[(pg_temp.m('11')).status, (pg_temp.m('12')).status, (pg_temp.m('13')).status],
+  array['read', 'read', 'read'], 'its statuses move the rows it carried with it');
 
 select is(pg_temp.next() ->> 'id', '00000000-0000-4000-8000-000000006414', 'the buttons go next, alone');
 select public.whatsapp_record_send('00000000-0000-4000-8000-000000006414', 'sent', 'wamid.P14');
