@@ -124,7 +124,6 @@ export type Database = {
           name: string
           preferred_language: string
           updated_at: string
-          user_id: string | null
         }
         Insert: {
           created_at?: string
@@ -133,7 +132,6 @@ export type Database = {
           name: string
           preferred_language?: string
           updated_at?: string
-          user_id?: string | null
         }
         Update: {
           created_at?: string
@@ -142,7 +140,6 @@ export type Database = {
           name?: string
           preferred_language?: string
           updated_at?: string
-          user_id?: string | null
         }
         Relationships: []
       }
@@ -449,6 +446,7 @@ export type Database = {
           failed_at: string | null
           id: string
           in_reply_to: string | null
+          merged_into: string | null
           next_attempt_at: string | null
           payload: NonNullable<Json>
           purpose: string
@@ -478,6 +476,7 @@ export type Database = {
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
+          merged_into?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
           purpose?: string
@@ -507,6 +506,7 @@ export type Database = {
           failed_at?: string | null
           id?: string
           in_reply_to?: string | null
+          merged_into?: string | null
           next_attempt_at?: string | null
           payload?: NonNullable<Json>
           purpose?: string
@@ -533,6 +533,13 @@ export type Database = {
           {
             foreignKeyName: "messages_in_reply_to_fkey"
             columns: ["in_reply_to"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_merged_into_fkey"
+            columns: ["merged_into"]
             isOneToOne: false
             referencedRelation: "messages"
             referencedColumns: ["id"]
@@ -632,9 +639,7 @@ export type Database = {
           id: string
           msisdn: string
           name: string
-          preferred_language: string | null
           updated_at: string
-          user_id: string | null
         }
         Insert: {
           active?: boolean
@@ -642,9 +647,7 @@ export type Database = {
           id?: string
           msisdn: string
           name: string
-          preferred_language?: string | null
           updated_at?: string
-          user_id?: string | null
         }
         Update: {
           active?: boolean
@@ -652,9 +655,7 @@ export type Database = {
           id?: string
           msisdn?: string
           name?: string
-          preferred_language?: string | null
           updated_at?: string
-          user_id?: string | null
         }
         Relationships: []
       }
@@ -1186,7 +1187,6 @@ export type Database = {
           locale: string
           name: string
           parameters: string[]
-          purpose: string | null
           quality: string
           reason: string | null
           status: string
@@ -1199,7 +1199,6 @@ export type Database = {
           locale: string
           name: string
           parameters?: string[]
-          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1212,7 +1211,6 @@ export type Database = {
           locale?: string
           name?: string
           parameters?: string[]
-          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1340,10 +1338,6 @@ export type Database = {
         }
         Returns: Json
       }
-      customer_learn_user_id: {
-        Args: { p_user_id: string; p_wa_id: string }
-        Returns: undefined
-      }
       decline_voucher_action: {
         Args: {
           p_approval_code: string
@@ -1383,14 +1377,6 @@ export type Database = {
       kill_switches_restore: {
         Args: Record<PropertyKey, never>
         Returns: string[]
-      }
-      link_customer_user_id: {
-        Args: { p_msisdn: string; p_user_id: string }
-        Returns: Json
-      }
-      link_operator_user_id: {
-        Args: { p_msisdn: string; p_user_id: string }
-        Returns: Json
       }
       list_vouchers: {
         Args: {
@@ -1450,7 +1436,6 @@ export type Database = {
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
-      person_language: { Args: { p_msisdn: string }; Returns: string }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json
@@ -1554,7 +1539,6 @@ export type Database = {
         }
         Returns: undefined
       }
-      require_user_id: { Args: { p_user_id: string }; Returns: undefined }
       retention_cutoff: {
         Args: { p_default: number; p_key: string }
         Returns: string
@@ -1597,8 +1581,6 @@ export type Database = {
         Returns: string
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
-      unlink_user_id: { Args: { p_user_id: string }; Returns: Json }
-      voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
@@ -1670,10 +1652,6 @@ export type Database = {
           p_operator_id: string
         }
         Returns: boolean
-      }
-      voucher_approval_buttons: {
-        Args: { p_code: string; p_language: string }
-        Returns: Json
       }
       voucher_receipt: {
         Args: {
@@ -1766,15 +1744,16 @@ export type Database = {
         }
         Returns: Json
       }
+      whatsapp_merge_waiting: { Args: { p_head: string }; Returns: Json }
       whatsapp_next_outbox: {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
-      whatsapp_opt_in: { Args: { p_wa_id: string }; Returns: boolean }
-      whatsapp_opt_out: {
-        Args: { p_source: string; p_wa_id: string }
-        Returns: boolean
+      whatsapp_opt_out_refused: {
+        Args: { p_message_id: string }
+        Returns: undefined
       }
+      whatsapp_pair_wait: { Args: { p_message_id: string }; Returns: string }
       whatsapp_payload_replayable: {
         Args: { p_detail: Json; p_outcome: string }
         Returns: boolean
@@ -1787,7 +1766,6 @@ export type Database = {
         Args: { p_limit?: number }
         Returns: string[]
       }
-      whatsapp_purpose_template: { Args: { p_purpose: string }; Returns: Json }
       whatsapp_receive: {
         Args: {
           p_body: string
@@ -1872,15 +1850,11 @@ export type Database = {
         Args: { p_conversation_id: string }
         Returns: boolean
       }
-      whatsapp_sender_for: {
-        Args: { p_user_id: string; p_wa_id: string }
-        Returns: Json
-      }
-      whatsapp_sender_ids: {
-        Args: { p_conversation_id: string }
-        Returns: Json
-      }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
+      whatsapp_settle_merged: {
+        Args: { p_carrier: string }
+        Returns: undefined
+      }
       whatsapp_stats: { Args: { p_window_seconds: number }; Returns: Json }
       whatsapp_store_payload: {
         Args: { p_body: string; p_detail?: Json; p_outcome?: string }
@@ -1897,11 +1871,6 @@ export type Database = {
       }
       whatsapp_template_for: {
         Args: { p_language: string; p_name: string }
-        Returns: Json
-      }
-      whatsapp_template_parameter: { Args: { p_text: string }; Returns: string }
-      whatsapp_template_statuses: {
-        Args: Record<PropertyKey, never>
         Returns: Json
       }
       whatsapp_template_update: {

@@ -10,6 +10,7 @@ import { timingSafeEqual } from "../_shared/secrets.ts";
 import { createGraphClient, type GraphClient } from "../_shared/whatsapp/mod.ts";
 import { createMediaStore, type FakeMediaStore } from "./graph_media.ts";
 import {
+  createPairRate,
   decode,
   failureAnswer,
   type FakeFailure,
@@ -17,6 +18,7 @@ import {
   invalidParameter,
   metaErrorBody,
   noSuchObject,
+  parseJson,
   phoneNumberAnswer,
   tokenRefused,
 } from "./graph_protocol.ts";
@@ -86,6 +88,9 @@ export interface FakeGraphHandler {
   /** From now on anything but a template to this wa_id or user id is refused with 131047 (the customer
    * has not written for 24 hours), as Meta does. */
   closeWindow(recipient: string): void;
+  /** From now on a send to a recipient within `ms` of the last one accepted for them is refused with
+   * 131056 (pair rate limit hit), as Meta does. */
+  pairRate(ms: number): void;
   /** The matching sends, waiting up to `waitMs` for the first one. */
   poll(query: PollQuery): Promise<FakeSent[]>;
   /** The real GraphClient, talking to this fake in-process (no socket). */
@@ -118,6 +123,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
   const violations: string[] = [];
   const script: FakeFailure[] = [];
   const windowClosed = new Set<string>();
+  const pairRate = createPairRate();
   const media = createMediaStore(phoneNumberId);
   const stopping = Promise.withResolvers<void>();
   let stopped = false;
@@ -186,9 +192,13 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
 
   function accept(send: FakeSend): Response {
     // Outside the window Meta delivers templates only, whatever other kinds it learns to send.
-    if (send.message.type !== "template" && windowClosed.has(send.to ?? send.recipient ?? "")) {
+    const recipient = send.to ?? send.recipient ?? "";
+    if (send.message.type !== "template" && windowClosed.has(recipient)) {
       return Response.json(metaErrorBody(131047), { status: 400 });
     }
+    const tooSoon = pairRate.refusal(recipient, now().getTime());
+    if (tooSoon) return tooSoon;
+    pairRate.accepted(recipient, now().getTime());
     const index = ++counter;
     const accepted: FakeSent = { index, id: `wamid.${idPrefix}${index}`, ...send, at: now().toISOString() };
     remember(sent, accepted);
@@ -257,6 +267,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraphHandle
     closeWindow(recipient) {
       windowClosed.add(recipient);
     },
+    pairRate: pairRate.set,
     poll,
     client(overrides = {}) {
       const graphUrl = `http://graph.fake${mount}/v23.0`;
@@ -299,12 +310,4 @@ function settle(ms: number | undefined, event: Promise<void>): Promise<void> {
     }
     event.then(done);
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

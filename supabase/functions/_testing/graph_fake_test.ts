@@ -225,3 +225,47 @@ Deno.test("keep bounds every record, and indexes keep growing past what was drop
   assert.deepEqual(told, [1, 2, 3]);
   assert.deepEqual((await f.poll({ after: 0, waitMs: 0 })).map((s) => s.index), [2, 3]);
 });
+
+Deno.test("failNext({metaCode: 131050}) answers Meta's opt-out refusal: 400, its message and details", async () => {
+  const f = fake();
+  f.failNext(1, { metaCode: 131050 });
+  const res = await f.fetch(
+    new Request(`${BASE}/${PHONE_NUMBER_ID}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(encodeSend({ waId: "250788123456" }, text("Muraho"))),
+    }),
+  );
+  assert.equal(res.status, 400);
+  const { error } = await res.json();
+  assert.equal(error.code, 131050);
+  assert.match(error.message, /^\(#131050\) /);
+  assert.match(error.error_data.details, /chosen to stop receiving marketing messages/);
+  f.failNext(1, { metaCode: 131050 });
+  const result = await f.client().send({ waId: "250788123456" }, text("Muraho"));
+  assert.deepEqual([result.ok, !result.ok && result.kind, !result.ok && result.code], [
+    false,
+    "fatal",
+    131050,
+  ]);
+  assert.equal(f.sent.length, 0);
+});
+
+Deno.test("pairRate(ms) refuses a second send to the same recipient within ms with 131056, as Meta does", async () => {
+  let clock = AT.getTime();
+  const f = fake({ now: () => new Date(clock) });
+  f.pairRate(1000);
+  const send = (to: string, words: string) => f.client().send({ waId: to }, text(words));
+  assert.equal((await send("250788123456", "one")).ok, true);
+  const refused = await send("250788123456", "two");
+  assert.deepEqual(
+    [refused.ok, !refused.ok && refused.kind, !refused.ok && refused.code],
+    [false, "backoff", 131056],
+  );
+  assert.equal((await send("250788999999", "another person")).ok, true, "another recipient is not held");
+  clock += 999;
+  assert.equal((await send("250788123456", "three")).ok, false, "still inside the gap");
+  clock += 1;
+  assert.equal((await send("250788123456", "four")).ok, true, "the gap counts from the last accepted send");
+  assert.deepEqual(f.sent.map((s) => s.body), ["one", "another person", "four"]);
+});

@@ -23,6 +23,11 @@ const META_ERRORS: Record<number, [string, string?]> = {
     "(#131047) Re-engagement message",
     "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
   ],
+  // Meta's opt-out of business messages: never retried; the outbox opts the person out (outbox.sql).
+  131050: [
+    "(#131050) Unable to deliver the message",
+    "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+  ],
   130429: ["(#130429) Rate limit hit", "Cloud API message throughput has been reached."],
   131056: [
     "(#131056) (Business Account, Consumer Account) pair rate limit hit",
@@ -99,6 +104,27 @@ export function failureAnswer(
   return Response.json(metaErrorBody(failure.metaCode), { status, headers });
 }
 
+/** Meta's pair rate limit, when a test turns it on: a send to a recipient within `gapMs` of the last
+ * one accepted for them is refused with 131056. */
+export function createPairRate() {
+  const last = new Map<string, number>();
+  let gapMs: number | undefined;
+  return {
+    set(ms: number) {
+      gapMs = ms;
+    },
+    /** Meta's 131056 answer when this send comes too soon after the last one to `recipient`. */
+    refusal(recipient: string, at: number): Response | undefined {
+      const previous = last.get(recipient);
+      if (gapMs === undefined || previous === undefined || at - previous >= gapMs) return undefined;
+      return failureAnswer({ metaCode: 131056 });
+    },
+    accepted(recipient: string, at: number) {
+      last.set(recipient, at);
+    },
+  };
+}
+
 /** What a valid send body says, read with wire.ts: to whom, the message, and what a person reads of it. */
 export interface FakeSend {
   /** The wa_id it went to, or (`recipient`) the business-scoped user id of a username user. */
@@ -132,4 +158,13 @@ export function decode(contentType: string | null, body: unknown): Decoded {
   return {
     send: { ...address, message, body: plainText(message), ...(callbackData ? { callbackData } : {}) },
   };
+}
+
+/** A request body as JSON, or its raw text when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -36,7 +36,8 @@ insert into public.app_settings (key, value, description) values
   ('whatsapp_notification_ttl_seconds', '86400', 'The same for messages the business starts (receipts, staff alerts).'),
   ('whatsapp_notification_template', '{"name": "voucher_update", "language": "en"}',
     'The approved utility template (one body parameter: the text) sent instead of a business-started message outside the 24-hour window.'),
-  ('whatsapp_retry_window_seconds', '1800', 'A send that keeps failing is retried until this many seconds after the row was made, then marked failed.')
+  ('whatsapp_retry_window_seconds', '1800', 'A send that keeps failing is retried until this many seconds after the row was made, then marked failed.'),
+  ('whatsapp_pair_gap_ms', '0', 'Milliseconds between two messages to one person (Meta''s pair rate limit, 131056); 0: no spacing. What waits for them is sent as one text where it can.')
 on conflict (key) do nothing;
 
 -- Operators' limits and the actions they confirm (operators/limits.sql, voucher_actions/).

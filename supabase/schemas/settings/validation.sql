@@ -12,7 +12,7 @@ begin
   if p_key in ('request_log_retention_days', 'retention_message_days', 'retention_profile_days',
       'retention_tool_output_days', 'retention_eval_days', 'retention_cron_history_days',
       'whatsapp_hold_seconds', 'whatsapp_reply_ttl_seconds', 'whatsapp_notification_ttl_seconds',
-      'whatsapp_retry_window_seconds', 'pending_action_ttl_seconds', 'approval_ttl_seconds',
+      'whatsapp_retry_window_seconds', 'whatsapp_pair_gap_ms', 'pending_action_ttl_seconds', 'approval_ttl_seconds',
       'handoff_return_hours', 'handoff_alarm_open', 'handoff_realert_minutes', 'handoff_bot_after_minutes',
       'health_inbound_waiting_max',
       'health_oldest_waiting_seconds_max', 'health_outbox_due_max', 'health_redrive_stale_seconds') then

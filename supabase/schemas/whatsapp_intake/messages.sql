@@ -31,6 +31,7 @@ create table if not exists public.messages (
   purpose text not null default 'reply',
   template jsonb,
   caller_role text check (caller_role in ('customer', 'operator')),
+  merged_into uuid references public.messages (id) on delete set null,
   constraint messages_status_by_direction check (
     (direction = 'inbound' and status in ('received', 'processing', 'answered', 'skipped', 'expired'))
     or (direction = 'outbound' and status in ('pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'expired'))),
@@ -44,6 +45,7 @@ comment on column public.messages.to_user_id is 'Outbound: the business-scoped u
 comment on column public.messages.expires_at is 'Outbound: not sent after this time (marked expired): nobody gets an answer to a question from hours ago.';
 comment on column public.messages.purpose is 'Outbound: reply (to the person writing), or a message the business starts: receipt, staff_alert, approval_request, handoff_notice (to staff: who took a handoff), handoff_relay (a customer''s words to the taker), staff_reply (the taker''s words to the customer), handoff_followup (the customer told when a person will answer), handoff_returned (the customer back with the assistant). Each purpose with a template of its own goes as it outside the 24-hour window (whatsapp_templates.purpose).';
 comment on column public.messages.template is 'Outbound: {name, language, parameters[]} of the approved template sent instead of the body outside the 24-hour customer-service window.';
+comment on column public.messages.merged_into is 'Outbound: the row whose send carried this one''s text (merged while they waited for Meta''s pair rate limit); this row follows its outcome and has no wamid of its own.';
 comment on column public.messages.caller_role is 'customer or operator: the role of the conversation''s person when the message was stored (the agent''s memory keeps to one role).';
 
 create index if not exists messages_conversation_created_idx on public.messages (conversation_id, created_at);
@@ -53,6 +55,7 @@ create index if not exists messages_outbox_idx on public.messages (conversation_
   where direction = 'outbound' and status in ('pending', 'sending');
 create index if not exists messages_created_idx on public.messages (created_at) include (direction, status);
 create index if not exists messages_in_reply_to_idx on public.messages (in_reply_to) where in_reply_to is not null;
+create index if not exists messages_merged_into_idx on public.messages (merged_into) where merged_into is not null;
 -- Only rows that still hold personal data: the index shrinks as prune_personal_data strips.
 create index if not exists messages_retention_idx on public.messages (created_at)
   where body is not null or payload <> '{}'::jsonb;

@@ -51,6 +51,16 @@ begin
     where s.wa_message_id = coalesce(m.wa_message_id, best.wa_message_id) or s.callback_data = m.id::text
   ) t
   where msg.id = m.id;
+  -- The rows its send carried (merged while they waited, pacing.sql) move with it once recorded.
+  update public.messages f set status = c.status, delivered_at = c.delivered_at, read_at = c.read_at,
+    failed_at = c.failed_at, error_code = c.error_code, error_title = c.error_title
+  from public.messages c
+  where c.id = m.id and f.merged_into = m.id and f.status <> 'sending'
+    and public.delivery_rank(c.status) > public.delivery_rank(f.status);
+  -- 131050 in a failed status: the person stopped the business's messages (outbox.sql).
+  if best.status = 'failed' and best.errors -> 0 ->> 'code' = '131050' then
+    perform public.whatsapp_opt_out_refused(m.id);
+  end if;
   -- What Meta charges for it (ops/costs.sql): the latest status that carries pricing. `billable` is
   -- deprecated under per-message pricing, where `type` regular is what is charged.
   insert into public.message_pricing as p (message_id, conversation_id, caller_role, billable, category,

@@ -54,20 +54,33 @@ declare
   conv public.conversations;
   m public.messages;
   retry_window interval := make_interval(secs => public.app_setting('whatsapp_retry_window_seconds', 1800));
+  window_open boolean;
+  paced timestamptz;
+  merged jsonb;
 begin
   conv := public.whatsapp_require_claim(p_conversation_id, p_worker);
   loop
     select o.* into m from public.messages o
     where o.conversation_id = conv.id and o.direction = 'outbound' and o.status in ('pending', 'sending')
-    order by o.created_at, o.seq limit 1
+    -- id last: a total order, so the rows a send carries (pacing.sql) always come after it.
+    order by o.created_at, o.seq, o.id limit 1
     for update;
     if m.id is null then
       return null;
+    end if;
+    if m.status = 'sending' and m.merged_into is not null then
+      -- Carried by an older row's send: it follows that send's outcome (pacing.sql).
+      perform public.whatsapp_settle_merged(m.merged_into);
+      select o.* into m from public.messages o where o.id = m.id;
+      if m.status <> 'sending' then
+        continue;
+      end if;
     end if;
     if m.status = 'sending' then
       -- Left 'sending' by a worker that stopped mid-send. A status carrying its id as callback data
       -- means Meta took it; without one for two minutes it is sent again.
       perform public.whatsapp_apply_status_events(m.id);
+      perform public.whatsapp_settle_merged(m.id);
       select o.* into m from public.messages o where o.id = m.id;
       if m.status <> 'sending' then
         continue;
@@ -75,6 +88,10 @@ begin
       if m.updated_at > now() - interval '2 minutes' then
         return jsonb_build_object('wait_until', m.updated_at + interval '2 minutes');
       end if;
+      -- Sent again, with what it carried (merged again below), so nothing it carried is dropped.
+      update public.messages o set status = 'pending', merged_into = null
+      where o.merged_into = m.id and o.status = 'sending';
+      update public.messages o set status = 'pending' where o.id = m.id returning * into m;
     end if;
     if m.expires_at <= now() then
       -- Nobody gets an answer to a question from hours ago.
@@ -90,21 +107,36 @@ begin
   if m.next_attempt_at > now() then
     return jsonb_build_object('wait_until', m.next_attempt_at);
   end if;
+  -- Meta's pair rate limit: not sooner than whatsapp_pair_gap_ms after the last message to them.
+  paced := public.whatsapp_pair_wait(m.id);
+  if paced is not null then
+    update public.messages o set next_attempt_at = paced where o.id = m.id;
+    return jsonb_build_object('wait_until', paced,
+      'wait_ms', ceil(extract(epoch from paced - now()) * 1000)::integer);
+  end if;
+  window_open := coalesce(conv.last_inbound_at > now() - interval '24 hours', false);
+  -- What waited (the gap, a retry, a resend) goes with the plain texts right behind it, as one text.
+  if window_open and (m.attempts > 0 or m.next_attempt_at is not null) then
+    merged := public.whatsapp_merge_waiting(m.id);
+  end if;
   update public.messages o set status = 'sending', attempts = o.attempts + 1 where o.id = m.id
   returning * into m;
   -- message: the row as data (rows written before payloads held it, and rows SQL writes, are their text).
-  return jsonb_build_object('id', m.id, 'body', m.body, 'attempts', m.attempts,
-    'message', coalesce(nullif(m.payload, '{}'::jsonb), jsonb_build_object('type', 'text', 'text', m.body)),
+  return jsonb_build_object('id', m.id, 'body', coalesce(merged ->> 'text', m.body), 'attempts', m.attempts,
+    'message', case when merged is not null then jsonb_build_object('type', 'text', 'text', merged ->> 'text')
+      else coalesce(nullif(m.payload, '{}'::jsonb), jsonb_build_object('type', 'text', 'text', m.body)) end,
     -- The recipient recorded when the row was made; rows older than that column fall back to the conversation.
     'wa_id', case when m.to_wa_id is null and m.to_user_id is null then conv.wa_id else m.to_wa_id end,
     'user_id', case when m.to_wa_id is null and m.to_user_id is null then conv.user_id else m.to_user_id end,
     'template', m.template,
     -- A message the business started goes outside the window only as its template (none approved: not at all).
     'template_required', m.direction = 'outbound' and m.purpose <> 'reply',
-    'window_open', coalesce(conv.last_inbound_at > now() - interval '24 hours', false))
+    'window_open', window_open)
     -- template_fallback: the person's language when the template is English because theirs has none approved.
     || case when m.template ? 'fallback' then jsonb_build_object('template_fallback', m.template -> 'fallback')
-      else '{}'::jsonb end;
+      else '{}'::jsonb end
+    -- merged: the rows this send carries (whatsapp_merge_waiting), recorded with it.
+    || case when merged is not null then jsonb_build_object('merged', merged -> 'merged') else '{}'::jsonb end;
 end;
 $$;
 comment on function public.whatsapp_next_outbox(uuid, uuid) is 'The oldest unsent message of the conversation, marked sending, as data (message), with its recorded recipient, template, whether only a template may carry it (template_required: the business started it) and whether the 24-hour window is open; rows past their time-to-live become expired and rows past the retry window failed on the way. {wait_until} when it must wait, null when the outbox is empty.';
@@ -122,6 +154,7 @@ begin
       error_code = null, error_title = null, next_attempt_at = null
     where m.id = p_message_id and m.status = 'sending';
     perform public.whatsapp_apply_status_events(p_message_id);
+    perform public.whatsapp_settle_merged(p_message_id);
     -- A send went through: the access token works again.
     delete from public.app_settings s where s.key = 'whatsapp_auth_error';
   elsif p_outcome = 'retry' then
@@ -132,19 +165,38 @@ begin
         m.created_at + make_interval(secs => public.app_setting('whatsapp_retry_window_seconds', 1800))),
       error_code = p_error_code, error_title = p_error_title
     where m.id = p_message_id and m.status = 'sending';
+    perform public.whatsapp_settle_merged(p_message_id);
   elsif p_outcome = 'failed' then
     update public.messages m set status = 'failed', failed_at = now(), error_code = p_error_code,
       error_title = p_error_title, next_attempt_at = null
     where m.id = p_message_id and m.status in ('sending', 'pending');
+    perform public.whatsapp_settle_merged(p_message_id);
+    if p_error_code = 131050 then
+      perform public.whatsapp_opt_out_refused(p_message_id);
+    end if;
   else
     raise exception using errcode = 'PT400', message = 'A send is recorded as sent, retry or failed',
       detail = 'invalid_outcome';
   end if;
 end;
 $$;
-comment on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) is 'Records what a Graph API send came to: sent (with its WhatsApp id), retry (pending again after p_retry_after_ms, at the latest at its deadline) or failed.';
+comment on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) is 'Records what a Graph API send came to: sent (with its WhatsApp id), retry (pending again after p_retry_after_ms, at the latest at its deadline) or failed (a 131050 opts the recipient out: whatsapp_opt_outs, source error_131050); the rows it carried (merged_into) follow it.';
 revoke execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_record_send(uuid, text, text, integer, text, integer) to service_role;
+
+-- PL/pgSQL: whatsapp_opt_outs (templates/) is made after this file.
+create or replace function public.whatsapp_opt_out_refused(p_message_id uuid) returns void
+language plpgsql volatile security invoker set search_path = '' as $$
+begin
+  -- 131050: the person stopped the business's messages in WhatsApp; respected as their STOP is.
+  perform public.whatsapp_opt_out(coalesce(m.to_wa_id, c.wa_id), 'error_131050')
+  from public.messages m join public.conversations c on c.id = m.conversation_id
+  where m.id = p_message_id and coalesce(m.to_wa_id, c.wa_id) ~ '^[0-9]{6,20}$';
+end;
+$$;
+comment on function public.whatsapp_opt_out_refused(uuid) is 'Opts out the recipient of a message Meta refused with 131050 (the send''s answer or a failed status), source error_131050; an earlier opt-out is kept.';
+revoke execute on function public.whatsapp_opt_out_refused(uuid) from public, anon, authenticated;
+grant execute on function public.whatsapp_opt_out_refused(uuid) to service_role;
 
 create or replace function public.whatsapp_set_auth_error(p_title text) returns void
 language sql volatile security invoker set search_path = '' as $$

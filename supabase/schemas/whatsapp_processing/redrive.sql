@@ -29,6 +29,7 @@ declare
   inbound integer;
   outbound integer := 0;
   stale uuid;
+  carrier uuid;
 begin
   update public.conversations c set claimed_by = null, claimed_until = null where c.claimed_until < now();
   get diagnostics claims = row_count;
@@ -36,13 +37,20 @@ begin
   from public.conversations c
   where m.conversation_id = c.id and c.claimed_by is null and m.direction = 'inbound' and m.status = 'processing';
   get diagnostics inbound = row_count;
-  for stale in
-    select m.id from public.messages m join public.conversations c on c.id = m.conversation_id
+  for stale, carrier in
+    select m.id, m.merged_into from public.messages m join public.conversations c on c.id = m.conversation_id
     where m.direction = 'outbound' and m.status = 'sending' and m.updated_at < now() - interval '2 minutes'
       and c.claimed_by is null
+    order by m.created_at, m.seq, m.id
   loop
+    if carrier is not null then
+      -- Carried by an older row's send: it follows that send (pacing.sql), never goes on its own.
+      perform public.whatsapp_settle_merged(carrier);
+      continue;
+    end if;
     perform public.whatsapp_apply_status_events(stale);
     update public.messages m set status = 'pending', next_attempt_at = now() where m.id = stale and m.status = 'sending';
+    perform public.whatsapp_settle_merged(stale);
     outbound := outbound + 1;
   end loop;
   return jsonb_build_object('claims_released', claims, 'inbound_requeued', inbound, 'outbound_checked', outbound);

@@ -188,8 +188,9 @@ select indexes_are('public', 'conversations', array['conversations_pkey', 'conve
   'conversations has exactly its six indexes');
 select indexes_are('public', 'messages', array['messages_pkey', 'messages_wa_message_id_key',
   'messages_conversation_created_idx', 'messages_inbound_waiting_idx', 'messages_outbox_idx', 'messages_created_idx',
-  'messages_in_reply_to_idx', 'messages_sent_idx', 'messages_failed_idx', 'messages_retention_idx'],
-  'messages has exactly its ten indexes');
+  'messages_in_reply_to_idx', 'messages_sent_idx', 'messages_failed_idx', 'messages_retention_idx',
+  'messages_merged_into_idx'],
+  'messages has exactly its eleven indexes');
 select indexes_are('public', 'message_status_events', array['message_status_events_pkey',
   'message_status_events_wa_message_id_status_key', 'message_status_events_callback_idx',
   'message_status_events_created_idx'], 'message_status_events has exactly its four indexes');

@@ -48,7 +48,8 @@ select functions_are('public', array[
   'whatsapp_sender_for', 'whatsapp_sender_ids',
   'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses',
   'person_language', 'voucher_approval_buttons',
-  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings'], 'public has exactly the known functions');
+  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings',
+  'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged', 'whatsapp_opt_out_refused'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
 select ok((select rolbypassrls from pg_catalog.pg_roles where rolname = 'service_role'), 'service_role bypasses RLS');

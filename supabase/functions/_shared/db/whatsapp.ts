@@ -112,14 +112,17 @@ const OutboxItem = z.looseObject({
   template_required: z.boolean().optional(),
   /** The recipient wrote in the last 24 hours: free-form text reaches them. */
   window_open: z.boolean(),
+  /** The rows whose texts this send carries (merged while they waited), recorded with it. */
+  merged: z.array(z.string()).optional(),
 });
 /** The outbox row to send now, with its recorded recipient and how it may be sent. */
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
-/** The oldest unsent reply (marked sending), `{wait_until}` when it must wait, null when the outbox is empty. */
+/** The oldest unsent reply (marked sending), `{wait_until}` when it must wait (with `wait_ms` when the
+ * pair gap holds it), null when the outbox is empty. */
 export const nextOutbox = rpc(
   "whatsapp_next_outbox",
-  z.union([z.looseObject({ wait_until: z.string() }), OutboxItem]).nullable(),
+  z.union([z.looseObject({ wait_until: z.string(), wait_ms: z.number().optional() }), OutboxItem]).nullable(),
 );
 /** Records a send: sent (with Meta's id), failed, or retry after a delay. */
 export const recordSend = rpc("whatsapp_record_send");

@@ -44,6 +44,9 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 export const RECORD_RETRY_MS = 12_000;
 /** The longest wait between two tries of that record. */
 export const RECORD_RETRY_MAX_WAIT_MS = 2_000;
+/** Inline waits for the pair gap (app_settings.whatsapp_pair_gap_ms, at most MAX_INLINE_SLEEP_MS each)
+ * in one pass over the outbox; past them the re-drive sends the rest when it is due. */
+export const MAX_PAIR_WAITS = 3;
 /** Wait before the next try after Meta's rate limits (130429, 131056) or a refused token (190). */
 export const BACKOFF_MS = 60_000;
 /** Conversations with stuck work picked up by each invocation after its own. */

@@ -56,7 +56,7 @@ type Failure = Extract<SendResult, { ok: false }>;
 type Kind = Failure["kind"];
 
 const KIND_BY_CODE = new Map<number, Kind>([
-  ...[131047, 100, 131026, 131051, 131052, 131053, 131008, 131009, 131021, 131030, 470].map((c) =>
+  ...[131047, 131050, 100, 131026, 131051, 131052, 131053, 131008, 131009, 131021, 131030, 470].map((c) =>
     [c, "fatal"] as const
   ),
   ...[130429, 131056, 80007, 4, 613].map((c) => [c, "backoff"] as const),

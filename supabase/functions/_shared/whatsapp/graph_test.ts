@@ -213,7 +213,7 @@ fakeTest("the fake records protocol violations, and close() throws on those left
 
 Deno.test("classifyGraphFailure() maps every listed Meta code to its kind, whatever the status", () => {
   const kinds: Record<Kind, number[]> = {
-    fatal: [131047, 100, 131026, 131051, 131052, 131053, 131008, 131009, 131021, 131030, 470],
+    fatal: [131047, 131050, 100, 131026, 131051, 131052, 131053, 131008, 131009, 131021, 131030, 470],
     backoff: [130429, 131056, 80007, 4, 613],
     auth: [190, 10, 200],
     retry: [131000, 131016, 1, 2, 133004],

@@ -1,7 +1,9 @@
 /**
  * Sends a conversation's outbox in order under the claim: each row to the recipient recorded when it
  * was made, as its template outside the 24-hour window, with short retries inline and the rest left
- * to the re-drive, within the row's retry window and time-to-live (enforced in SQL).
+ * to the re-drive, within the row's retry window and time-to-live (enforced in SQL). Messages to one
+ * person are spaced by app_settings.whatsapp_pair_gap_ms (Meta's pair rate limit, 131056), and what
+ * waited goes as one text where it can; the rows it carried follow its record (pacing.sql).
  *
  * A send Meta accepted is never sent again, with one window left. Meta's send API has no idempotency
  * key: a request it accepted cannot be told apart from a new one, so "sent" is known only from our
@@ -21,6 +23,7 @@ import {
   BACKOFF_MS,
   INLINE_SEND_RETRIES,
   MAX_INLINE_SLEEP_MS,
+  MAX_PAIR_WAITS,
   MAX_RETRY_DELAY_MS,
   RECORD_RETRY_MAX_WAIT_MS,
   RECORD_RETRY_MS,
@@ -63,10 +66,16 @@ export async function sendOutbox(d: OutboxDeps, conversationId: string, worker: 
     }
     return "halted" as const;
   }
-  for (;;) {
+  for (let paced = 0;;) {
     const next = await nextOutbox(d.db, { p_conversation_id: conversationId, p_worker: worker });
     if (!next) return "done" as const;
-    if ("wait_until" in next) return "waiting" as const;
+    if ("wait_until" in next) {
+      // The pair gap (Meta's 131056): a short one is waited out here; what piles up meanwhile goes as one text.
+      const wait = typeof next.wait_ms === "number" ? next.wait_ms : Infinity;
+      if (wait > MAX_INLINE_SLEEP_MS || paced++ >= MAX_PAIR_WAITS) return "waiting" as const;
+      await d.sleep(wait);
+      continue;
+    }
     // A send with its inline retries is one of the longest stretches of a claim (see CLAIM_LEASE_SECONDS).
     await renewClaim(d, { p_conversation_id: conversationId, p_worker: worker });
     const result = await sendWithRetries(d, d.graph, next);
@@ -126,6 +135,7 @@ async function recordSend(d: OutboxDeps, item: OutboxItem, result: SendResult): 
       message_id: item.id,
       wa_message_id: result.waMessageId,
       attempts: item.attempts,
+      ...(item.merged ? { merged: item.merged.length } : {}),
     });
     return false;
   }
