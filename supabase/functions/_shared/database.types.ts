@@ -124,6 +124,7 @@ export type Database = {
           name: string
           preferred_language: string
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           created_at?: string
@@ -132,6 +133,7 @@ export type Database = {
           name: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           created_at?: string
@@ -140,6 +142,7 @@ export type Database = {
           name?: string
           preferred_language?: string
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -639,7 +642,9 @@ export type Database = {
           id: string
           msisdn: string
           name: string
+          preferred_language: string | null
           updated_at: string
+          user_id: string | null
         }
         Insert: {
           active?: boolean
@@ -647,7 +652,9 @@ export type Database = {
           id?: string
           msisdn: string
           name: string
+          preferred_language?: string | null
           updated_at?: string
+          user_id?: string | null
         }
         Update: {
           active?: boolean
@@ -655,7 +662,9 @@ export type Database = {
           id?: string
           msisdn?: string
           name?: string
+          preferred_language?: string | null
           updated_at?: string
+          user_id?: string | null
         }
         Relationships: []
       }
@@ -1187,6 +1196,7 @@ export type Database = {
           locale: string
           name: string
           parameters: string[]
+          purpose: string | null
           quality: string
           reason: string | null
           status: string
@@ -1199,6 +1209,7 @@ export type Database = {
           locale: string
           name: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1211,6 +1222,7 @@ export type Database = {
           locale?: string
           name?: string
           parameters?: string[]
+          purpose?: string | null
           quality?: string
           reason?: string | null
           status?: string
@@ -1338,6 +1350,10 @@ export type Database = {
         }
         Returns: Json
       }
+      customer_learn_user_id: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: undefined
+      }
       decline_voucher_action: {
         Args: {
           p_approval_code: string
@@ -1377,6 +1393,14 @@ export type Database = {
       kill_switches_restore: {
         Args: Record<PropertyKey, never>
         Returns: string[]
+      }
+      link_customer_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
+      }
+      link_operator_user_id: {
+        Args: { p_msisdn: string; p_user_id: string }
+        Returns: Json
       }
       list_vouchers: {
         Args: {
@@ -1436,6 +1460,7 @@ export type Database = {
       }
       ops_backlog: { Args: Record<PropertyKey, never>; Returns: Json }
       ops_costs: { Args: Record<PropertyKey, never>; Returns: Json }
+      person_language: { Args: { p_msisdn: string }; Returns: string }
       personal_data_keep: {
         Args: { p_keys: string[]; p_value: Json }
         Returns: Json
@@ -1539,6 +1564,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      require_user_id: { Args: { p_user_id: string }; Returns: undefined }
       retention_cutoff: {
         Args: { p_default: number; p_key: string }
         Returns: string
@@ -1581,6 +1607,8 @@ export type Database = {
         Returns: string
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
+      unlink_user_id: { Args: { p_user_id: string }; Returns: Json }
+      voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }
         Returns: Json
@@ -1652,6 +1680,10 @@ export type Database = {
           p_operator_id: string
         }
         Returns: boolean
+      }
+      voucher_approval_buttons: {
+        Args: { p_code: string; p_language: string }
+        Returns: Json
       }
       voucher_receipt: {
         Args: {
@@ -1749,6 +1781,11 @@ export type Database = {
         Args: { p_conversation_id: string; p_worker: string }
         Returns: Json
       }
+      whatsapp_opt_in: { Args: { p_wa_id: string }; Returns: boolean }
+      whatsapp_opt_out: {
+        Args: { p_source: string; p_wa_id: string }
+        Returns: boolean
+      }
       whatsapp_opt_out_refused: {
         Args: { p_message_id: string }
         Returns: undefined
@@ -1766,6 +1803,7 @@ export type Database = {
         Args: { p_limit?: number }
         Returns: string[]
       }
+      whatsapp_purpose_template: { Args: { p_purpose: string }; Returns: Json }
       whatsapp_receive: {
         Args: {
           p_body: string
@@ -1850,6 +1888,14 @@ export type Database = {
         Args: { p_conversation_id: string }
         Returns: boolean
       }
+      whatsapp_sender_for: {
+        Args: { p_user_id: string; p_wa_id: string }
+        Returns: Json
+      }
+      whatsapp_sender_ids: {
+        Args: { p_conversation_id: string }
+        Returns: Json
+      }
       whatsapp_set_auth_error: { Args: { p_title: string }; Returns: undefined }
       whatsapp_settle_merged: {
         Args: { p_carrier: string }
@@ -1871,6 +1917,11 @@ export type Database = {
       }
       whatsapp_template_for: {
         Args: { p_language: string; p_name: string }
+        Returns: Json
+      }
+      whatsapp_template_parameter: { Args: { p_text: string }; Returns: string }
+      whatsapp_template_statuses: {
+        Args: Record<PropertyKey, never>
         Returns: Json
       }
       whatsapp_template_update: {
