@@ -2,8 +2,9 @@
 -- the others are told who); while it lasts the customer's messages are relayed to the taker (by name and
 -- masked number) and what the taker writes goes to the customer, until DONE or BOT hands it back. Every
 -- relayed message is recorded in handoff_relays with who sent it. Nobody takes it: the next staff member
--- in turn is alerted again after handoff_realert_minutes, and after handoff_bot_after_minutes the customer is told when to
--- expect an answer and the bot answers them meanwhile (whatsapp-handoff-followups job).
+-- in turn is alerted again after handoff_realert_minutes, and after handoff_bot_after_minutes the
+-- customer is told when to expect an answer and the bot answers them meanwhile
+-- (whatsapp-handoff-followups job).
 
 create table if not exists public.handoff_relays (
   id uuid primary key default gen_random_uuid(),
