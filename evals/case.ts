@@ -71,6 +71,9 @@ const expectation = z.strictObject({
   mustContainAny: z.array(z.array(z.string()).min(1)).default([]),
   mustNotContain: z.array(z.string()).default([]),
   handoff: z.boolean().default(false),
+  /** The turn goes between the customer and the staff member who took their handoff: nothing answers
+   * it here, and what is graded as its reply is what was relayed to the other side. */
+  relayed: z.boolean().default(false),
   /** Exactly these voucher changes, each with its receipt queued to the customer; none by default. */
   effects: z.array(expectedEffect).default([]),
   /** When given: exactly these pending actions were created or changed in the turn. */
@@ -98,6 +101,8 @@ const turn = z.strictObject({
   script: z.array(step).default([]),
   /** The user speaks: each message is a voice note whose transcript is the `user` text (scripted). */
   voice: z.boolean().default(false),
+  /** Another fixture writes this turn (staff answering the sender's handoff, `{{handoff}}` its number). */
+  from: z.string().optional(),
 });
 
 export const evalCase = z.strictObject({
@@ -134,8 +139,12 @@ export async function loadCases(dir: URL): Promise<EvalCase[]> {
 function caseProblem(c: EvalCase): string | undefined {
   const sender = c.fixtures[c.sender];
   if (!sender) return `sender ${c.sender} is not a fixture`;
-  // After a handoff the conversation belongs to staff: nothing later would reach the agent.
-  if (c.turns.slice(0, -1).some((t) => t.expect.handoff)) return "a handoff must be the last turn";
+  const stranger = c.turns.find((t) => t.from !== undefined && !c.fixtures[t.from]);
+  if (stranger) return `turn from ${stranger.from}, who is not a fixture`;
+  // After a handoff the conversation belongs to staff: only staff taking it lets the agent in again.
+  if (c.turns.some((t, i) => t.expect.handoff && c.turns[i + 1] && c.turns[i + 1]!.from === undefined)) {
+    return "a handoff must be the last turn, or the next one staff's (`from`)";
+  }
   if (c.turns.some((t) => t.script.length > 0 && !("say" in t.script.at(-1)!))) {
     return "every script must end with `say`";
   }

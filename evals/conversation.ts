@@ -28,9 +28,10 @@ import {
   textMessage,
   webhookPayload,
 } from "../supabase/functions/_testing/meta.ts";
-import { type EvalCase, renderDeep, type SeenOutput } from "./case.ts";
+import { type EvalCase, renderDeep, type SeenOutput, type Vars } from "./case.ts";
 import { databaseNow, type EffectScope, observeEffects, observeOptOut } from "./effects.ts";
-import type { CaseFixtures, Person } from "./fixtures.ts";
+import type { CaseFixtures, EvalSender, Person } from "./fixtures.ts";
+import { handoffVars, relayedSince } from "./handoff.ts";
 import { type Grade, gradeTurn, type ObservedTurn } from "./graders.ts";
 import type { ScriptedModel } from "./scripted.ts";
 
@@ -68,17 +69,21 @@ export interface CaseResult {
 /** Runs and grades one case; never throws for what the agent does, only for a broken database. */
 export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promise<CaseResult> {
   const { sender } = fx;
-  const [row] = await env.sql`
-    select public.whatsapp_conversation_for(${sender.waId}, ${sender.userId}, ${sender.name},
-      ${sender.username}) as id`;
-  const conversationId: string = row!.id;
+  const conversationOf = async (who: EvalSender): Promise<string> =>
+    (await env.sql`select public.whatsapp_conversation_for(${who.waId}, ${who.userId}, ${who.name},
+      ${who.username}) as id`)[0]!.id;
+  const conversationId = await conversationOf(sender);
   const scope = effectScope(c, fx);
   const turns: TurnReport[] = [];
   for (const turn of c.turns) {
+    // Staff answering the sender's handoff write in their own conversation.
+    const who = turn.from === undefined ? sender : fx.writers[turn.from]!;
+    const whoseConversation = who === sender ? conversationId : await conversationOf(who);
+    const vars = { ...fx.vars, ...(await handoffVars(env.sql, conversationId)) };
     // "YES {{out.create_voucher.confirmation_code}}" answers what an earlier turn proposed.
-    const user = renderDeep([turn.user].flat(), fx.vars, seenOutputs(turns));
-    const tap = turn.tap === undefined ? undefined : renderDeep(turn.tap, fx.vars, seenOutputs(turns));
-    env.scripted?.load(turn.script, fx.vars);
+    const user = renderDeep([turn.user].flat(), vars, seenOutputs(turns));
+    const tap = turn.tap === undefined ? undefined : renderDeep(turn.tap, vars, seenOutputs(turns));
+    env.scripted?.load(turn.script, vars);
     let result: TurnResult | undefined;
     let error: string | undefined;
     let answered = false;
@@ -113,11 +118,11 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     const started = performance.now();
     // Claimed before the messages exist, so no other worker (the dev gateway's drain) answers them.
     const worker = crypto.randomUUID();
-    await env.sql`select public.whatsapp_claim_turn(${conversationId}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
-    await ingestBatch(env.deps.db, batch(sender, user, turn.voice ? graph : undefined, tap), env.deps.log);
-    await processor.answerOne(conversationId, { worker });
+    await env.sql`select public.whatsapp_claim_turn(${whoseConversation}, ${worker}, ${CLAIM_LEASE_SECONDS})`;
+    await ingestBatch(env.deps.db, batch(who, user, turn.voice ? graph : undefined, tap), env.deps.log);
+    await processor.answerOne(whoseConversation, { worker });
     const ms = performance.now() - started;
-    if (!answered && !error) {
+    if (!answered && !error && !turn.expect.relayed) {
       error = "the turn was not answered (the conversation is with staff, or throttled)";
     }
     graph.stop();
@@ -128,7 +133,9 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
     const changed = await observeEffects(env.sql, scope, since, user);
     const observed: ObservedTurn = {
       user,
-      reply: await replies(env.sql, graph.sent),
+      reply: turn.expect.relayed
+        ? await relayedSince(env.sql, whoseConversation, since)
+        : await replies(env.sql, graph.sent),
       handoff: result?.handoff ?? false,
       toolCalls: (result?.toolCalls ?? []).map((t) => ({
         name: t.name,
@@ -138,10 +145,18 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
         output: t.output,
       })),
       ...changed,
-      optedOut: await observeOptOut(env.sql, sender.waId),
+      optedOut: await observeOptOut(env.sql, who.waId),
       ...(error ? { error } : {}),
     };
-    const grades = grade(env, fx, turn.expect, observed, turns);
+    const grades = grade(
+      env,
+      vars,
+      who === sender ? undefined : who,
+      fx.sender,
+      turn.expect,
+      observed,
+      turns,
+    );
     turns.push({
       ...observed,
       grades,
@@ -166,18 +181,24 @@ export async function runCase(env: RunEnv, c: EvalCase, fx: CaseFixtures): Promi
   };
 }
 
+/** Grades a turn of the case's sender, or of `staff` answering their handoff. */
 function grade(
   env: RunEnv,
-  fx: CaseFixtures,
+  vars: Vars,
+  staff: EvalSender | undefined,
+  customer: EvalSender,
   expect: EvalCase["turns"][number]["expect"],
   turn: ObservedTurn,
   history: ObservedTurn[],
 ): Grade[] {
   const outputs = seenOutputs([...history, turn]);
-  const sender = { role: fx.sender.role, msisdn: fx.sender.msisdn, name: fx.sender.name };
+  const who = staff ?? customer;
+  const sender = { role: who.role, msisdn: who.msisdn, name: who.name };
+  // The taker is shown the customer they answer by name (their number masked).
+  const people = staff ? env.people.filter((p) => p.msisdn !== customer.msisdn) : env.people;
   // An output the agent never produced (no create_voucher call) cannot be in the reply either.
-  const rendered = renderDeep(expect, fx.vars, outputs, (name) => `{{${name}: no such output}}`);
-  return gradeTurn(rendered, turn, { history, sender, people: env.people });
+  const rendered = renderDeep(expect, vars, outputs, (name) => `{{${name}: no such output}}`);
+  return gradeTurn(rendered, turn, { history, sender, people });
 }
 
 /** The tool outputs and voucher changes of these turns, for `{{out.<tool>.<path>}}` and `{{effect.<path>}}`. */
@@ -219,7 +240,7 @@ const SCRIPTED_TRANSCRIBER: Transcriber = {
  * batch. With `voice`, each is a voice note the fake Graph API serves, its bytes the words it says;
  * with `tap`, a tap on the reply button of that id, titled by the first text.
  */
-function batch(sender: CaseFixtures["sender"], texts: string[], voice?: FakeGraphHandler, tap?: string) {
+function batch(sender: EvalSender, texts: string[], voice?: FakeGraphHandler, tap?: string) {
   const now = Date.now();
   const from = sender.waId ? { from: sender.waId } : { from: null, fromUserId: sender.userId ?? undefined };
   // Unique across runs on the same database: Meta's ids are unique, and a repeat is a duplicate.

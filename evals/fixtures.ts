@@ -28,6 +28,8 @@ export interface Person {
 export interface CaseFixtures {
   vars: Vars;
   sender: EvalSender;
+  /** Every fixture that can write, by key: a turn `from` another one (staff answering a handoff). */
+  writers: Record<string, EvalSender>;
 }
 
 export interface FixtureStore {
@@ -67,7 +69,7 @@ export function createFixtureStore(sql: postgres.Sql): FixtureStore {
 
   async function create(c: EvalCase): Promise<CaseFixtures> {
     const vars: Vars = {};
-    let sender: EvalSender | undefined;
+    const writers: Record<string, EvalSender> = {};
     for (const [key, f] of Object.entries(c.fixtures)) {
       const who: EvalSender = {
         key,
@@ -133,9 +135,9 @@ export function createFixtureStore(sql: postgres.Sql): FixtureStore {
         // An inactive operator writes as a customer: whatsapp_claim_turn asks for an active one.
         if (f.active) who.role = "operator";
       }
-      if (key === c.sender) sender = who;
+      writers[key] = who;
     }
-    return { vars, sender: sender! };
+    return { vars, sender: writers[c.sender]!, writers };
   }
 
   return {

@@ -34,6 +34,7 @@ const expect = (e: Partial<Expectation> = {}): Expectation => ({
   mustContainAny: [],
   mustNotContain: [],
   handoff: false,
+  relayed: false,
   effects: [],
   ...e,
 });

@@ -279,6 +279,7 @@ export type Database = {
       handoffs: {
         Row: {
           alerted_at: string | null
+          alerted_staff: string[]
           alerts: number
           conversation_id: string
           first_answer_at: string | null
@@ -295,6 +296,7 @@ export type Database = {
         }
         Insert: {
           alerted_at?: string | null
+          alerted_staff?: string[]
           alerts?: number
           conversation_id: string
           first_answer_at?: string | null
@@ -311,6 +313,7 @@ export type Database = {
         }
         Update: {
           alerted_at?: string | null
+          alerted_staff?: string[]
           alerts?: number
           conversation_id?: string
           first_answer_at?: string | null

@@ -56,6 +56,10 @@ declare
   recipient text;
   queued integer := 0;
   note_id uuid;
+  round text[];
+  recipients text[];
+  reached text[] := '{}';
+  next_only boolean := false;
 begin
   select c.* into conv from public.conversations c where c.id = p_conversation_id;
   if conv.id is null then
@@ -65,16 +69,30 @@ begin
     || case when exists (select 1 from public.operators o where o.msisdn = '+' || conv.wa_id and o.active)
       then ' (operator)' else ' (customer)' end;
   -- One line: Meta refuses template parameters with newlines, tabs or runs of spaces.
-  select h.number into num from public.handoffs h where h.conversation_id = conv.id and h.returned_at is null;
+  select h.number, h.alerted_staff into num, round from public.handoffs h
+  where h.conversation_id = conv.id and h.returned_at is null;
   body := concat_ws(' ',
     '*Handoff*' || coalesce(' #' || num, '') || ': ' || who || ' needs a person.',
     case when num is not null then format('Reply TAKE %s to answer them here.', num) end,
     'Reason: «' || coalesce(public.quote_excerpt(p_reason, 120), 'asked for a person') || '».',
     case when hours > 0 then format('Back to the bot in %s hours, or now with', hours) else 'Back to the bot with' end,
     format('select public.whatsapp_return_to_bot(%L)', conv.id));
-  for recipient in select n from public.handoff_staff() n where n is distinct from conv.wa_id order by n
+  -- The first alert goes to every staff member (the first to TAKE wins). A re-alert goes to one: the
+  -- first by number not yet alerted in this round (one who opted out is passed over, and counts as
+  -- reached); when all were, a new round starts with the first.
+  recipients := array(select n from public.handoff_staff() n where n is distinct from conv.wa_id order by n);
+  if cardinality(round) > 0 then
+    next_only := true;
+    if recipients <@ round then
+      round := '{}';
+    end if;
+    recipients := array(select n from unnest(recipients) n where n <> all(round) order by n);
+  end if;
+  foreach recipient in array recipients
   loop
     note_id := public.whatsapp_enqueue_notification(recipient, 'staff_alert', body);
+    reached := reached || recipient;
+    continue when note_id is null;
     -- Inside the 24-hour window the alert has a Take button carrying the handoff's number (a tap is
     -- TAKE <number>, handoff/commands.ts); outside it, it goes as its template.
     if num is not null then
@@ -83,12 +101,14 @@ begin
       where m.id = note_id;
     end if;
     queued := queued + 1;
+    exit when next_only;
   end loop;
-  update public.handoffs h set alerted_at = now() where h.conversation_id = conv.id and h.returned_at is null;
+  update public.handoffs h set alerted_at = now(), alerted_staff = round || reached
+  where h.conversation_id = conv.id and h.returned_at is null;
   return queued;
 end;
 $$;
-comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (the handoff number to TAKE, masked number, the reason quoted in «» and cut to 120 characters, how to hand it back) to each active operator, or to the handoff_staff_number(s); never to the sender. Returns how many were queued.';
+comment on function public.whatsapp_alert_staff(uuid, text) is 'Queues a staff_alert (the handoff number to TAKE, masked number, the reason quoted in «» and cut to 120 characters, how to hand it back) to each active operator, or to the handoff_staff_number(s), never to the sender; a re-alert (someone was alerted already) goes to the next one in turn (handoffs.alerted_staff), passing over who opted out. Returns how many were queued.';
 revoke execute on function public.whatsapp_alert_staff(uuid, text) from public, anon, authenticated;
 grant execute on function public.whatsapp_alert_staff(uuid, text) to service_role;
 

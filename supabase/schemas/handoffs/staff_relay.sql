@@ -1,9 +1,10 @@
 -- A handoff someone answers through the business number. Staff type TAKE <number> (the first one owns it,
 -- the others are told who); while it lasts the customer's messages are relayed to the taker (by name and
 -- masked number) and what the taker writes goes to the customer, until DONE or BOT hands it back. Every
--- relayed message is recorded in handoff_relays with who sent it. Nobody takes it: the staff are alerted
--- again after handoff_realert_minutes, and after handoff_bot_after_minutes the customer is told when to
--- expect an answer and the bot answers them meanwhile (whatsapp-handoff-followups job).
+-- relayed message is recorded in handoff_relays with who sent it. Nobody takes it: the next staff member
+-- in turn is alerted again after handoff_realert_minutes, and after handoff_bot_after_minutes the
+-- customer is told when to expect an answer and the bot answers them meanwhile
+-- (whatsapp-handoff-followups job).
 
 create table if not exists public.handoff_relays (
   id uuid primary key default gen_random_uuid(),
@@ -91,6 +92,7 @@ declare
   h public.handoffs;
   m record;
   relayed uuid;
+  held_from timestamptz;
   n integer := 0;
 begin
   select x.* into h from public.handoffs x
@@ -98,29 +100,41 @@ begin
   if h.id is null then
     return 0;
   end if;
+  -- A voice note not heard yet holds the relay, and what came after it: the turn that takes it hears it,
+  -- stores the transcript and relays them all, in the customer's order.
+  select min(coalesce(x.wa_timestamp, x.created_at)) into held_from from public.messages x
+  where x.conversation_id = p_conversation_id and x.direction = 'inbound' and x.type = 'audio'
+    and x.body is null and x.status = 'received';
   for m in
     -- Waiting ones, and those skipped while nobody had taken the handoff: nothing the customer wrote is lost.
-    update public.messages x set status = 'answered'
+    select x.id, x.type, x.body from public.messages x
     where x.conversation_id = p_conversation_id and x.direction = 'inbound'
       and (x.status in ('received', 'processing') or (x.status = 'skipped' and x.created_at >= h.started_at))
-    returning x.id, x.type, x.body, x.wa_timestamp, x.created_at
+      and coalesce(x.wa_timestamp, x.created_at) < coalesce(held_from, 'infinity')
+    order by coalesce(x.wa_timestamp, x.created_at), x.created_at
+    for update of x
   loop
+    update public.messages x set status = 'answered' where x.id = m.id;
     -- One line (template parameters refuse newlines); the mode is said in every relayed message.
     relayed := public.whatsapp_enqueue_notification(h.taken_by, 'handoff_relay', format(
       '[#%s %s] %s — your messages now go to them; DONE ends, BOT hands back, YES/NO/APPROVE and TAKE stay commands.',
       h.number, public.handoff_customer_label(p_conversation_id),
-      coalesce(public.quote_excerpt(m.body, 900), format('(a %s message)', m.type))));
+      case when m.type = 'audio' then coalesce('🎤 ' || public.quote_excerpt(m.body, 900),
+          '(a voice note that could not be transcribed: ask them to type)')
+        else coalesce(public.quote_excerpt(m.body, 900), format('(a %s message)', m.type)) end));
     -- Null when the recipient opted out of business-started messages: nothing was queued to record.
     if relayed is not null then
+      n := n + 1;
+      -- Queued in one transaction, they go out in this order.
+      update public.messages x set seq = n where x.id = relayed;
       insert into public.handoff_relays (handoff_id, source_message_id, relayed_message_id, direction, staff_wa_id, staff_name)
       values (h.id, m.id, relayed, 'to_staff', h.taken_by, h.taken_by_name);
-      n := n + 1;
     end if;
   end loop;
   return n;
 end;
 $$;
-comment on function public.whatsapp_handoff_relay_inbound(uuid) is 'In a taken handoff, relays the customer''s waiting messages (and those skipped before it was taken) to the taker (name, masked number, the mode) and marks them answered, in one transaction; returns how many. Called by each claim.';
+comment on function public.whatsapp_handoff_relay_inbound(uuid) is 'In a taken handoff, relays the customer''s waiting messages (and those skipped before it was taken) to the taker in order (name, masked number, the mode; a voice note as 🎤 and its transcript, or a notice when it could not be heard) and marks them answered, in one transaction; a voice note not heard yet holds it. Returns how many. Called by each claim, and after a turn heard its voice notes.';
 revoke execute on function public.whatsapp_handoff_relay_inbound(uuid) from public, anon, authenticated;
 grant execute on function public.whatsapp_handoff_relay_inbound(uuid) to service_role;
 
@@ -166,6 +180,8 @@ begin
   if h.id is null then
     return jsonb_build_object('outcome', 'none');
   end if;
+  -- Closed here, so that the state's trigger does not tell the taker what they just did.
+  update public.handoffs x set returned_at = now(), return_reason = p_reason where x.id = h.id;
   update public.conversations c set state = 'bot', state_reason = p_reason
   where c.id = h.conversation_id and c.state = 'human'
   returning c.wa_id into customer;
@@ -213,7 +229,7 @@ begin
   return n;
 end;
 $$;
-comment on function public.whatsapp_handoff_followups() is 'For handoffs nobody took: alerts the staff again every handoff_realert_minutes, and after handoff_bot_after_minutes tells the customer once when to expect an answer (the bot answers them meanwhile); returns how many were followed up. Run by the whatsapp-handoff-followups job.';
+comment on function public.whatsapp_handoff_followups() is 'For handoffs nobody took: alerts the next staff member in turn every handoff_realert_minutes (whatsapp_alert_staff), and after handoff_bot_after_minutes tells the customer once when to expect an answer (the bot answers them meanwhile); returns how many were followed up. Run by the whatsapp-handoff-followups job.';
 revoke execute on function public.whatsapp_handoff_followups() from public, anon, authenticated;
 grant execute on function public.whatsapp_handoff_followups() to service_role;
 

@@ -34,6 +34,7 @@ declare
   recent integer;
   throttle text := 'none';
   bot_meanwhile boolean := false;
+  relaying boolean := false;
   taken jsonb;
 begin
   -- Waits for a release in flight (see above), so that the check below sees its outcome.
@@ -66,8 +67,12 @@ begin
     perform public.whatsapp_handoff_relay_inbound(conv.id);
     bot_meanwhile := exists (select 1 from public.handoffs h where h.conversation_id = conv.id
       and h.returned_at is null and h.taken_by is null and h.waiting_told_at is not null);
+    -- What is left (a voice note to hear first) is the turn's, to relay once heard.
+    relaying := exists (select 1 from public.handoffs h where h.conversation_id = conv.id
+      and h.returned_at is null and h.taken_by is not null);
   end if;
-  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' and not is_operator and not bot_meanwhile then
+  if conv.state = 'human' and conv.human_note_at > now() - interval '1 day' and not is_operator and not bot_meanwhile
+      and not relaying then
     update public.messages m set status = 'skipped'
     where m.conversation_id = conv.id and m.direction = 'inbound' and m.status in ('received', 'processing');
   end if;
@@ -102,7 +107,8 @@ begin
     end if;
   end if;
 
-  return case when bot_meanwhile then '{"bot_meanwhile": true}'::jsonb else '{}'::jsonb end || jsonb_build_object(
+  return case when bot_meanwhile then '{"bot_meanwhile": true}'::jsonb else '{}'::jsonb end
+    || case when relaying then '{"relaying": true}'::jsonb else '{}'::jsonb end || jsonb_build_object(
     'claimed', true,
     'state', conv.state,
     'human_noted', conv.state = 'human' and coalesce(conv.human_note_at > now() - interval '1 day', false),
@@ -112,7 +118,7 @@ begin
   );
 end;
 $$;
-comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, relays a customer''s messages to the staff member who took their handoff (bot_meanwhile: nobody took it in time, the bot answers), in human state takes a customer''s messages only for the day''s note (skips them otherwise) and an operator''s always (human_noted: the note was sent), reports throttling.';
+comment on function public.whatsapp_claim_turn(uuid, uuid, integer) is 'Claims a conversation for a worker (or renews its claim) and takes every waiting inbound message for one turn, counting the turns that took each; expires held ones, returns an old handoff to the bot, relays a customer''s messages to the staff member who took their handoff (bot_meanwhile: nobody took it in time, the bot answers; relaying: someone took it, and the turn''s voice notes are heard and then relayed), in human state takes a customer''s messages only for the day''s note (skips them otherwise) and an operator''s always (human_noted: the note was sent), reports throttling.';
 revoke execute on function public.whatsapp_claim_turn(uuid, uuid, integer) from public, anon, authenticated;
 grant execute on function public.whatsapp_claim_turn(uuid, uuid, integer) to service_role;
 

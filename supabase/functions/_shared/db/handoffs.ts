@@ -29,3 +29,6 @@ export const releaseHandoff = rpc(
   "whatsapp_handoff_release",
   z.looseObject({ outcome: z.enum(["returned", "none", "not_staff"]), number: z.number().optional() }),
 );
+
+/** Relays the customer's waiting messages (the turn's voice notes, once heard) to the taker, in order. */
+export const relayToTaker = rpc("whatsapp_handoff_relay_inbound", z.number());

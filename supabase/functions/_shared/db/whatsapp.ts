@@ -63,6 +63,8 @@ const Claim = z.discriminatedUnion("claimed", [
     human_noted: z.boolean().optional(),
     /** human, but nobody took the handoff in time: the bot answers meanwhile. */
     bot_meanwhile: z.boolean().optional(),
+    /** human, and someone took the handoff: the turn's messages are relayed to them once its voice notes are heard. */
+    relaying: z.boolean().optional(),
     throttle: z.enum(["none", "notify", "silent"]),
     /** The messages waiting when the claim was taken, oldest first; `attempts` counts this turn too. */
     messages: z.array(z.looseObject({

@@ -5,7 +5,14 @@
  * doubled reply.
  */
 import { type OutboundMessage, type Responder, text, type Turn } from "../conversation/mod.ts";
-import { type Claim, claimTurn, finishTurn, pendingConversations, releaseClaim } from "../db/mod.ts";
+import {
+  type Claim,
+  claimTurn,
+  finishTurn,
+  pendingConversations,
+  relayToTaker,
+  releaseClaim,
+} from "../db/mod.ts";
 import { ClaimLost } from "../errors.ts";
 import { CLAIM_LEASE_SECONDS, INVOCATION_BUDGET_MS, MAX_TURNS_PER_CLAIM, PICKUP_BATCH } from "./constants.ts";
 import { renewClaim } from "./claim.ts";
@@ -119,6 +126,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
       d.log.warn("whatsapp", "Cannot mark the message read", { code: read.code, title: read.title });
     }
   }
+  if (claim.relaying) return await relayHeard(d, worker, turn);
   // With staff, the claim hands over messages for the day's note (and an operator's, for their
   // confirmations): the bot does not answer them. Over the budget, one note, then silence.
   // Nobody took the handoff in time: the customer was told when to expect a person, and the bot answers.
@@ -133,7 +141,7 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
   else if (!withStaff && claim.throttle === "notify") {
     replies.push(text((d.slowDown ?? slowDownNote)(turn.sender.language)));
   } else if (!held) {
-    const hearing = await hearVoiceNotes({ maxBytes: 0, maxSeconds: 0, ...d, ...d.voice }, worker, turn);
+    const hearing = await hear(d, worker, turn);
     if ("note" in hearing) replies.push(text(hearing.note));
     else {
       const reply = await d.respond(hearing.turn);
@@ -159,6 +167,33 @@ async function answerTurn(d: ProcessorDeps, worker: string, turn: Turn, claim: T
     throttle: claim.throttle,
     handoff,
     role: turn.sender.role,
+  });
+}
+
+/** The turn's voice notes heard with the processor's transcriber and limits. */
+function hear(d: ProcessorDeps, worker: string, turn: Turn) {
+  return hearVoiceNotes({ maxBytes: 0, maxSeconds: 0, ...d, ...d.voice }, worker, turn);
+}
+
+/**
+ * A handoff someone took, and a voice note held the claim's relay: the turn's voice notes are heard (the
+ * transcript stored as the body), then all of it goes to the taker in the customer's order. A note that
+ * cannot be heard goes as a plain notice asking the taker to have them type; the bot says nothing.
+ */
+async function relayHeard(d: ProcessorDeps, worker: string, turn: Turn): Promise<void> {
+  await hear(d, worker, turn);
+  const relayed = await relayToTaker(d.db, { p_conversation_id: turn.conversationId });
+  await finishTurn(d.db, {
+    p_conversation_id: turn.conversationId,
+    p_worker: worker,
+    p_message_ids: turn.messages.map((m) => m.id),
+    p_outcome: "answered",
+    p_messages: [],
+  });
+  d.log.info("whatsapp", "turn relayed to staff", {
+    conversation_id: turn.conversationId,
+    messages: turn.messages.length,
+    relayed,
   });
 }
 
