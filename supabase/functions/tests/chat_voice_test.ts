@@ -1,11 +1,11 @@
 /** `deno task chat`'s /voice, end to end: the file uploaded as Meta takes media, then sent as a voice
  * note through the real webhook, which downloads it, has it transcribed and answers. */
 import assert from "node:assert/strict";
-import { say } from "../../supabase/functions/_testing/openai_fake.ts";
-import { dbTest, testSql } from "../../supabase/functions/_testing/harness.ts";
-import { customer, rig } from "../../supabase/functions/tests/_agent.ts";
-import { newWamid, voiceCommand, voiceWebhook } from "./chat_payload.ts";
-import { uploadMedia, VOICE_MIME } from "./chat_voice.ts";
+import { say } from "../_testing/openai_fake.ts";
+import { dbTest, testSql } from "../_testing/harness.ts";
+import { customer, rig } from "./_agent.ts";
+import { newWamid, voiceCommand, voiceWebhook } from "../../../scripts/local/chat_payload.ts";
+import { uploadMedia, VOICE_MIME } from "../../../scripts/local/chat_voice.ts";
 
 const sql = await testSql();
 
