@@ -24,6 +24,22 @@ export async function keyFingerprint(key: string): Promise<string> {
   return Array.from((await digest(key)).slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** HMAC-SHA256 of `data` under `secret`: the one MAC of webhook signatures and call tokens. */
+export async function hmacSha256(secret: string, data: string | Uint8Array): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+    ],
+  );
+  // WebCrypto takes only ArrayBuffer-backed views; copy in the rare case of a shared buffer.
+  const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
+}
+
 async function digest(value: string | Uint8Array): Promise<Uint8Array> {
   const bytes = typeof value === "string" ? encoder.encode(value) : new Uint8Array(value);
   return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));

@@ -5,24 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { say, startFakeOpenAI } from "../_testing/openai_fake.ts";
-import { mediaMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
-import { customer, type Rig, rig } from "./_agent.ts";
+import { customer, rig, sentTo, voiceNote } from "./_agent.ts";
 
 const sql = await testSql();
-const OGG = new Uint8Array([0x4f, 0x67, 0x67, 0x53, ...new Array(2000).fill(7)]);
-let counter = 0;
-
-/** A voice note from `waId` whose audio the fake Graph API serves (`fileSize` overrides the stated size). */
-function voiceNote(r: Rig, waId: string, fileSize?: number) {
-  const mediaId = `${Date.now()}${++counter}`;
-  r.w.graph.media.add(mediaId, { bytes: OGG, mimeType: "audio/ogg; codecs=opus", fileSize });
-  return webhookPayload({
-    messages: [mediaMessage("audio", { from: waId, mediaId, timestamp: new Date() })],
-  });
-}
-const sentTo = (r: Rig, waId: string) => r.w.graph.sent.filter((s) => s.to === waId).map((s) => s.body);
-
 /** Sets the app_settings of the voice path (JSON values), as ops would in the dashboard. */
 async function settings(values: Record<string, unknown>) {
   for (const [key, value] of Object.entries(values)) {
@@ -49,7 +35,7 @@ dbTest(
       await settings({ transcription_base_url: asr.url, transcription_model: "kinyarwanda-conformer" });
       asr.audio.script({ text: "Mfite voucher zingahe?", seconds: 4 });
       r.ai.script(say("Mufite voucher imwe."));
-      await r.w.post(voiceNote(r, person.waId));
+      await r.w.post(voiceNote(r, person.waId).payload);
       assert.equal(r.ai.audio.requests.length, 0, "the hosted server is not asked");
       assert.equal(asr.audio.requests[0]?.model, "kinyarwanda-conformer");
       assert.equal(asr.audio.requests[0]?.authorization, `Bearer ${asr.apiKey}`);
@@ -66,7 +52,7 @@ dbTest(
       await settings(NULLS);
       r.ai.audio.script({ text: "Mfite voucher zingahe?", seconds: 4 });
       r.ai.script(say("Mufite voucher imwe."));
-      await r.w.post(voiceNote(r, person.waId));
+      await r.w.post(voiceNote(r, person.waId).payload);
       assert.equal(r.ai.audio.requests[0]?.model, "gpt-4o-transcribe");
       assert.equal(asr.audio.requests.length, 1);
     } finally {
@@ -86,13 +72,13 @@ dbTest(
       await sql`update public.customers set preferred_language = 'en' where msisdn = ${person.msisdn}`;
       // The environment allows 16 MB: the setting's 100 kB refuses a 200 kB note before its download.
       await settings({ voice_note_max_bytes: 100_000 });
-      await r.w.post(voiceNote(r, person.waId, 200_000));
+      await r.w.post(voiceNote(r, person.waId, 200_000).payload);
       assert.deepEqual(r.w.graph.media.downloads, [], "not downloaded");
       assert.match(sentTo(r, person.waId)[0] ?? "", /too long/);
 
       await settings({ voice_note_max_bytes: null, voice_note_max_seconds: 60 });
       r.ai.audio.script({ text: "a very long story", seconds: 95 });
-      await r.w.post(voiceNote(r, person.waId));
+      await r.w.post(voiceNote(r, person.waId).payload);
       assert.equal(r.ai.requests.length, 0, "the model is not asked");
       assert.match(sentTo(r, person.waId)[1] ?? "", /too long.*under 1 minutes/);
     } finally {

@@ -5,10 +5,10 @@
  * (the fake OpenAI's audio transcription), or as a plain notice when it cannot be heard.
  */
 import assert from "node:assert/strict";
-import { mediaMessage, textMessage, webhookPayload } from "../_testing/meta.ts";
+import { textMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
 import { startWebhook, uniqueWaId, type Webhook } from "./_whatsapp.ts";
-import { type Rig, rig } from "./_agent.ts";
+import { type Rig, rig, voiceNote } from "./_agent.ts";
 
 const sql = await testSql();
 const text = (waId: string, body: string) =>
@@ -100,15 +100,9 @@ dbTest("the taker is told when the handoff goes back to the bot after handoff_re
   }
 });
 
-const OGG = new Uint8Array([0x4f, 0x67, 0x67, 0x53, ...new Array(2000).fill(7)]);
-
 /** Posts a voice note from `waId` whose audio the fake Graph API serves. */
 async function postVoiceNote(r: Rig, waId: string): Promise<void> {
-  const mediaId = `${Date.now()}${Math.random().toString().slice(2, 8)}`;
-  r.w.graph.media.add(mediaId, { bytes: OGG, mimeType: "audio/ogg; codecs=opus" });
-  await r.w.post(webhookPayload({
-    messages: [mediaMessage("audio", { from: waId, mediaId, timestamp: new Date() })],
-  }));
+  await r.w.post(voiceNote(r, waId).payload);
 }
 
 for (const on of [true, false]) {

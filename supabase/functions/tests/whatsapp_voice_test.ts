@@ -9,22 +9,9 @@ import assert from "node:assert/strict";
 import { call, calls, say } from "../_testing/openai_fake.ts";
 import { locationMessage, mediaMessage, webhookPayload } from "../_testing/meta.ts";
 import { dbTest, testSql } from "../_testing/harness.ts";
-import { customer, operator, type Rig, rig, text } from "./_agent.ts";
+import { customer, OGG, operator, rig, sentTo, text, voiceNote } from "./_agent.ts";
 
 const sql = await testSql();
-const OGG = new Uint8Array([0x4f, 0x67, 0x67, 0x53, ...new Array(2000).fill(7)]);
-let counter = 0;
-
-/** A voice note from `waId` whose audio the fake Graph API serves (`fileSize` overrides the stated size). */
-function voiceNote(r: Rig, waId: string, fileSize?: number) {
-  const mediaId = `${Date.now()}${++counter}`;
-  r.w.graph.media.add(mediaId, { bytes: OGG, mimeType: "audio/ogg; codecs=opus", fileSize });
-  const payload = webhookPayload({
-    messages: [mediaMessage("audio", { from: waId, mediaId, timestamp: new Date() })],
-  });
-  return { mediaId, payload };
-}
-const sentTo = (r: Rig, waId: string) => r.w.graph.sent.filter((s) => s.to === waId).map((s) => s.body);
 /** A customer who reads English (the fixtures' customers read Kinyarwanda). */
 async function english() {
   const person = await customer(sql);

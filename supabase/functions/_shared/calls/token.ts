@@ -5,7 +5,7 @@
  * help only). Not a session: it carries no more than the call needs, and no effect is ever allowed by it.
  */
 import { z } from "zod";
-import { timingSafeEqual } from "../secrets.ts";
+import { hmacSha256, timingSafeEqual } from "../secrets.ts";
 
 const PREFIX = "vc1";
 const encoder = new TextEncoder();
@@ -62,18 +62,7 @@ export async function verifyCallToken(
 }
 
 async function sign(secret: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  return base64url(
-    new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${PREFIX}.${payload}`))),
-  );
+  return base64url(await hmacSha256(secret, `${PREFIX}.${payload}`));
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 /** Meta's X-Hub-Signature-256 header: HMAC-SHA256 of the raw request body with the app secret. */
-import { timingSafeEqual } from "../secrets.ts";
+import { hmacSha256, timingSafeEqual } from "../secrets.ts";
 
 const encoder = new TextEncoder();
 const HEADER = /^sha256=([0-9a-fA-F]{64})$/;
@@ -15,7 +15,7 @@ export async function verifySignature(
   const expected = fromHex(hex);
   // The MAC is over the exact bytes Meta sent: parsing and re-serialising the JSON would change
   // escapes, key order and number formats, and the signature would no longer match.
-  const macs = await Promise.all(secrets.map((secret) => hmac(body, secret)));
+  const macs = await Promise.all(secrets.map((secret) => hmacSha256(secret, body)));
   // Every secret is computed and compared, so the time taken does not tell which one matched.
   const matches = await Promise.all(macs.map((mac) => timingSafeEqual(mac, expected)));
   return matches.includes(true);
@@ -24,20 +24,7 @@ export async function verifySignature(
 /** The X-Hub-Signature-256 header value, `sha256=<hex>`, for `body` signed with `secret`. */
 export async function signBody(body: Uint8Array | string, secret: string): Promise<string> {
   const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  return `sha256=${toHex(await hmac(bytes, secret))}`;
-}
-
-async function hmac(body: Uint8Array, secret: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  // WebCrypto takes only ArrayBuffer-backed views; copy in the rare case of a shared buffer.
-  const data = body.buffer instanceof ArrayBuffer ? body as Uint8Array<ArrayBuffer> : new Uint8Array(body);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+  return `sha256=${toHex(await hmacSha256(secret, bytes))}`;
 }
 
 function fromHex(hex: string): Uint8Array {
