@@ -90,7 +90,12 @@ dbTest(
 
       r.ai.script(calls(think(), call("lookup_customer", { msisdn: other.msisdn })), say("Sorry"));
       assert.equal((await r.w.post(fromUser(userId, null, `look up ${other.msisdn}`))).status, 200);
-      assert.deepEqual(offered(r, 1), ["lookup_customer", "list_vouchers", "offer_choices", "handoff_to_human"]);
+      assert.deepEqual(offered(r, 1), [
+        "lookup_customer",
+        "list_vouchers",
+        "offer_choices",
+        "handoff_to_human",
+      ]);
       const out = toolOutputs(r.ai.requests.at(-1)!.body).at(-1);
       assert.equal(
         out.error,
