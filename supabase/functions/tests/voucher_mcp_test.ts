@@ -6,8 +6,17 @@
 import assert from "node:assert/strict";
 import { mintCallToken } from "../_shared/calls/mod.ts";
 import { Client, StreamableHTTPClientTransport } from "../_shared/mcp/mod.ts";
+import { createHandler as createMetrics } from "../metrics/index.ts";
 import { createHandler } from "../voucher-mcp/index.ts";
-import { dbTest, insertCustomer, testDeps, testSql, TOOL_KEY } from "../_testing/harness.ts";
+import {
+  dbTest,
+  insertCustomer,
+  METRICS_TOKEN,
+  request,
+  testDeps,
+  testSql,
+  TOOL_KEY,
+} from "../_testing/harness.ts";
 
 const SECRET = "call-token-secret-0123456789abcdef";
 const URL_ = "http://127.0.0.1/voucher-mcp";
@@ -210,4 +219,29 @@ dbTest("each MCP tool call is recorded with its latency, success and the call it
   ]);
   assert.equal(rows[1]!.error_code, "invalid_arguments");
   assert.ok(rows.every((r) => r.latency_ms >= 0));
+});
+
+dbTest("the metrics count MCP tool calls by tool and outcome, with their latency", async () => {
+  const { client, close } = await connect(await callToken("rtc_metrics", JEAN));
+  try {
+    await client.callTool({ name: "lookup_customer", arguments: { msisdn: null } });
+    await client.callTool({ name: "list_vouchers", arguments: { msisdn: null, status: "bogus" } });
+  } finally {
+    await close();
+  }
+  const t = await testDeps();
+  const res = await createMetrics(t.deps)(
+    request("/metrics?format=prometheus", { bearer: METRICS_TOKEN }),
+  );
+  await t.settle();
+  const lines = (await res.text()).split("\n");
+  for (
+    const pattern of [
+      /^# TYPE voucher_mcp_tool_calls_total counter$/,
+      /^voucher_mcp_tool_calls_total\{tool="lookup_customer",outcome="ok"\} [1-9]/,
+      /^voucher_mcp_tool_calls_total\{tool="list_vouchers",outcome="error"\} [1-9]/,
+      /^# TYPE voucher_mcp_tool_call_duration_seconds histogram$/,
+      /^voucher_mcp_tool_call_duration_seconds_count\{tool="lookup_customer"\} [1-9]/,
+    ]
+  ) assert.ok(lines.some((l) => pattern.test(l)), String(pattern));
 });
