@@ -245,3 +245,15 @@ dbTest("the metrics count MCP tool calls by tool and outcome, with their latency
     ]
   ) assert.ok(lines.some((l) => pattern.test(l)), String(pattern));
 });
+
+dbTest("voucher-mcp is stateless: GET and DELETE answer 405 naming POST", async () => {
+  const t = await testDeps({ VOICE_CALL_TOKEN_SECRET: SECRET });
+  const handler = createHandler(t.deps);
+  for (const method of ["GET", "DELETE"]) {
+    const res = await handler(request("/voucher-mcp", { method, bearer: TOOL_KEY }));
+    assert.equal(res.status, 405, method);
+    assert.equal(res.headers.get("allow"), "POST");
+    assert.match((await res.json()).message, /by POST only/);
+  }
+  await t.settle();
+});
