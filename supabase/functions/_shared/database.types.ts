@@ -905,6 +905,7 @@ export type Database = {
           arguments: NonNullable<Json>
           call_id: string
           caller_role: string
+          channel: string
           conversation_id: string | null
           created_at: string
           error_code: string | null
@@ -914,11 +915,13 @@ export type Database = {
           output: Json | null
           success: boolean
           tool: string
+          voice_call_id: string | null
         }
         Insert: {
           arguments?: NonNullable<Json>
           call_id: string
           caller_role: string
+          channel?: string
           conversation_id?: string | null
           created_at?: string
           error_code?: string | null
@@ -928,11 +931,13 @@ export type Database = {
           output?: Json | null
           success: boolean
           tool: string
+          voice_call_id?: string | null
         }
         Update: {
           arguments?: NonNullable<Json>
           call_id?: string
           caller_role?: string
+          channel?: string
           conversation_id?: string | null
           created_at?: string
           error_code?: string | null
@@ -942,6 +947,7 @@ export type Database = {
           output?: Json | null
           success?: boolean
           tool?: string
+          voice_call_id?: string | null
         }
         Relationships: [
           {
@@ -1255,6 +1261,7 @@ export type Database = {
           p_arguments?: Json
           p_call_id: string
           p_caller_role: string
+          p_channel?: string
           p_conversation_id?: string
           p_error_code?: string
           p_latency_ms: number
@@ -1262,6 +1269,7 @@ export type Database = {
           p_output?: Json
           p_success: boolean
           p_tool: string
+          p_voice_call_id?: string
         }
         Returns: undefined
       }

@@ -13,12 +13,18 @@ create table if not exists public.tool_calls (
   latency_ms real not null check (latency_ms >= 0),
   arguments jsonb not null default '{}'::jsonb,
   output jsonb,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  channel text not null default 'chat' check (channel in ('chat', 'mcp')),
+  voice_call_id text
 );
 comment on table public.tool_calls is 'Every tool the agent ran: who asked (role), success or the error code, latency, arguments with phone numbers masked, and the output the model saw (read back as conversation memory).';
+comment on column public.tool_calls.channel is 'Where the call came from: the WhatsApp chat agent, or voucher-mcp (voice calls and other agents).';
+comment on column public.tool_calls.voice_call_id is 'The voice call (OpenAI call id) an MCP call was made during; null for the chat and for other agents.';
 comment on column public.tool_calls.message_id is 'The last inbound message of the turn that made the call; memory shows the call after it.';
 create index if not exists tool_calls_conversation_idx on public.tool_calls (conversation_id, created_at);
 create index if not exists tool_calls_message_idx on public.tool_calls (message_id) where message_id is not null;
+create index if not exists tool_calls_voice_call_idx on public.tool_calls (voice_call_id, created_at)
+  where voice_call_id is not null;
 create index if not exists tool_calls_created_idx on public.tool_calls (created_at) include (tool, success, latency_ms);
 -- Only rows that still hold personal data: the index shrinks as prune_personal_data strips.
 create index if not exists tool_calls_retention_idx on public.tool_calls (created_at)

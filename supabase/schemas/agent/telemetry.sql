@@ -4,17 +4,19 @@
 create or replace function public.agent_record_tool_call(
   p_call_id text, p_tool text, p_caller_role text, p_success boolean, p_latency_ms real,
   p_arguments jsonb default '{}'::jsonb, p_output jsonb default null, p_error_code text default null,
-  p_conversation_id uuid default null, p_message_id uuid default null
+  p_conversation_id uuid default null, p_message_id uuid default null,
+  p_channel text default 'chat', p_voice_call_id text default null
 ) returns void
 language sql volatile security invoker set search_path = '' as $$
   insert into public.tool_calls (conversation_id, message_id, call_id, tool, caller_role, success, error_code,
-    latency_ms, arguments, output)
+    latency_ms, arguments, output, channel, voice_call_id)
   values (p_conversation_id, p_message_id, p_call_id, p_tool, p_caller_role, p_success, p_error_code,
-    greatest(p_latency_ms, 0), coalesce(p_arguments, '{}'::jsonb), p_output)
+    greatest(p_latency_ms, 0), coalesce(p_arguments, '{}'::jsonb), p_output, coalesce(p_channel, 'chat'),
+    p_voice_call_id)
 $$;
-comment on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid) is 'Audits one tool call (arguments already masked by the caller).';
-revoke execute on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid) from public, anon, authenticated;
-grant execute on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid) to service_role;
+comment on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid, text, text) is 'Audits one tool call (arguments already masked by the caller): the chat''s, or voucher-mcp''s with the voice call it belongs to.';
+revoke execute on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid, text, text) from public, anon, authenticated;
+grant execute on function public.agent_record_tool_call(text, text, text, boolean, real, jsonb, jsonb, text, uuid, uuid, text, text) to service_role;
 
 create or replace function public.agent_record_model_call(
   p_model text, p_outcome text, p_latency_ms real, p_attempts integer default 1,

@@ -2,7 +2,7 @@
 -- metric_folds (ops/metrics.sql), so a scrape reads the folds plus the recent rows only.
 
 create table if not exists public.metric_folds (
-  series text not null check (series in ('request', 'tool', 'model', 'tokens', 'whatsapp')),
+  series text not null check (series in ('request', 'tool', 'model', 'tokens', 'whatsapp', 'mcp')),
   key text not null,
   code text not null,
   bucket integer not null check (bucket >= 0),

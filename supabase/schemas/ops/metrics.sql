@@ -40,7 +40,12 @@ language sql stable security invoker set search_path = '' as $$
       select 'tool'::text, t.tool::text, t.success::text,
         public.metric_bucket(t.latency_ms::double precision / 1000), count(*)::bigint,
         sum(t.latency_ms)::double precision / 1000
-      from %1$s t where t.created_at >= %2$L and t.created_at < %3$L group by 2, 3, 4$q$, p_rows, p_since, p_until)
+      from %1$s t where t.created_at >= %2$L and t.created_at < %3$L group by 2, 3, 4
+      union all select 'mcp', t.tool, case when t.success then 'ok' else 'error' end,
+        public.metric_bucket(t.latency_ms::double precision / 1000), count(*)::bigint,
+        sum(t.latency_ms)::double precision / 1000
+      from %1$s t where t.channel = 'mcp' and t.created_at >= %2$L and t.created_at < %3$L
+      group by 2, 3, 4$q$, p_rows, p_since, p_until)
     when 'model_calls' then format($q$
       select 'model'::text, ''::text, m.outcome::text,
         public.metric_bucket(m.latency_ms::double precision / 1000), count(*)::bigint,
@@ -151,7 +156,7 @@ begin
   return jsonb_build_object('bounds', to_jsonb(public.metric_bucket_bounds()), 'series', series);
 end;
 $$;
-comment on function public.metrics_totals() is 'Cumulative series for Prometheus: [series, key, code, bucket, count, sum of seconds], metric_folds plus the telemetry rows past each watermark; request (function, status), tool (tool, success), model (outcome), tokens (input, output), whatsapp (inbound, sent, delivered, failed by code).';
+comment on function public.metrics_totals() is 'Cumulative series for Prometheus: [series, key, code, bucket, count, sum of seconds], metric_folds plus the telemetry rows past each watermark; request (function, status), tool (tool, success), mcp (voucher-mcp tool calls: tool, ok or error), model (outcome), tokens (input, output), whatsapp (inbound, sent, delivered, failed by code).';
 revoke execute on function public.metrics_totals() from public, anon, authenticated;
 grant execute on function public.metrics_totals() to service_role;
 

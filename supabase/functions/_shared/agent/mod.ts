@@ -15,4 +15,4 @@ export {
 } from "./model.ts";
 export { createOpenAIModel, toModelError } from "./openai.ts";
 export { type AgentOutcome, agentResponder, type AgentResponderDeps, effectSummary } from "./responder.ts";
-export type { ToolCallRecord } from "./run_tool.ts";
+export { runToolCall, type ToolCallRecord, type ToolContext } from "./run_tool.ts";

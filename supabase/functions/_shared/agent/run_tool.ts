@@ -32,6 +32,9 @@ export interface ToolContext {
   deadline: number;
   /** Extends the conversation's claim; throws ClaimLost (see Turn.renewClaim). */
   renewClaim?: () => Promise<void>;
+  /** Where the call came from: the chat (the default) or voucher-mcp, and the voice call it is part of. */
+  channel?: "chat" | "mcp";
+  voiceCallId?: string | null;
 }
 
 /** What one call came to; `output` is what the model is given back. */
@@ -193,6 +196,7 @@ async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
     error_code: r.errorCode,
     latency_ms: Math.round(r.latencyMs * 10) / 10,
     conversation_id: ctx.conversationId,
+    ...(ctx.channel === "mcp" ? { channel: "mcp", voice_call_id: ctx.voiceCallId } : {}),
   };
   ctx.log.info("tool_call", `${r.name} ${r.success ? "succeeded" : `failed: ${r.errorCode}`}`, fields);
   try {
@@ -207,6 +211,8 @@ async function audit(ctx: ToolContext, r: ToolCallRecord): Promise<void> {
       p_error_code: r.errorCode,
       p_conversation_id: ctx.conversationId ?? undefined,
       p_message_id: ctx.messageId ?? undefined,
+      p_channel: ctx.channel,
+      p_voice_call_id: ctx.voiceCallId ?? undefined,
     });
   } catch (error) {
     ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: r.name, error });

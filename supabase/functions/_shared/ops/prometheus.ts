@@ -41,6 +41,18 @@ export const FAMILIES: readonly Family[] = [
     series: "tool",
     labels: { tool: "key" },
   }),
+  totalsCounter(
+    "voucher_mcp_tool_calls_total",
+    "voucher-mcp tool calls (voice calls, agents), by tool and outcome.",
+    {
+      series: "mcp",
+      labels: { tool: "key", outcome: "code" },
+    },
+  ),
+  totalsHistogram("voucher_mcp_tool_call_duration_seconds", "voucher-mcp tool call latency, by tool.", {
+    series: "mcp",
+    labels: { tool: "key" },
+  }),
   totalsCounter("voucher_openai_calls_total", "Calls to OpenAI, by outcome (ok or the failure).", {
     series: "model",
     labels: { outcome: "code" },

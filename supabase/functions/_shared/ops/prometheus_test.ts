@@ -24,6 +24,7 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
         ["tokens", "output", "", 0, 64, 0],
         ["tool", "list_vouchers", "false", 1, 1, 0.006],
         ["tool", "list_vouchers", "true", 0, 3, 0.009],
+        ["mcp", "lookup_customer", "ok", 1, 2, 0.012],
         ["whatsapp", "delivered", "", 0, 6, 0],
         ["whatsapp", "failed", "131047", 0, 1, 0],
         ["whatsapp", "inbound", "", 0, 12, 0],

@@ -1,0 +1,68 @@
+/**
+ * One MCP exchange, stateless: a new server and transport per request (no session: an Edge Function
+ * keeps nothing between requests), answering with JSON rather than a stream. The official SDK's
+ * web-standard Streamable HTTP transport speaks the protocol; this file only lists and runs tools.
+ */
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  McpServer,
+  WebStandardStreamableHTTPServerTransport,
+} from "./sdk.ts";
+import { TURN_BUDGET_MS } from "../agent/mod.ts";
+import type { Db } from "../db/mod.ts";
+import type { Flags } from "../flags.ts";
+import type { Logger } from "../log.ts";
+import { VERSION } from "../version.ts";
+import type { Caller } from "./caller.ts";
+import { mcpResult, mcpTool, offeredTools, runToolCall } from "./tools.ts";
+
+export interface McpContext {
+  db: Db;
+  flags: Flags;
+  log: Logger;
+  now: () => number;
+}
+
+/** Answers one HTTP request of the MCP Streamable HTTP transport for `caller`. */
+export async function handleMcp(req: Request, ctx: McpContext, caller: Caller): Promise<Response> {
+  const mcp = new McpServer({ name: "voucher-mcp", version: VERSION }, { capabilities: { tools: {} } });
+  const tools = offeredTools(caller);
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(mcpTool) }));
+  mcp.server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+    if (!tools.some((t) => t.name === params.name)) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `${params.name} is not offered here: this caller may use ${
+          tools.map((t) => t.name).join(", ") || "no tool"
+        } (nothing over MCP has an effect)`,
+      );
+    }
+    const record = await runToolCall({
+      ...ctx,
+      sender: caller.sender,
+      conversationId: null,
+      messageId: null,
+      deadline: ctx.now() + TURN_BUDGET_MS,
+      channel: "mcp",
+      voiceCallId: caller.kind === "call" ? caller.call : null,
+    }, {
+      call_id: crypto.randomUUID(),
+      name: params.name,
+      arguments: JSON.stringify(params.arguments ?? {}),
+    });
+    return mcpResult(record);
+  });
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  });
+  await mcp.connect(transport);
+  try {
+    return await transport.handleRequest(req);
+  } finally {
+    await mcp.close();
+  }
+}
