@@ -9,6 +9,8 @@ import { ConfigError } from "../_shared/config.ts";
 import { dbTest, testDeps, testSql } from "../_testing/harness.ts";
 import { startFakeOpenAI } from "../_testing/openai_fake.ts";
 import { callIncoming, WEBHOOK_SECRET, webhookSender } from "../_testing/openai_webhooks.ts";
+import { Client, StreamableHTTPClientTransport } from "../_shared/mcp/mod.ts";
+import { createHandler as createMcp } from "../voucher-mcp/index.ts";
 import { customer } from "./_agent.ts";
 
 const TOKEN_SECRET = "voice-call-token-secret-0123456789";
@@ -203,6 +205,34 @@ dbTest("an event other than realtime.call.incoming is acknowledged and left alon
   assert.deepEqual(await res.json(), { ignored: "response.completed" });
   assert.deepEqual(ai.calls.requests, []);
 });
+
+dbTest(
+  "the accept body's mcp tool, used as OpenAI would, reaches voucher-mcp and sees only the caller's vouchers",
+  async () => {
+    await setup({ enabled: true, line: "" });
+    const c = await customer(sql, [{ amount: 4200, status: "issued" }]);
+    const other = await customer(sql, [{ amount: 9100, status: "issued" }]);
+    const event = callIncoming({ from: `<sip:${c.msisdn}@trunk.example.com>` });
+    await sender.deliver(event);
+    const mcp = ai.calls.requests[0]!.body.tools[0];
+    const mcpHandler = createMcp(t.deps);
+    const transport = new StreamableHTTPClientTransport(new URL(mcp.server_url), {
+      requestInit: { headers: mcp.headers },
+      fetch: (input, init) => mcpHandler(new Request(input, init)),
+    });
+    const client = new Client({ name: "openai-as-model", version: "1.0.0" });
+    await client.connect(transport);
+    const offered = (await client.listTools()).tools.map((tool) => tool.name);
+    assert.deepEqual(offered.filter((name) => mcp.allowed_tools.includes(name)).sort(), offered.sort());
+    const listed = JSON.stringify(
+      await client.callTool({ name: "list_vouchers", arguments: { msisdn: other.msisdn, status: null } }),
+    );
+    assert.match(listed, /4200/);
+    assert.doesNotMatch(listed, /9100/, `nothing of ${other.waId}`);
+    await client.close();
+    await t.settle();
+  },
+);
 
 dbTest("close", async () => {
   await t.settle();
