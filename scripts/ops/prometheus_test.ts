@@ -158,7 +158,8 @@ async function start(): Promise<Stack> {
 
 /**
  * One round of traffic, each above its alert's threshold: lookups with 1 in 51 answered 500, webhook
- * calls of 6-9 s, a tool failing 1 in 11, 9 of 10 replies delivered, one more reply due each round.
+ * calls of 6-9 s, a tool failing 1 in 11, 9 of 10 replies delivered, one more reply due each round,
+ * a voice call accepted after a failed answer.
  */
 async function addTraffic(sql: Awaited<ReturnType<typeof testSql>>, conversation: string): Promise<void> {
   await sql`
@@ -182,6 +183,9 @@ async function addTraffic(sql: Awaited<ReturnType<typeof testSql>>, conversation
   await sql`
     insert into public.messages (conversation_id, direction, type, status, wa_message_id)
     values (${conversation}, 'inbound', 'text', 'answered', 'wamid.' || gen_random_uuid())`;
+  await sql`
+    insert into public.voice_calls (call_id, webhook_id, decision, outcome, accept_latency_ms, failures)
+    values ('rtc_' || gen_random_uuid(), 'wh_' || gen_random_uuid(), 'accept', 'done', 700, 1)`;
 }
 
 async function query(
@@ -298,7 +302,7 @@ dbTest(
       query: string;
       state: string;
     }[];
-    assert.equal(alerts.length, 13, "the rules of monitoring/prometheus/alerts.yml are loaded");
+    assert.equal(alerts.length, 14, "the rules of monitoring/prometheus/alerts.yml are loaded");
     const failures: string[] = [];
     for (const alert of alerts) {
       const r = await query(s.prom, alert.query);

@@ -57,6 +57,7 @@ const schema = z.object({
   OPENAI_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, "must be a whsec_ secret")
     .optional(),
   VOICE_CALL_TOKEN_SECRET: secretList.optional(),
+  VOUCHER_MCP_URL: httpUrl.optional(),
   METRICS_TOKEN: secretList.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "must be debug, info, warn or error").default("info"),
   ...Object.fromEntries(FLAG_NAMES.map((name) => [name, boolean.optional()])) as Record<
@@ -88,8 +89,11 @@ export interface Config {
   openai: { apiKey?: string; baseUrl?: string; model: string };
   /** Voice notes: the transcription server (OPENAI_BASE_URL and OPENAI_API_KEY unless named) and the limits. */
   speech: { apiKey?: string; baseUrl?: string; model: string; maxSeconds: number; maxBytes: number };
-  /** Voice calls: the whsec_ secret OpenAI signs its webhooks with, and the keys of per-call tokens. */
-  calls: { webhookSecret?: string; tokenSecrets?: string[] };
+  /**
+   * Voice calls: the whsec_ secret OpenAI signs its webhooks with, the keys of per-call tokens, and the
+   * public URL of voucher-mcp (VOUCHER_MCP_URL, else SUPABASE_URL/functions/v1/voucher-mcp).
+   */
+  calls: { webhookSecret?: string; tokenSecrets?: string[]; mcpUrl?: string };
   flagOverrides: Partial<Record<FlagName, boolean>>;
 }
 
@@ -141,7 +145,11 @@ export function loadConfig(raw: Record<string, string | undefined>, required: Re
       maxSeconds: env.VOICE_NOTE_MAX_SECONDS,
       maxBytes: env.VOICE_NOTE_MAX_BYTES,
     },
-    calls: { webhookSecret: env.OPENAI_WEBHOOK_SECRET, tokenSecrets: env.VOICE_CALL_TOKEN_SECRET },
+    calls: {
+      webhookSecret: env.OPENAI_WEBHOOK_SECRET,
+      tokenSecrets: env.VOICE_CALL_TOKEN_SECRET,
+      mcpUrl: env.VOUCHER_MCP_URL ?? (env.SUPABASE_URL && `${env.SUPABASE_URL}/functions/v1/voucher-mcp`),
+    },
     flagOverrides,
   };
 }

@@ -194,6 +194,7 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
     VOICE_NOTE_MAX_BYTES: "1000000",
     OPENAI_WEBHOOK_SECRET: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
     VOICE_CALL_TOKEN_SECRET: "call-token-old-0123456789, call-token-new-0123456789",
+    VOUCHER_MCP_URL: "https://project.supabase.co/functions/v1/voucher-mcp/",
     UNRELATED_VARIABLE: "ignored",
   });
   assert.deepEqual(config, {
@@ -220,6 +221,7 @@ Deno.test("loadConfig() maps every variable into the Config it returns", () => {
     calls: {
       webhookSecret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
       tokenSecrets: ["call-token-old-0123456789", "call-token-new-0123456789"],
+      mcpUrl: "https://project.supabase.co/functions/v1/voucher-mcp",
     },
     flagOverrides: {},
   });
@@ -294,4 +296,10 @@ Deno.test("loadConfig() refuses an OpenAI webhook secret that is not a whsec_ se
   assert.deepEqual(configError({ SUPABASE_DB_URL: DB_URL, OPENAI_WEBHOOK_SECRET: "secret" }).problems, [
     "OPENAI_WEBHOOK_SECRET must be a whsec_ secret",
   ]);
+});
+
+Deno.test("loadConfig() finds voucher-mcp under SUPABASE_URL unless VOUCHER_MCP_URL names it", () => {
+  const config = loadConfig({ SUPABASE_DB_URL: DB_URL, SUPABASE_URL: "http://127.0.0.1:54321/" });
+  assert.equal(config.calls.mcpUrl, "http://127.0.0.1:54321/functions/v1/voucher-mcp");
+  assert.equal(loadConfig({ SUPABASE_DB_URL: DB_URL }).calls.mcpUrl, undefined);
 });

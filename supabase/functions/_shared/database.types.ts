@@ -998,6 +998,62 @@ export type Database = {
           },
         ]
       }
+      voice_calls: {
+        Row: {
+          accept_latency_ms: number | null
+          call_id: string
+          customer_id: string | null
+          decided_at: string
+          decision: string
+          end_reason: string | null
+          ended_at: string | null
+          failures: number
+          id: number
+          outcome: string
+          reason: string | null
+          started_at: string
+          webhook_id: string
+        }
+        Insert: {
+          accept_latency_ms?: number | null
+          call_id: string
+          customer_id?: string | null
+          decided_at?: string
+          decision: string
+          end_reason?: string | null
+          ended_at?: string | null
+          failures?: number
+          id?: never
+          outcome?: string
+          reason?: string | null
+          started_at?: string
+          webhook_id: string
+        }
+        Update: {
+          accept_latency_ms?: number | null
+          call_id?: string
+          customer_id?: string | null
+          decided_at?: string
+          decision?: string
+          end_reason?: string | null
+          ended_at?: string | null
+          failures?: number
+          id?: never
+          outcome?: string
+          reason?: string | null
+          started_at?: string
+          webhook_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "voice_calls_customer_id_fkey"
+            columns: ["customer_id"]
+            isOneToOne: false
+            referencedRelation: "customers"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       voucher_action_kinds: {
         Row: {
           check_function: string
@@ -1619,6 +1675,30 @@ export type Database = {
       }
       tool_lookup_take: { Args: { p_key_id: string }; Returns: Json }
       unlink_user_id: { Args: { p_user_id: string }; Returns: Json }
+      voice_call_answered: {
+        Args: { p_call_id: string; p_latency_ms: number; p_ok: boolean }
+        Returns: undefined
+      }
+      voice_call_offer: {
+        Args: {
+          p_call_id: string
+          p_enabled: boolean
+          p_msisdn?: string
+          p_webhook_id: string
+        }
+        Returns: Json
+      }
+      voice_call_series: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          bucket: number
+          code: string
+          key: string
+          n: number
+          series: string
+          total: number
+        }[]
+      }
       voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {
         Args: { p_code: string; p_operator_msisdn: string; p_reason: string }

@@ -1,9 +1,11 @@
 /** A fake OpenAI Responses API on loopback: answers from a script, records requests, rejects what OpenAI would. */
 import type { OutputItem } from "../_shared/agent/mod.ts";
 import { createFakeAudio, type FakeAudio } from "./openai_audio.ts";
+import { createFakeCalls, type FakeCalls } from "./openai_calls.ts";
 import { validate } from "./openai_validate.ts";
 
 export type { FakeAudio, FakeTranscript, FakeTranscription } from "./openai_audio.ts";
+export type { CallControl, FakeCalls } from "./openai_calls.ts";
 
 /** One scripted answer: a completed response, OpenAI's error body, no answer at all, or a late one. */
 export type FakeOpenAIStep =
@@ -35,6 +37,8 @@ export interface FakeOpenAI {
   violations: string[];
   /** POST /v1/audio/transcriptions: its script and the requests it read. */
   audio: FakeAudio;
+  /** POST /v1/realtime/calls/{id}/accept|reject|refer|hangup: the bodies it recorded. */
+  calls: FakeCalls;
   /** Appends answers to a FIFO queue. */
   script(...steps: FakeOpenAIStep[]): void;
   /**
@@ -90,10 +94,12 @@ export function startFakeOpenAI(
   let responder: Parameters<FakeOpenAI["respondWith"]>[0] | undefined;
   const closing = Promise.withResolvers<void>();
   const audio = createFakeAudio(apiKey, violations);
+  const calls = createFakeCalls(apiKey, violations);
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
     if (req.method === "POST" && path === "/v1/audio/transcriptions") return await audio.handle(req);
+    if (path.startsWith("/v1/realtime/calls/")) return await calls.handle(req, path);
     const body: unknown = await req.json().catch(() => undefined);
     const modelId = req.method === "GET" ? /^\/v1\/models\/([^/]+)$/.exec(path)?.[1] : undefined;
     if (modelId !== undefined) {
@@ -162,6 +168,7 @@ export function startFakeOpenAI(
     modelReads,
     violations,
     audio,
+    calls,
     script(...steps) {
       queue.push(...steps);
     },

@@ -143,7 +143,8 @@ begin
   execute format($q$
     with rows (series, key, code, bucket, n, total) as (
       %s union all %s union all %s union all %s
-      union all select f.series, f.key, f.code, f.bucket, f.n, f.total from public.metric_folds f)
+      union all select f.series, f.key, f.code, f.bucket, f.n, f.total from public.metric_folds f
+      union all select v.series, v.key, v.code, v.bucket, v.n, v.total from public.voice_call_series() v)
     select coalesce(jsonb_agg(jsonb_build_array(s.series, s.key, s.code, s.bucket, s.n, s.total)
       order by s.series, s.key, s.code, s.bucket), '[]'::jsonb)
     from (select r.series, r.key, r.code, r.bucket, sum(r.n)::bigint as n, sum(r.total) as total
@@ -156,7 +157,7 @@ begin
   return jsonb_build_object('bounds', to_jsonb(public.metric_bucket_bounds()), 'series', series);
 end;
 $$;
-comment on function public.metrics_totals() is 'Cumulative series for Prometheus: [series, key, code, bucket, count, sum of seconds], metric_folds plus the telemetry rows past each watermark; request (function, status), tool (tool, success), mcp (voucher-mcp tool calls: tool, ok or error), model (outcome), tokens (input, output), whatsapp (inbound, sent, delivered, failed by code).';
+comment on function public.metrics_totals() is 'Cumulative series for Prometheus: [series, key, code, bucket, count, sum of seconds], metric_folds plus the telemetry rows past each watermark; request (function, status), tool (tool, success), mcp (voucher-mcp tool calls: tool, ok or error), model (outcome), tokens (input, output), whatsapp (inbound, sent, delivered, failed by code); call (decision, done) and call_failures (decision) from voice_call_series().';
 revoke execute on function public.metrics_totals() from public, anon, authenticated;
 grant execute on function public.metrics_totals() to service_role;
 

@@ -67,6 +67,29 @@ begin
           or p_value::numeric not between 1 and 2147483647) then
         return 'must be null (the environment''s limit) or a whole number from 1, like 120';
       end if;
+    when 'voice_model', 'voice_voice' then
+      if kind <> 'string' or (p_value #>> '{}') !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' then
+        return 'must be a JSON string naming a model or voice, like "gpt-realtime" or "marin"';
+      end if;
+    when 'voice_human_line_uri' then
+      if kind <> 'string' or ((p_value #>> '{}') <> '' and (p_value #>> '{}') !~ '^(tel:\+[0-9]{8,15}|sips?:[^[:space:]]+@[^[:space:]]+)$') then
+        return 'must be a JSON string with a tel: or sip: URI, like "tel:+250788000111" or "sip:desk@pbx.example.com", or "" (reject instead)';
+      end if;
+    when 'voice_open_hour' then
+      if kind is distinct from 'number' or (p_value::numeric) not in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+          16, 17, 18, 19, 20, 21, 22, 23) then
+        return 'must be a whole hour from 0 to 23 (Kigali time), like 7';
+      end if;
+    when 'voice_close_hour' then
+      if kind is distinct from 'number' or (p_value::numeric) not in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+          16, 17, 18, 19, 20, 21, 22, 23, 24) then
+        return 'must be a whole hour from 1 to 24 (Kigali time), like 20';
+      end if;
+    when 'voice_max_concurrent_calls' then
+      if kind is distinct from 'number' or p_value::numeric <> trunc(p_value::numeric)
+          or p_value::numeric not between 0 and 10000 then
+        return 'must be a whole number from 0 (no calls taken) to 10000, like 10';
+      end if;
     when 'environment' then
       if kind <> 'string' or btrim(p_value #>> '{}') = '' then
         return 'must be a JSON string, like "development"';

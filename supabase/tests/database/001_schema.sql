@@ -1,15 +1,15 @@
 -- Schema: tables, RLS switched on, comments, key columns, constraints, indexes and triggers.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(145);
+select plan(147);
 
 select tables_are('public',
   array['customers', 'operators', 'vouchers', 'feature_flags', 'app_settings', 'request_log',
     'conversations', 'messages', 'message_status_events', 'whatsapp_events', 'webhook_payloads', 'handoffs',
     'tool_calls', 'model_calls', 'eval_runs', 'pending_actions', 'confirmation_failures', 'voucher_action_kinds',
     'job_heartbeats', 'settings_audit', 'metric_folds', 'metric_watermarks', 'operators_audit', 'rate_limits',
-    'message_pricing', 'transcription_usage', 'whatsapp_templates', 'whatsapp_opt_outs', 'handoff_relays'],
-  'public has exactly the six voucher tables, the eight WhatsApp tables (with whatsapp_templates and whatsapp_opt_outs), the three agent tables, handoff_relays, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing and transcription_usage');
+    'message_pricing', 'transcription_usage', 'whatsapp_templates', 'whatsapp_opt_outs', 'handoff_relays', 'voice_calls'],
+  'public has exactly the six voucher tables, the eight WhatsApp tables (with whatsapp_templates and whatsapp_opt_outs), the three agent tables, handoff_relays, pending_actions, confirmation_failures, voucher_action_kinds, job_heartbeats, settings_audit, metric_folds, metric_watermarks, operators_audit, rate_limits, message_pricing, transcription_usage and voice_calls');
 
 -- RLS enabled and a comment on every table (29 + 29 tests; a missing table changes the count).
 select ok(c.relrowsecurity, format('%s has row level security enabled', c.relname))

@@ -48,7 +48,7 @@ select functions_are('public', array[
   'whatsapp_sender_for', 'whatsapp_sender_ids',
   'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses',
   'person_language', 'voucher_approval_buttons',
-  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings',
+  'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings', 'voice_call_offer', 'voice_call_answered', 'voice_call_series',
   'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged', 'whatsapp_opt_out_refused'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.
@@ -82,7 +82,7 @@ select is(
           and has_table_privilege('service_role', c.oid, 'DELETE')
         order by 1),
   array['app_settings', 'confirmation_failures', 'conversations', 'customers', 'eval_runs', 'feature_flags', 'handoff_relays', 'handoffs', 'job_heartbeats',
-    'message_pricing', 'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'transcription_usage', 'vouchers', 'webhook_payloads',
+    'message_pricing', 'message_status_events', 'messages', 'metric_folds', 'metric_watermarks', 'model_calls', 'operators', 'pending_actions', 'rate_limits', 'request_log', 'tool_calls', 'transcription_usage', 'voice_calls', 'vouchers', 'webhook_payloads',
     'whatsapp_events', 'whatsapp_opt_outs', 'whatsapp_templates'],
   'service_role can select, insert, update and delete on every table');
 select is(
@@ -91,7 +91,7 @@ select is(
           and case when c.relkind = 'S' then has_sequence_privilege('service_role', c.oid, 'USAGE') end
         order by 1),
   array['erased_person_seq', 'handoffs_number_seq', 'message_status_events_id_seq', 'model_calls_id_seq', 'operators_audit_id_seq',
-    'request_log_id_seq', 'settings_audit_id_seq', 'transcription_usage_id_seq', 'webhook_payloads_id_seq',
+    'request_log_id_seq', 'settings_audit_id_seq', 'transcription_usage_id_seq', 'voice_calls_id_seq', 'webhook_payloads_id_seq',
     'whatsapp_events_id_seq'],
   'service_role can use every sequence');
 

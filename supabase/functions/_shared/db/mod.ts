@@ -17,6 +17,7 @@ export function createDb(config: DbConfig, fetchImpl: typeof fetch = fetch): Db 
     : createRestDb(config.url, config.serviceRoleKey, fetchImpl);
 }
 export * from "./agent.ts";
+export * from "./calls.ts";
 export * from "./handoffs.ts";
 export * from "./opt_outs.ts";
 export * from "./ops.ts";

@@ -138,7 +138,7 @@ export type HandoffStats = z.infer<typeof HandoffStats>;
 export const handoffStats = rpc("handoff_stats", HandoffStats);
 
 const TotalsRow = z.tuple([
-  z.enum(["request", "tool", "model", "tokens", "whatsapp", "mcp"]),
+  z.enum(["request", "tool", "model", "tokens", "whatsapp", "mcp", "call", "call_failures"]),
   z.string(),
   z.string(),
   z.number(),

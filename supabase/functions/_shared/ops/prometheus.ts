@@ -85,6 +85,21 @@ export const FAMILIES: readonly Family[] = [
     key: "failed",
     labels: { code: "code" },
   }),
+  totalsCounter(
+    "voucher_voice_calls_total",
+    "Voice calls OpenAI offered and took our answer to, by decision (accept, refer, reject).",
+    { series: "call", labels: { decision: "key" } },
+  ),
+  totalsHistogram(
+    "voucher_voice_call_answer_duration_seconds",
+    "From a call's webhook to OpenAI taking the accept, refer or reject, by decision.",
+    { series: "call", labels: { decision: "key" } },
+  ),
+  totalsCounter(
+    "voucher_voice_call_answer_failures_total",
+    "Answers to a call (accept, refer, reject) OpenAI did not take, by decision.",
+    { series: "call_failures", labels: { decision: "key" } },
+  ),
   backlogGauge(
     "voucher_whatsapp_inbound_waiting",
     "Inbound messages waiting for an answer.",

@@ -14,6 +14,9 @@ function database(overrides: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot {
     totals: {
       bounds: BOUNDS,
       series: [
+        ["call", "accept", "done", 9, 2, 1.6],
+        ["call", "refer", "done", 7, 1, 0.3],
+        ["call_failures", "accept", "", 0, 1, 0],
         ["model", "", "ok", 8, 3, 2.5],
         ["model", "", "timeout", 11, 1, 30],
         ["request", "health", "200", 0, 2, 0.004],
@@ -85,6 +88,18 @@ Deno.test("toPrometheus() declares each family once, HELP then TYPE, counters na
     assert.equal(f.type === "counter", f.name.endsWith("_total"), `${f.name}: _total only on counters`);
     assert.doesNotMatch(f.name, /_ms\b|milli/, "base units only");
   }
+});
+
+Deno.test("toPrometheus() counts voice calls by decision, and failed answers", () => {
+  const text = toPrometheus(snapshot());
+  assert.deepEqual(samples(text, "voucher_voice_calls_total"), [
+    'voucher_voice_calls_total{decision="accept"} 2',
+    'voucher_voice_calls_total{decision="refer"} 1',
+  ]);
+  assert.deepEqual(samples(text, "voucher_voice_call_answer_failures_total"), [
+    'voucher_voice_call_answer_failures_total{decision="accept"} 1',
+  ]);
+  assert.ok(text.includes('voucher_voice_call_answer_duration_seconds_count{decision="accept"} 2'));
 });
 
 Deno.test("toPrometheus() counts requests per function and status code, summed over the buckets", () => {

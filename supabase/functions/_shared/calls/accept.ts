@@ -1,0 +1,66 @@
+/**
+ * The one place the accept body of a voice call is built (POST /realtime/calls/{call_id}/accept, the
+ * openai SDK's CallAcceptParams): the model and voice from settings, instructions and a greeting in the
+ * caller's language, and the voucher tools through voucher-mcp with the call's token. Voice never moves
+ * money: only the customer's reads and the transfer to a person are allowed. GPT-Live would be a second
+ * small adapter beside this one.
+ */
+import type { CallAcceptParams } from "openai/resources/realtime/calls";
+
+/** The tool voucher-mcp is to offer to put the caller through to the human line (issue 17 §2). */
+export const TRANSFER_TOOL = "transfer_to_human";
+
+const GREETING: Record<string, string> = {
+  rw: "Muraho! Murakoze guhamagara. Nabafasha iki uyu munsi?",
+  en: "Hello, thank you for calling. How can I help you today?",
+  fr: "Bonjour, merci de votre appel. Comment puis-je vous aider ?",
+  sw: "Habari, asante kwa kupiga simu. Nikusaidie nini leo?",
+};
+const LANGUAGE: Record<string, string> = { rw: "Kinyarwanda", en: "English", fr: "French", sw: "Swahili" };
+
+/** The instructions of a call: who the assistant is, the language, the limits, the greeting. */
+export function callInstructions(language: string, knownCaller: boolean): string {
+  const lang = LANGUAGE[language] ? language : "rw";
+  return [
+    `You answer phone calls for a voucher business in Rwanda. Speak ${
+      LANGUAGE[lang]
+    } unless the caller speaks another language; keep answers short and plain, amounts in RWF.`,
+    knownCaller
+      ? "The caller's number matches a customer: you may read their profile and vouchers with the tools, and nobody else's."
+      : "The caller's number matches no customer: give general help, and offer that they write to us on WhatsApp for anything about their account.",
+    "You cannot create, redeem or void vouchers by phone: say that these happen on WhatsApp with an operator.",
+    `When the caller asks for a person, use ${TRANSFER_TOOL}.`,
+    `Start the call by saying: "${GREETING[lang]}"`,
+  ].join("\n");
+}
+
+/** The accept body for one call. */
+export function acceptBody(options: {
+  callId: string;
+  /** The caller's customer number; null for a number that matches no customer. */
+  msisdn: string | null;
+  model: string;
+  voice: string;
+  language: string;
+  mcpUrl: string;
+  token: string;
+  /** What voucher-mcp offers this call (mcp/ offeredTools); the transfer is added. */
+  tools: readonly string[];
+}): CallAcceptParams {
+  // voucher-mcp checks the token against ?call_id= too (its binding to this call).
+  const serverUrl = `${options.mcpUrl}?call_id=${encodeURIComponent(options.callId)}`;
+  return {
+    type: "realtime",
+    model: options.model,
+    instructions: callInstructions(options.language, options.msisdn !== null),
+    audio: { output: { voice: options.voice } },
+    tools: [{
+      type: "mcp",
+      server_label: "vouchers",
+      server_url: serverUrl,
+      headers: { Authorization: `Bearer ${options.token}` },
+      allowed_tools: [...options.tools, TRANSFER_TOOL],
+      require_approval: "never",
+    }],
+  };
+}
