@@ -5,7 +5,7 @@
  * followed up on WhatsApp, with a handoff and a staff alert. Agents are never offered it.
  */
 import assert from "node:assert/strict";
-import { mintCallToken, TRANSFER_TOOL } from "../_shared/calls/mod.ts";
+import { callInstructions, mintCallToken, TRANSFER_TOOL } from "../_shared/calls/mod.ts";
 import type { Client } from "../_shared/mcp/mod.ts";
 import { dbTest, insertCustomer, testSql, TOOL_KEY } from "../_testing/harness.ts";
 import { startFakeOpenAI } from "../_testing/openai_fake.ts";
@@ -122,4 +122,11 @@ dbTest("an agent key is not offered transfer_to_human, and calling it is refused
   } finally {
     await close();
   }
+});
+
+Deno.test("an unknown caller's instructions say how to reach us on WhatsApp and that a person can be asked for", () => {
+  const unknown = callInstructions("en", false);
+  assert.match(unknown, /write to us first on WhatsApp/);
+  assert.match(unknown, /cannot write to them/);
+  assert.match(unknown, new RegExp(TRANSFER_TOOL));
 });
