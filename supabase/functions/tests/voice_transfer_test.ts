@@ -37,8 +37,8 @@ const text = (result: unknown) => JSON.stringify(result);
 const outbox = (waId: string, purpose: string) =>
   sql`select body from public.messages where to_wa_id = ${waId} and purpose = ${purpose}`;
 
-dbTest("with a human line, transfer_to_human refers the call there once, and says so", async () => {
-  const { client, close } = await callFrom("rtc_transfer_line", CALLER, LINE);
+dbTest("with a human line, transfer_to_human says so, then refers the call there once", async () => {
+  const { client, t, close } = await callFrom("rtc_transfer_line", CALLER, LINE);
   try {
     assert.ok((await client.listTools()).tools.some((t) => t.name === TRANSFER_TOOL), "offered to the call");
     const first = await ask(client);
@@ -46,6 +46,7 @@ dbTest("with a human line, transfer_to_human refers the call there once, and say
     assert.match(text(first), /putting you through/);
     const second = await ask(client);
     assert.match(text(second), /putting you through/);
+    await t.settle(); // the refer comes after the answer, once the model has said it
     assert.deepEqual(
       ai.calls.requests.map((r) => [r.action, r.callId, r.body.target_uri]),
       [["refer", "rtc_transfer_line", LINE]],
@@ -86,11 +87,13 @@ dbTest("without a line, the caller gets a WhatsApp follow-up, a handoff and a st
 });
 
 dbTest("a refer OpenAI refuses turns into the WhatsApp follow-up", async () => {
-  const { client, close } = await callFrom("rtc_transfer_refused", CALLER, LINE);
+  const { client, t, close } = await callFrom("rtc_transfer_refused", CALLER, LINE);
   try {
     await sql`delete from public.messages where to_wa_id = ${CALLER.slice(1)} and purpose = 'missed_call'`;
     ai.calls.failNext(500, 2); // the SDK tries twice (maxRetries 1)
-    assert.match(text(await ask(client)), /We will message you on WhatsApp/);
+    assert.match(text(await ask(client)), /putting you through/);
+    await t.settle();
+    assert.deepEqual(ai.calls.requests.map((r) => r.action), ["refer", "refer"]);
     const [row] = await sql`select transfer from public.voice_calls where call_id = 'rtc_transfer_refused'`;
     assert.equal(row?.transfer, "followed_up");
     assert.equal((await outbox(CALLER.slice(1), "missed_call")).length, 1);

@@ -25,6 +25,8 @@ export interface McpContext {
   flags: Flags;
   log: Logger;
   now: () => number;
+  waitUntil: (promise: Promise<unknown>) => void;
+  sleep: (ms: number) => Promise<void>;
   /** Refers a call to the human line (OpenAI's call control); absent without OPENAI_API_KEY. */
   refer?: Refer;
 }

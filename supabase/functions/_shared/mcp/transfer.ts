@@ -32,36 +32,49 @@ const SAY = {
     "Thank you for calling, goodbye.",
 };
 
+/**
+ * How long the model has to say the sentence before the call is referred: a refer moves the caller
+ * off the session, so what the model has not said by then is lost.
+ */
+export const REFER_DELAY_MS = 4_000;
+
 interface TransferContext {
   db: Db;
   log: Logger;
   now: () => number;
+  /** Work after the answer (the refer), and how it waits. */
+  waitUntil: (promise: Promise<unknown>) => void;
+  sleep: (ms: number) => Promise<void>;
   /** Absent when OPENAI_API_KEY is not set: every transfer is then a follow-up. */
   refer?: Refer;
 }
 
-/** Runs the transfer for the call and caller of a verified call token; audited as the chat's calls are. */
+type Caller = { call: string; msisdn: string | null };
+
+/**
+ * Runs the transfer for the call and caller of a verified call token; audited as the chat's calls
+ * are. A referred call is referred after the answer, once the model had time to say so; a refer
+ * OpenAI refuses becomes the WhatsApp follow-up then.
+ */
 export async function runTransfer(
   ctx: TransferContext,
-  call: { call: string; msisdn: string | null },
+  call: Caller,
 ): Promise<{ success: boolean; output: unknown }> {
   const started = ctx.now();
   const fields = { call_id: call.call, caller: call.msisdn ? "customer" : "unknown" };
   let success = true;
   let output: unknown;
   try {
-    const args = { p_call_id: call.call, ...(call.msisdn ? { p_msisdn: call.msisdn } : {}) };
-    let decided = await voiceCallTransfer(ctx.db, args);
+    let decided = await voiceCallTransfer(ctx.db, transferArgs(call, false));
     if (!decided.duplicate && decided.transfer === "referred" && decided.target_uri) {
-      try {
-        if (!ctx.refer) throw new Error("OPENAI_API_KEY is not set: voucher-mcp cannot refer calls");
-        await ctx.refer(call.call, decided.target_uri);
-      } catch (error) {
-        ctx.log.error("voice_call", "ERROR OpenAI refused the refer to the human line: following up", {
-          ...fields,
-          error,
-        });
-        decided = await voiceCallTransfer(ctx.db, { ...args, p_refer_failed: true });
+      if (ctx.refer) ctx.waitUntil(referLater(ctx, ctx.refer, call, decided.target_uri));
+      else {
+        ctx.log.error(
+          "voice_call",
+          "ERROR OPENAI_API_KEY is not set: voucher-mcp cannot refer calls",
+          fields,
+        );
+        decided = await voiceCallTransfer(ctx.db, transferArgs(call, true));
       }
     }
     const referred = decided.transfer === "referred";
@@ -102,4 +115,39 @@ export async function runTransfer(
     ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: TRANSFER_TOOL, error });
   }
   return { success, output };
+}
+
+function transferArgs(call: Caller, referFailed: boolean) {
+  return {
+    p_call_id: call.call,
+    ...(call.msisdn ? { p_msisdn: call.msisdn } : {}),
+    ...(referFailed ? { p_refer_failed: true } : {}),
+  };
+}
+
+async function referLater(
+  ctx: TransferContext,
+  refer: Refer,
+  call: Caller,
+  targetUri: string,
+): Promise<void> {
+  await ctx.sleep(REFER_DELAY_MS);
+  try {
+    await refer(call.call, targetUri);
+  } catch (error) {
+    ctx.log.error(
+      "voice_call",
+      "ERROR OpenAI refused the refer to the human line: following up on WhatsApp",
+      {
+        call_id: call.call,
+        error,
+      },
+    );
+    await voiceCallTransfer(ctx.db, transferArgs(call, true)).catch((e) =>
+      ctx.log.error("voice_call", "ERROR Cannot follow up a caller whose refer failed", {
+        call_id: call.call,
+        error: e,
+      })
+    );
+  }
 }
