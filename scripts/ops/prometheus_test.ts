@@ -158,8 +158,8 @@ async function start(): Promise<Stack> {
 
 /**
  * One round of traffic, each above its alert's threshold: lookups with 1 in 51 answered 500, webhook
- * calls of 6-9 s, a tool failing 1 in 11, 9 of 10 replies delivered, one more reply due each round,
- * a voice call accepted after a failed answer.
+ * calls of 6-9 s, a tool failing 1 in 11 (and an MCP one 1 in 3), 9 of 10 replies delivered, one more
+ * reply due each round, a voice call accepted after a failed answer.
  */
 async function addTraffic(sql: Awaited<ReturnType<typeof testSql>>, conversation: string): Promise<void> {
   await sql`
@@ -169,6 +169,9 @@ async function addTraffic(sql: Awaited<ReturnType<typeof testSql>>, conversation
   await sql`
     insert into public.tool_calls (call_id, tool, caller_role, success, latency_ms)
     select 'call_' || i, 'list_vouchers', 'customer', i > 1, i * 4 from generate_series(1, 11) i`;
+  await sql`
+    insert into public.tool_calls (call_id, tool, caller_role, success, latency_ms, channel)
+    select 'mcp_' || i, 'transfer_to_human', 'customer', i > 1, i * 6, 'mcp' from generate_series(1, 3) i`;
   await sql`
     insert into public.model_calls (model, outcome, latency_ms, input_tokens, output_tokens, conversation_id)
     select 'gpt-test', case when i = 1 then 'timeout' else 'ok' end, 400 * i, 100, 10, ${conversation}

@@ -1012,6 +1012,8 @@ export type Database = {
           outcome: string
           reason: string | null
           started_at: string
+          transfer: string | null
+          transferred_at: string | null
           webhook_id: string
         }
         Insert: {
@@ -1027,6 +1029,8 @@ export type Database = {
           outcome?: string
           reason?: string | null
           started_at?: string
+          transfer?: string | null
+          transferred_at?: string | null
           webhook_id: string
         }
         Update: {
@@ -1042,6 +1046,8 @@ export type Database = {
           outcome?: string
           reason?: string | null
           started_at?: string
+          transfer?: string | null
+          transferred_at?: string | null
           webhook_id?: string
         }
         Relationships: [
@@ -1698,6 +1704,10 @@ export type Database = {
           series: string
           total: number
         }[]
+      }
+      voice_call_transfer: {
+        Args: { p_call_id: string; p_msisdn?: string; p_refer_failed?: boolean }
+        Returns: Json
       }
       voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }
       void_voucher: {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { mintCallToken } from "../_shared/calls/mod.ts";
-import { Client, StreamableHTTPClientTransport } from "../_shared/mcp/mod.ts";
+import type { Client } from "../_shared/mcp/mod.ts";
 import { createHandler as createMetrics } from "../metrics/index.ts";
 import { createHandler } from "../voucher-mcp/index.ts";
 import {
@@ -17,6 +17,7 @@ import {
   testSql,
   TOOL_KEY,
 } from "../_testing/harness.ts";
+import { connectMcp } from "./_mcp.ts";
 
 const SECRET = "call-token-secret-0123456789abcdef";
 const URL_ = "http://127.0.0.1/voucher-mcp";
@@ -30,38 +31,21 @@ const callToken = (call: string, msisdn: string | null, ttlSeconds = 600, nowMs 
   mintCallToken(SECRET, { call, msisdn, ttlSeconds }, nowMs);
 
 /** The SDK's client connected to the handler with `bearer`; `close` settles the handler's work. */
-async function connect(bearer: string) {
-  const t = await testDeps({ VOICE_CALL_TOKEN_SECRET: SECRET });
-  const handler = createHandler(t.deps);
-  const transport = new StreamableHTTPClientTransport(new URL(URL_), {
-    requestInit: { headers: { authorization: `Bearer ${bearer}` } },
-    fetch: (input, init) => handler(new Request(input, init)),
-  });
-  const client = new Client({ name: "voucher-mcp-test", version: "1.0.0" });
-  await client.connect(transport);
-  return {
-    client,
-    t,
-    close: async () => {
-      await client.close();
-      await t.settle();
-    },
-  };
-}
+const connect = (bearer: string) => connectMcp(bearer, { VOICE_CALL_TOKEN_SECRET: SECRET });
 
 const names = async (client: Client) => (await client.listTools()).tools.map((t) => t.name).sort();
 /** A tool result as text, to search: its content holds the tool's output as JSON. */
 const text = (result: unknown) => JSON.stringify(result);
 
 dbTest(
-  "voucher-mcp lists each caller's tools: reads for a known caller and an agent key, none for an unknown caller",
+  "voucher-mcp lists each caller's tools: reads for a known caller and an agent key, none for an unknown caller; transfer_to_human for calls only",
   async () => {
     const known = await connect(await callToken("rtc_list_known", JEAN));
     const unknown = await connect(await callToken("rtc_list_unknown", null));
     const agent = await connect(TOOL_KEY);
     try {
-      assert.deepEqual(await names(known.client), ["list_vouchers", "lookup_customer"]);
-      assert.deepEqual(await names(unknown.client), []);
+      assert.deepEqual(await names(known.client), ["list_vouchers", "lookup_customer", "transfer_to_human"]);
+      assert.deepEqual(await names(unknown.client), ["transfer_to_human"]);
       assert.deepEqual(await names(agent.client), ["list_vouchers", "lookup_customer"]);
       const lookup = (await known.client.listTools()).tools.find((t) => t.name === "lookup_customer")!;
       assert.deepEqual(

@@ -25,11 +25,14 @@ create table if not exists public.voice_calls (
   decided_at timestamptz not null default now(),
   ended_at timestamptz,
   end_reason text,
-  failures integer not null default 0 check (failures >= 0)
+  failures integer not null default 0 check (failures >= 0),
+  transfer text check (transfer in ('referred', 'followed_up')),
+  transferred_at timestamptz
 );
 comment on table public.voice_calls is 'Voice calls OpenAI offered (realtime.call.incoming): the decision, its reason and outcome. No number: the customer when the caller matched one.';
 comment on column public.voice_calls.outcome is 'pending: the answer to OpenAI is under way; done: OpenAI took it; failed: it did not, and a redelivery of the webhook may try again.';
 comment on column public.voice_calls.failures is 'Answers to OpenAI (accept, refer, reject) that failed for this call, each counted once (voucher_voice_call_answer_failures_total).';
+comment on column public.voice_calls.transfer is 'The caller asked for a person (transfer_to_human, voice_call_transfer): referred to the human line, or followed_up (no line, or the refer failed: a WhatsApp message, a handoff and a staff alert). Set once per call.';
 comment on column public.voice_calls.accept_latency_ms is 'Milliseconds from the webhook''s arrival to OpenAI''s answer to the accept, refer or reject.';
 create index if not exists voice_calls_started_at_idx on public.voice_calls (started_at);
 create index if not exists voice_calls_customer_id_idx on public.voice_calls (customer_id);

@@ -27,7 +27,7 @@ export function callInstructions(language: string, knownCaller: boolean): string
     } unless the caller speaks another language; keep answers short and plain, amounts in RWF.`,
     knownCaller
       ? "The caller's number matches a customer: you may read their profile and vouchers with the tools, and nobody else's."
-      : "The caller's number matches no customer: give general help, and offer that they write to us on WhatsApp for anything about their account.",
+      : "The caller's number matches no customer: give general help. For anything about their account, ask them to write to us first on WhatsApp, from the number their vouchers are on: we cannot write to them, since we do not know their number.",
     "You cannot create, redeem or void vouchers by phone: say that these happen on WhatsApp with an operator.",
     `When the caller asks for a person, use ${TRANSFER_TOOL}.`,
     `Start the call by saying: "${GREETING[lang]}"`,

@@ -27,3 +27,19 @@ export type VoiceCallOffer = Awaited<ReturnType<typeof voiceCallOffer>>;
 
 /** Records whether OpenAI took the answer (accept, refer, reject) and how long it took. */
 export const voiceCallAnswered = rpc("voice_call_answered");
+
+/**
+ * A caller asked for a person (voucher-mcp's transfer_to_human), once per call: referred (the caller
+ * of this refers the call to target_uri) or followed_up (a WhatsApp message, a handoff, a staff alert).
+ */
+export const voiceCallTransfer = rpc(
+  "voice_call_transfer",
+  z.object({
+    duplicate: z.boolean(),
+    transfer: z.enum(["referred", "followed_up"]),
+    target_uri: z.string().nullable(),
+    followup_queued: z.boolean().optional(),
+    handoff: z.boolean().optional(),
+    alerts: z.number().int().optional(),
+  }),
+);

@@ -18,26 +18,37 @@ import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import type { Caller } from "./caller.ts";
 import { mcpResult, mcpTool, offeredTools, runToolCall } from "./tools.ts";
+import { type Refer, runTransfer, transferTool } from "./transfer.ts";
 
 export interface McpContext {
   db: Db;
   flags: Flags;
   log: Logger;
   now: () => number;
+  waitUntil: (promise: Promise<unknown>) => void;
+  sleep: (ms: number) => Promise<void>;
+  /** Refers a call to the human line (OpenAI's call control); absent without OPENAI_API_KEY. */
+  refer?: Refer;
 }
 
 /** Answers one HTTP request of the MCP Streamable HTTP transport for `caller`. */
 export async function handleMcp(req: Request, ctx: McpContext, caller: Caller): Promise<Response> {
   const mcp = new McpServer({ name: "voucher-mcp", version: VERSION }, { capabilities: { tools: {} } });
   const tools = offeredTools(caller);
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(mcpTool) }));
+  // A call, and only a call, may ask for a person: the transfer acts on the call its token names.
+  const listed = [...tools.map(mcpTool), ...(caller.kind === "call" ? [transferTool] : [])];
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   mcp.server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+    if (caller.kind === "call" && params.name === transferTool.name) {
+      const { success, output } = await runTransfer(ctx, { call: caller.call, msisdn: caller.sender.msisdn });
+      return mcpResult({ success, output });
+    }
     if (!tools.some((t) => t.name === params.name)) {
       throw new McpError(
         ErrorCode.InvalidParams,
         `${params.name} is not offered here: this caller may use ${
-          tools.map((t) => t.name).join(", ") || "no tool"
-        } (nothing over MCP has an effect)`,
+          listed.map((t) => t.name).join(", ") || "no tool"
+        } (nothing over MCP has an effect; only a voice call may ask for a person)`,
       );
     }
     const record = await runToolCall({

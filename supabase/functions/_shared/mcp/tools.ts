@@ -30,7 +30,7 @@ export function mcpTool(tool: Tool): McpTool {
 }
 
 /** What the model reads back: the chat's output as JSON text, a refusal as an error result. */
-export function mcpResult(record: ToolCallRecord) {
+export function mcpResult(record: Pick<ToolCallRecord, "success" | "output">) {
   return {
     content: [{ type: "text" as const, text: JSON.stringify(record.output) }],
     ...(record.success ? {} : { isError: true }),
