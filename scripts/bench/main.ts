@@ -4,7 +4,7 @@
  * them), measures each figure against a baseline taken in the same run, prints the tables and writes
  * BENCHMARKS.md (keeping its soak region). Timings are printed here, never asserted in tests.
  *
- * deno run -A scripts/bench/main.ts [--only webhook,lookup,agent,e2e,metrics,memory]
+ * deno run -A scripts/bench/main.ts [--only webhook,lookup,agent,mcp,call,e2e,metrics,memory,outage]
  *   [--sizes 10000,100000,1000000] [--rates 100,500,1000] [--seconds 10] [--runs 300] [--turns 200]
  *   [--senders 50] [--log-sizes 1000000,10000000] [--messages 1000000] [--metrics-runs 30]
  *   [--memory-requests 100000] [--memory-rate 1000] [--outage-rate 100] [--outage-seconds 12]
@@ -20,7 +20,9 @@ import { taskArgs } from "../lib/args.ts";
 import { formatFile, machine } from "../lib/report.ts";
 import { type AgentResult, benchAgent } from "./agent.ts";
 import { benchE2e, type E2eResult } from "./e2e.ts";
+import { benchCall, type CallResult } from "./call.ts";
 import { benchLookup, type LookupResult } from "./lookup.ts";
+import { benchMcp, MCP_TOOLS, type McpResult } from "./mcp.ts";
 import { compareSection } from "./compare.ts";
 import { withSoakRegion } from "./markdown.ts";
 import { benchMemory, type MemoryResult } from "./memory.ts";
@@ -90,6 +92,8 @@ const webhook: LoadResult[] = [];
 const lookup: LookupResult[] = [];
 const agent: (AgentResult & { customers: number })[] = [];
 const seeding: { customers: number; seconds: number }[] = [];
+const mcp: McpResult[] = [];
+const call: CallResult[] = [];
 let e2e: E2eResult[] = [];
 let metrics: { results: MetricsResult[]; seeding: TelemetrySeeding[] } = { results: [], seeding: [] };
 let memory: MemoryResult[] = [];
@@ -116,8 +120,13 @@ try {
   await sql`insert into public.app_settings (key, value, description)
     values ('tool_lookup_per_minute', '100000000', 'bench: tool-lookup-customer calls a minute per key')
     on conflict (key) do update set value = excluded.value`;
+  // The call bench has every call accepted: the concurrent-calls cap is not what it measures.
+  await sql`insert into public.app_settings (key, value, description)
+    values ('voice_max_concurrent_calls', '10000', 'bench: concurrent voice calls (the most allowed)')
+    on conflict (key) do update set value = excluded.value`;
   let have = 0;
-  for (const size of runs_("lookup") || runs_("agent") ? sizes : []) {
+  const byCustomers = ["lookup", "agent", "mcp", "call"] as const;
+  for (const size of byCustomers.some(runs_) ? sizes : []) {
     const start = performance.now();
     await step(
       `seed customers ${have + 1}..${size} (five vouchers each)`,
@@ -137,7 +146,16 @@ try {
       const result = await step(`agent turns at ${size} customers`, () => benchAgent(dbUrl, have + 1, turns));
       agent.push({ ...result, customers: size });
     }
+    for (const tool of runs_("mcp") ? MCP_TOOLS : []) {
+      mcp.push(
+        await step(`voucher-mcp ${tool} at ${size} customers`, () => benchMcp(dbUrl, size, runs, tool)),
+      );
+    }
     have = size;
+  }
+  if (runs_("call")) {
+    // After the agent turns: the baseline's messages stay unanswered in this database.
+    call.push(await step(`voice-call answers at ${have} customers`, () => benchCall(dbUrl, have, runs)));
   }
   if (runs_("e2e")) {
     e2e = await step("end to end", () => benchE2e(need("BENCH_E2E_DB_URL"), Number(values.senders), seconds));
@@ -196,6 +214,8 @@ const run = {
   webhook,
   lookup,
   agent,
+  mcp,
+  call,
   e2e,
   metrics: metrics.results,
   memory,

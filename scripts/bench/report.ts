@@ -1,8 +1,10 @@
 /** The suite's tables, and BENCHMARKS.md around them (machine, command, results, growth, targets). */
 import { markdownTable, textTable } from "../lib/table.ts";
 import type { AgentResult } from "./agent.ts";
+import type { CallResult } from "./call.ts";
 import type { E2eResult } from "./e2e.ts";
 import type { LookupResult } from "./lookup.ts";
+import type { McpResult } from "./mcp.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { MetricsResult, TelemetrySeeding } from "./metrics.ts";
 import type { OutageResult } from "./outage.ts";
@@ -13,7 +15,17 @@ import { targets } from "./targets.ts";
 import type { LoadResult } from "./webhook.ts";
 
 /** The measures of the suite, in the order they run; `--only` picks some. */
-export const MEASURES = ["webhook", "lookup", "agent", "e2e", "metrics", "memory", "outage"] as const;
+export const MEASURES = [
+  "webhook",
+  "lookup",
+  "agent",
+  "mcp",
+  "call",
+  "e2e",
+  "metrics",
+  "memory",
+  "outage",
+] as const;
 export type Measure = typeof MEASURES[number];
 
 export interface Run {
@@ -41,6 +53,8 @@ export interface Run {
   webhook: LoadResult[];
   lookup: LookupResult[];
   agent: (AgentResult & { customers: number })[];
+  mcp: McpResult[];
+  call: CallResult[];
   e2e: E2eResult[];
   metrics: MetricsResult[];
   memory: MemoryResult[];

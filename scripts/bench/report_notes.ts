@@ -46,6 +46,31 @@ const NOTES: Record<Measure, (r: Run) => string> = {
   \`list_vouchers\`, then answers; each turn by a customer who has not written before (no per-minute budget
   applies). No Graph API client, so nothing is sent. "errors" counts the audited tool calls (two per turn
   expected). Baseline: the two tools' SQL functions called directly over the same pool.`,
+  mcp: (r) =>
+    `- **voucher-mcp** (scripts/bench/mcp.ts): at each customer count, a tool called as OpenAI calls it
+  during a voice call: the MCP SDK's \`Client\` over its \`StreamableHTTPClientTransport\`, a fresh per-call
+  token in \`Authorization\` and \`?call_id=\` on the server URL, by a random existing customer about
+  their own record, ${r.mcp[0]?.runs ?? r.runs} times per tool, each in a call of its own (the client's
+  \`initialize\` is not timed; the \`tools/call\` POST is). The production handler
+  (\`supabase/functions/voucher-mcp/index.ts\`) is called in-process through the transport's \`fetch\`: the
+  token checked, a fresh stateless MCP server, the tool's validation and scope, the SQL function, the
+  audited tool_calls row, the JSON-RPC answer. "errors" counts tool results that were errors; "audited"
+  the tool_calls rows of those calls (one each expected). Baseline, interleaved: the same SQL function
+  (\`lookup_customer\`, \`list_vouchers\`) called directly over the same pool; overhead is p50 − p50.`,
+  call: (r) =>
+    `- **voice-call answer** (scripts/bench/call.ts): ${r.call[0]?.runs ?? r.runs} signed
+  \`realtime.call.incoming\` deliveries (Standard Webhooks, signed before the clock starts), each from a
+  random existing customer's number, to the production handler
+  (\`supabase/functions/voice-call/index.ts\`) called in-process, from the request to the 200: the
+  signature checked by the openai SDK's \`webhooks.unwrap\`, the decision in SQL (\`voice_call_offer\`,
+  \`AI_REALTIME_ENABLED\` on, \`voice_max_concurrent_calls\` at its most, 10,000, so every call is accepted),
+  the per-call token, the accept body, and the accept POSTed through the openai SDK to the fake OpenAI's
+  call control (\`supabase/functions/_testing/openai_calls.ts\`, loopback HTTP, answering at once), then
+  the answer recorded. "errors" counts answers other than 200 and calls the fake did not see accepted.
+  Baseline, interleaved: whatsapp-webhook's time to answer a signed text message from a customer (the
+  signature, the body stored and ingested in one call, the 200; \`WHATSAPP_INTEGRATION_ENABLED=false\`), its
+  production handler called in-process on the same database. The request_log writes after each response
+  are not timed.`,
   e2e: (r) =>
     `- **end to end**: ${r.e2e[0]?.senders ?? 50} conversations at once, each a distinct customer who sends
   its next signed message only when the reply to the previous one has reached the Graph API sink, for

@@ -26,6 +26,8 @@ function run(over: Partial<Run>): Run {
     webhook: [],
     lookup: [],
     agent: [],
+    mcp: [],
+    call: [],
     e2e: [],
     outage: [],
     metrics: [],
@@ -87,4 +89,47 @@ Deno.test("render() of a run of some measures says which ran and holds only thei
   assert.match(markdown, /- \*\*metrics and health\*\*/);
   assert.doesNotMatch(markdown, /webhook ack|tool-lookup-customer|\*\*memory\*\*|soak:begin/);
   assert.match(table, /^health +1,000,000 request_log rows/m);
+});
+
+Deno.test("render() of the voice measures: voucher-mcp beside the direct SQL and voice-call beside the webhook, p50/p95/p99 and the overhead", () => {
+  const mcpRow = (tool: "lookup_customer" | "list_vouchers") => ({
+    tool,
+    customers: 1_000_000,
+    runs: 300,
+    errors: 0,
+    audited: 300,
+    p50: 6,
+    p95: 9,
+    p99: 12,
+    directP50: 2.5,
+    directP95: 3,
+    directP99: 4,
+  });
+  const { markdown } = render(run({
+    measures: ["mcp", "call"],
+    mcp: [mcpRow("lookup_customer"), mcpRow("list_vouchers")],
+    call: [{
+      customers: 1_000_000,
+      runs: 300,
+      errors: 0,
+      accepts: 300,
+      p50: 8,
+      p95: 16,
+      p99: 24,
+      baseP50: 5,
+      baseP95: 8,
+      baseP99: 12,
+    }],
+  }));
+  assert.match(
+    markdown,
+    /\| voucher-mcp list_vouchers, a call's MCP client +\| 1,000,000 customers +\| 6\.0 +\| 9\.0 +\| 12\.0 +\| 0\/300 errors, 300\/300 audited +\| 2\.5 \/ 3\.0 \/ 4\.0 \(direct SQL\); overhead p50 3\.5 +\| 3\.00× \(p95\) +\|/,
+  );
+  assert.match(markdown, /\| voucher-mcp lookup_customer, a call's MCP client +\| 1,000,000 customers/);
+  assert.match(
+    markdown,
+    /\| voice-call answer, signed realtime\.call\.incoming to 200 +\| 1,000,000 customers, 300 calls +\| 8\.0 +\| 16\.0 +\| 24\.0 +\| 0\/300 \(300 accepts\) +\| 5\.0 \/ 8\.0 \/ 12\.0 \(whatsapp-webhook, signed message\); overhead p50 3\.0 +\| 2\.00× \(p95\) +\|/,
+  );
+  assert.match(markdown, /- \*\*voucher-mcp\*\* \(scripts\/bench\/mcp\.ts\)/);
+  assert.match(markdown, /- \*\*voice-call answer\*\* \(scripts\/bench\/call\.ts\)/);
 });

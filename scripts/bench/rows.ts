@@ -69,6 +69,34 @@ export function rows(r: Run): string[][] {
       ratio(a.p95, a.baseP95) + " (p95)",
     ]);
   }
+  for (const m of r.mcp) {
+    out.push([
+      `voucher-mcp ${m.tool}, a call's MCP client`,
+      `${count(m.customers)} customers`,
+      ms(m.p50),
+      ms(m.p95),
+      ms(m.p99),
+      `${m.errors}/${m.runs} errors, ${m.audited}/${m.runs} audited`,
+      `${ms(m.directP50)} / ${ms(m.directP95)} / ${ms(m.directP99)} (direct SQL); overhead p50 ${
+        ms(m.p50 - m.directP50)
+      }`,
+      ratio(m.p95, m.directP95) + " (p95)",
+    ]);
+  }
+  for (const c of r.call) {
+    out.push([
+      "voice-call answer, signed realtime.call.incoming to 200",
+      `${count(c.customers)} customers, ${c.runs} calls`,
+      ms(c.p50),
+      ms(c.p95),
+      ms(c.p99),
+      `${c.errors}/${c.runs} (${c.accepts} accepts)`,
+      `${ms(c.baseP50)} / ${ms(c.baseP95)} / ${
+        ms(c.baseP99)
+      } (whatsapp-webhook, signed message); overhead p50 ${ms(c.p50 - c.baseP50)}`,
+      ratio(c.p95, c.baseP95) + " (p95)",
+    ]);
+  }
   for (const o of r.outage) {
     out.push([
       `webhook ack across Postgres stopped ${o.downMs / 1000} s, ${o.rate}/s offered`,
@@ -165,6 +193,17 @@ export function growthRows(r: Run): string[][] {
     "direct SQL",
     r.lookup.map((l) => l.directP95),
   );
+  for (const tool of new Set(r.mcp.map((m) => m.tool))) {
+    const of = r.mcp.filter((m) => m.tool === tool);
+    add(
+      `voucher-mcp ${tool}`,
+      of.map((m) => m.customers),
+      "customers",
+      of.map((m) => m.p95),
+      "direct SQL",
+      of.map((m) => m.directP95),
+    );
+  }
   add(
     "agent turn, model excluded",
     r.agent.map((a) => a.customers),
