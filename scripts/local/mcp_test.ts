@@ -53,7 +53,11 @@ dbTest("deno task mcp lists a caller's tools and calls one as a key or as a call
     assert.equal(asCall.code, 0, asCall.stderr);
     assert.match(asCall.stdout, /Claudine Cli/);
     const unknown = await task(url, "--as-call", "unknown", "list");
-    assert.deepEqual(JSON.parse(unknown.stdout), []);
+    assert.deepEqual(
+      JSON.parse(unknown.stdout).map((t: { name: string }) => t.name),
+      ["transfer_to_human"],
+      "no reads; a token without the number to reach is not offered send_whatsapp_message",
+    );
     const refused = await task(url, "--key", "not-a-key-0123456789", "list");
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^mcp: .*Invalid API key/);

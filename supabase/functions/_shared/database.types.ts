@@ -1015,6 +1015,7 @@ export type Database = {
           transfer: string | null
           transferred_at: string | null
           webhook_id: string
+          whatsapp_at: string | null
         }
         Insert: {
           accept_latency_ms?: number | null
@@ -1032,6 +1033,7 @@ export type Database = {
           transfer?: string | null
           transferred_at?: string | null
           webhook_id: string
+          whatsapp_at?: string | null
         }
         Update: {
           accept_latency_ms?: number | null
@@ -1049,6 +1051,7 @@ export type Database = {
           transfer?: string | null
           transferred_at?: string | null
           webhook_id?: string
+          whatsapp_at?: string | null
         }
         Relationships: [
           {
@@ -1685,6 +1688,10 @@ export type Database = {
         Args: { p_call_id: string; p_latency_ms: number; p_ok: boolean }
         Returns: undefined
       }
+      voice_call_missed_text: {
+        Args: { p_answered: boolean; p_language: string }
+        Returns: string
+      }
       voice_call_offer: {
         Args: {
           p_call_id: string
@@ -1707,6 +1714,10 @@ export type Database = {
       }
       voice_call_transfer: {
         Args: { p_call_id: string; p_msisdn?: string; p_refer_failed?: boolean }
+        Returns: Json
+      }
+      voice_call_whatsapp: {
+        Args: { p_call_id: string; p_wa_id: string }
         Returns: Json
       }
       voice_note_settings: { Args: Record<PropertyKey, never>; Returns: Json }

@@ -167,13 +167,8 @@ dbTest("an unknown caller is accepted with a token that carries no number, in Ki
   assert.match(ai.calls.requests[0]!.body.instructions, /matches no customer/);
   assert.deepEqual(
     mcp.allowed_tools,
-    ["transfer_to_human"],
-    "no reads: voucher-mcp offers an unknown caller none",
-  );
-  assert.deepEqual(
-    mcp.allowed_tools,
-    ["transfer_to_human"],
-    "no reads: every read is about the caller's record",
+    ["transfer_to_human", "send_whatsapp_message"],
+    "no reads (every read is about the caller's record): a person, or one WhatsApp message",
   );
 });
 

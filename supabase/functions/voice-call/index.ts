@@ -9,7 +9,7 @@ import OpenAI from "openai";
 import { answerCall, verifyDelivery, WebhookRefused } from "../_shared/calls/mod.ts";
 import { ConfigError } from "../_shared/config.ts";
 import { createDeps, type Deps } from "../_shared/deps.ts";
-import { offeredTools } from "../_shared/mcp/mod.ts";
+import { listedTools } from "../_shared/mcp/mod.ts";
 import {
   HttpError,
   jsonResponse,
@@ -42,10 +42,10 @@ export function createHandler(deps: Deps, clock: () => number = Date.now) {
     fetch: deps.fetch,
   });
   // What voucher-mcp will offer the call: its own rule, so the accept body cannot promise more.
-  const toolsFor = (call: string, msisdn: string | null) =>
-    offeredTools({ kind: "call", call, sender: { role: "customer", msisdn, language: null } }).map((t) =>
-      t.name
-    );
+  const toolsFor = (call: string, msisdn: string | null, reach: string | null) =>
+    listedTools({ kind: "call", call, sender: { role: "customer", msisdn, language: null }, reach }).map((
+      t,
+    ) => t.name);
   const calls = { deps, client, tokenSecret: tokenSecrets[0], mcpUrl, clock, toolsFor };
   return serveFunction("voice-call", deps, async (req, { log }) => {
     requireMethod(req, "POST");

@@ -27,18 +27,41 @@ create table if not exists public.voice_calls (
   end_reason text,
   failures integer not null default 0 check (failures >= 0),
   transfer text check (transfer in ('referred', 'followed_up')),
-  transferred_at timestamptz
+  transferred_at timestamptz,
+  whatsapp_at timestamptz
 );
 comment on table public.voice_calls is 'Voice calls OpenAI offered (realtime.call.incoming): the decision, its reason and outcome. No number: the customer when the caller matched one.';
 comment on column public.voice_calls.outcome is 'pending: the answer to OpenAI is under way; done: OpenAI took it; failed: it did not, and a redelivery of the webhook may try again.';
 comment on column public.voice_calls.failures is 'Answers to OpenAI (accept, refer, reject) that failed for this call, each counted once (voucher_voice_call_answer_failures_total).';
 comment on column public.voice_calls.transfer is 'The caller asked for a person (transfer_to_human, voice_call_transfer): referred to the human line, or followed_up (no line, or the refer failed: a WhatsApp message, a handoff and a staff alert). Set once per call.';
+comment on column public.voice_calls.whatsapp_at is 'When an unknown caller accepted the offer of a WhatsApp message (voucher-mcp send_whatsapp_message, voice_call_whatsapp): set once per call, so a spoofed number gets one message at most.';
 comment on column public.voice_calls.accept_latency_ms is 'Milliseconds from the webhook''s arrival to OpenAI''s answer to the accept, refer or reject.';
 create index if not exists voice_calls_started_at_idx on public.voice_calls (started_at);
 create index if not exists voice_calls_customer_id_idx on public.voice_calls (customer_id);
 alter table public.voice_calls enable row level security;
 revoke all on public.voice_calls from anon, authenticated, public;
 grant select, insert, update, delete on public.voice_calls to service_role;
+
+-- What a caller we did not help on the call reads on WhatsApp: a missed call (voice_call_offer), or an
+-- unknown caller who accepted the offer of a message (voice_call_whatsapp). Kinyarwanda by default.
+create or replace function public.voice_call_missed_text(p_language text, p_answered boolean)
+returns text
+language sql immutable security invoker set search_path = '' as $$
+  select case when p_answered then case p_language
+      when 'en' then 'You called us: write to us here and we will help you.'
+      when 'sw' then 'Ulitupigia simu: tuandikie hapa tutakusaidia.'
+      when 'fr' then 'Vous nous avez appelés : écrivez-nous ici et nous vous aiderons.'
+      else 'Mwaduhamagaye: mutwandikire hano tubafashe.' end
+    else case p_language
+      when 'en' then 'Sorry we missed your call. Write to us here and we will help you.'
+      when 'sw' then 'Samahani hatukupokea simu yako. Tuandikie hapa tutakusaidia.'
+      when 'fr' then 'Désolés d''avoir manqué votre appel. Écrivez-nous ici et nous vous aiderons.'
+      else 'Twihanganire ko tutabashije kwitaba. Mutwandikire hano tubafashe.' end
+  end
+$$;
+comment on function public.voice_call_missed_text(text, boolean) is 'The WhatsApp text inviting a caller to write, in their language (rw by default): p_answered false for a missed call (voice_call_offer), true for an unknown caller who asked for it on the call (voice_call_whatsapp).';
+revoke execute on function public.voice_call_missed_text(text, boolean) from public, anon, authenticated;
+grant execute on function public.voice_call_missed_text(text, boolean) to service_role;
 
 create or replace function public.voice_call_offer(
   p_webhook_id text, p_call_id text, p_enabled boolean, p_msisdn text default null
@@ -80,11 +103,8 @@ begin
     -- A missed caller who uses WhatsApp hears from us there (opt-outs and the window respected).
     if chosen <> 'accept' and caller_wa ~ '^[0-9]{6,20}$' and (cust.id is not null
         or exists (select 1 from public.conversations v where v.wa_id = caller_wa)) then
-      perform public.whatsapp_enqueue_notification(caller_wa, 'missed_call', case coalesce(cust.preferred_language, 'rw')
-        when 'en' then 'Sorry we missed your call. Write to us here and we will help you.'
-        when 'sw' then 'Samahani hatukupokea simu yako. Tuandikie hapa tutakusaidia.'
-        when 'fr' then 'Désolés d''avoir manqué votre appel. Écrivez-nous ici et nous vous aiderons.'
-        else 'Twihanganire ko tutabashije kwitaba. Mutwandikire hano tubafashe.' end);
+      perform public.whatsapp_enqueue_notification(caller_wa, 'missed_call',
+        public.voice_call_missed_text(coalesce(cust.preferred_language, 'rw'), false));
     end if;
   else
     update public.voice_calls c set decision = chosen, reason = why, outcome = 'pending', decided_at = now()

@@ -49,7 +49,7 @@ select functions_are('public', array[
   'whatsapp_purpose_template', 'whatsapp_template_parameter', 'whatsapp_template_statuses',
   'person_language', 'voucher_approval_buttons',
   'whatsapp_opt_out', 'whatsapp_opt_in', 'voice_note_settings', 'voice_call_offer', 'voice_call_answered', 'voice_call_series',
-  'voice_call_transfer',
+  'voice_call_transfer', 'voice_call_missed_text', 'voice_call_whatsapp',
   'whatsapp_pair_wait', 'whatsapp_merge_waiting', 'whatsapp_settle_merged', 'whatsapp_opt_out_refused'], 'public has exactly the known functions');
 
 -- Roles as Supabase has them.

@@ -29,8 +29,11 @@ export interface CallDeps {
   mcpUrl: string;
   /** Wall clock (ms since the epoch) for the token's expiry. */
   clock: () => number;
-  /** The tools voucher-mcp offers a call from this customer number (null: an unknown caller). */
-  toolsFor: (call: string, msisdn: string | null) => string[];
+  /**
+   * The tools voucher-mcp offers a call from this customer number (null: an unknown caller, with the
+   * number to reach on WhatsApp when the SIP headers carried one).
+   */
+  toolsFor: (call: string, msisdn: string | null, reach: string | null) => string[];
 }
 
 /** Decides and answers one offered call; `startedAt` is when the webhook arrived (deps.now()). */
@@ -56,9 +59,16 @@ export async function answerCall(
   try {
     if (offer.decision === "accept") {
       const caller = offer.customer_id ? msisdn : null;
+      // A number that matched no customer is only where the one WhatsApp message may go.
+      const reach = caller === null ? msisdn : null;
       const token = await mintCallToken(
         c.tokenSecret,
-        { call: delivery.callId, msisdn: caller, ttlSeconds: CALL_TOKEN_TTL_SECONDS },
+        {
+          call: delivery.callId,
+          msisdn: caller,
+          ...(reach ? { reach } : {}),
+          ttlSeconds: CALL_TOKEN_TTL_SECONDS,
+        },
         c.clock(),
       );
       const body = acceptBody({
@@ -69,7 +79,7 @@ export async function answerCall(
         language: offer.language,
         mcpUrl: c.mcpUrl,
         token,
-        tools: c.toolsFor(delivery.callId, caller),
+        tools: c.toolsFor(delivery.callId, caller, reach),
       });
       await client.realtime.calls.accept(delivery.callId, body);
     } else if (offer.decision === "refer" && offer.target_uri) {

@@ -2,7 +2,8 @@
  * The per-call token of a voice call: what voice-call gives OpenAI in the accept body's `mcp` tool, and
  * what voucher-mcp checks. Signed (HMAC-SHA256 with VOICE_CALL_TOKEN_SECRET), short-lived, and bound
  * to one call and to the customer number the SIP headers matched (null: an unknown caller, general
- * help only). Not a session: it carries no more than the call needs, and no effect is ever allowed by it.
+ * help only). An unknown caller's token may name the number the SIP headers carried (`reach`): where
+ * the one WhatsApp message they may ask for goes; never a data scope. Not a session: it carries no more than the call needs, and no effect is ever allowed by it.
  */
 import { z } from "zod";
 import { hmacSha256, timingSafeEqual } from "../secrets.ts";
@@ -10,12 +11,20 @@ import { hmacSha256, timingSafeEqual } from "../secrets.ts";
 const PREFIX = "vc1";
 const encoder = new TextEncoder();
 
-/** What a call token says: the call, the caller's customer number (E.164) or null, and its expiry. */
+const E164 = /^\+[1-9][0-9]{7,14}$/;
+
+/**
+ * What a call token says: the call, the caller's customer number (E.164) or null, for an unknown
+ * caller the number to reach on WhatsApp (absent in older tokens), and its expiry.
+ */
 export const CallClaims = z.object({
   call: z.string().min(1).max(200),
-  msisdn: z.string().regex(/^\+[1-9][0-9]{7,14}$/).nullable(),
+  msisdn: z.string().regex(E164).nullable(),
+  reach: z.string().regex(E164).optional(),
   /** Expiry, in seconds since the epoch. */
   exp: z.number().int().positive(),
+}).refine((c) => c.msisdn === null || c.reach === undefined, {
+  message: "reach is only for a caller whose number matched no customer",
 });
 export type CallClaims = z.infer<typeof CallClaims>;
 
@@ -25,12 +34,13 @@ export type TokenRefusal = "malformed" | "bad_signature" | "expired" | "wrong_ca
 /** A token for `claims.call`, valid `ttlSeconds` from `nowMs`. */
 export async function mintCallToken(
   secret: string,
-  claims: { call: string; msisdn: string | null; ttlSeconds: number },
+  claims: { call: string; msisdn: string | null; reach?: string; ttlSeconds: number },
   nowMs: number,
 ): Promise<string> {
   const body: CallClaims = CallClaims.parse({
     call: claims.call,
     msisdn: claims.msisdn,
+    ...(claims.reach === undefined ? {} : { reach: claims.reach }),
     exp: Math.floor(nowMs / 1000) + claims.ttlSeconds,
   });
   const payload = base64url(encoder.encode(JSON.stringify(body)));

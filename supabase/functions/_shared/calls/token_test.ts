@@ -45,3 +45,26 @@ Deno.test("an unknown caller's token carries no number", async () => {
   assert.ok(ok.ok);
   assert.deepEqual(ok.claims.msisdn, null);
 });
+
+Deno.test("an unknown caller's token may carry the number to reach, never beside a customer's", async () => {
+  const token = await mintCallToken(
+    SECRET,
+    { call: "rtc_r", msisdn: null, reach: "+250788555001", ttlSeconds: 60 },
+    NOW,
+  );
+  const ok = await verifyCallToken([SECRET], token, NOW);
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.claims, { call: "rtc_r", msisdn: null, reach: "+250788555001", exp: NOW / 1000 + 60 });
+  await assert.rejects(
+    mintCallToken(
+      SECRET,
+      { call: "rtc_r", msisdn: "+250788555002", reach: "+250788555001", ttlSeconds: 60 },
+      NOW,
+    ),
+    "reach is for a number that matched no customer",
+  );
+  await assert.rejects(
+    mintCallToken(SECRET, { call: "rtc_r", msisdn: null, reach: "0788555001", ttlSeconds: 60 }, NOW),
+    "reach is an E.164 number",
+  );
+});

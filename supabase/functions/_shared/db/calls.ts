@@ -43,3 +43,12 @@ export const voiceCallTransfer = rpc(
     alerts: z.number().int().optional(),
   }),
 );
+
+/**
+ * An unknown caller asked for a WhatsApp message (voucher-mcp's send_whatsapp_message), once per call:
+ * queued false when the number opted out, duplicate when it was asked for before in the call.
+ */
+export const voiceCallWhatsapp = rpc(
+  "voice_call_whatsapp",
+  z.object({ duplicate: z.boolean(), queued: z.boolean() }),
+);

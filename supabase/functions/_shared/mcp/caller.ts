@@ -12,11 +12,12 @@ const CALL_TOKEN_PREFIX = "vc1.";
 
 /**
  * A voice call: the customer whose number the token carries (msisdn null: an unknown caller, who is
- * offered no tool that reads data), bound to one call. An agent: a TOOL_API_KEYS key, which reads as
+ * offered no tool that reads data), bound to one call; for an unknown caller, the number the call
+ * came from when the token names it (reach: where their one WhatsApp message may go, never a scope). An agent: a TOOL_API_KEYS key, which reads as
  * staff read (codes masked), never with an effect.
  */
 export type Caller =
-  | { kind: "call"; call: string; sender: Sender }
+  | { kind: "call"; call: string; sender: Sender; reach: string | null }
   | { kind: "agent"; keyId: string; sender: Sender };
 
 const CHALLENGE = 'Bearer realm="voucher-mcp"';
@@ -55,6 +56,7 @@ export async function authenticate(
       kind: "call",
       call: claims.call,
       sender: { role: "customer", msisdn: claims.msisdn, language: null },
+      reach: claims.msisdn === null ? claims.reach ?? null : null,
     };
   }
   if (!config.toolApiKeys) throw unauthorized("Invalid API key");

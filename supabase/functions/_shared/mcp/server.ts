@@ -17,6 +17,7 @@ import type { Flags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import type { Caller } from "./caller.ts";
+import { reachTool, runReach } from "./reach.ts";
 import { mcpResult, mcpTool, offeredTools, runToolCall } from "./tools.ts";
 import { type Refer, runTransfer, transferTool } from "./transfer.ts";
 
@@ -31,24 +32,39 @@ export interface McpContext {
   refer?: Refer;
 }
 
+/**
+ * What tools/list offers `caller`, the one rule voice-call's accept body mirrors: the reads
+ * (offeredTools); for a call, the transfer to a person (it acts on the call its token names); for an
+ * unknown caller whose token names their number, the one WhatsApp message.
+ */
+export function listedTools(caller: Caller) {
+  if (caller.kind !== "call") return offeredTools(caller).map(mcpTool);
+  const reach = caller.sender.msisdn === null && caller.reach !== null ? [reachTool] : [];
+  return [...offeredTools(caller).map(mcpTool), transferTool, ...reach];
+}
+
 /** Answers one HTTP request of the MCP Streamable HTTP transport for `caller`. */
 export async function handleMcp(req: Request, ctx: McpContext, caller: Caller): Promise<Response> {
   const mcp = new McpServer({ name: "voucher-mcp", version: VERSION }, { capabilities: { tools: {} } });
   const tools = offeredTools(caller);
-  // A call, and only a call, may ask for a person: the transfer acts on the call its token names.
-  const listed = [...tools.map(mcpTool), ...(caller.kind === "call" ? [transferTool] : [])];
+  const listed = listedTools(caller);
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   mcp.server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
     if (caller.kind === "call" && params.name === transferTool.name) {
       const { success, output } = await runTransfer(ctx, { call: caller.call, msisdn: caller.sender.msisdn });
       return mcpResult({ success, output });
     }
+    if (
+      caller.kind === "call" && caller.reach && listed.includes(reachTool) && params.name === reachTool.name
+    ) {
+      return mcpResult(await runReach(ctx, { call: caller.call, reach: caller.reach }));
+    }
     if (!tools.some((t) => t.name === params.name)) {
       throw new McpError(
         ErrorCode.InvalidParams,
         `${params.name} is not offered here: this caller may use ${
           listed.map((t) => t.name).join(", ") || "no tool"
-        } (nothing over MCP has an effect; only a voice call may ask for a person)`,
+        } (nothing over MCP has an effect; only a voice call may ask for a person, and only an unknown caller for a WhatsApp message)`,
       );
     }
     const record = await runToolCall({

@@ -5,6 +5,8 @@
  */
 import type { McpTool } from "./sdk.ts";
 import { runToolCall, type ToolCallRecord } from "../agent/mod.ts";
+import { type Db, recordToolCall } from "../db/mod.ts";
+import type { Logger } from "../log.ts";
 import { OFFER_CHOICES, type Tool, TOOLS } from "../tools/mod.ts";
 import type { Caller } from "./caller.ts";
 
@@ -35,6 +37,33 @@ export function mcpResult(record: Pick<ToolCallRecord, "success" | "output">) {
     content: [{ type: "text" as const, text: JSON.stringify(record.output) }],
     ...(record.success ? {} : { isError: true }),
   };
+}
+
+/**
+ * Audits a call of a voice-only tool (transfer_to_human, send_whatsapp_message: not run by the chat's
+ * runner) as the chat's calls are: the call it belongs to, its latency and success. An audit that
+ * fails is logged, never the tool's failure.
+ */
+export async function auditCallTool(
+  ctx: { db: Db; log: Logger; now: () => number },
+  run: { tool: string; call: string; started: number; success: boolean; output: unknown },
+): Promise<void> {
+  try {
+    await recordToolCall(ctx.db, {
+      p_call_id: crypto.randomUUID(),
+      p_tool: run.tool,
+      p_caller_role: "customer",
+      p_success: run.success,
+      p_latency_ms: ctx.now() - run.started,
+      p_arguments: {},
+      p_output: run.output,
+      ...(run.success ? {} : { p_error_code: "unavailable" }),
+      p_channel: "mcp",
+      p_voice_call_id: run.call,
+    });
+  } catch (error) {
+    ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: run.tool, error });
+  }
 }
 
 export { runToolCall };

@@ -6,9 +6,10 @@
  * Not a chat tool (tools/): it acts on the call, which only voucher-mcp's caller has.
  */
 import { TRANSFER_TOOL } from "../calls/mod.ts";
-import { type Db, recordToolCall, voiceCallTransfer } from "../db/mod.ts";
+import { type Db, voiceCallTransfer } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import type { McpTool } from "./sdk.ts";
+import { auditCallTool } from "./tools.ts";
 
 /** Refers call `callId` to `targetUri` (POST /realtime/calls/{call_id}/refer); throws when OpenAI refuses. */
 export type Refer = (callId: string, targetUri: string) => Promise<void>;
@@ -98,22 +99,7 @@ export async function runTransfer(
     ctx.log.error("voice_call", "ERROR Cannot record a caller's ask for a person", { ...fields, error });
     output = { error: "unavailable", message: "The transfer is not available now", say: SAY.unknown };
   }
-  try {
-    await recordToolCall(ctx.db, {
-      p_call_id: crypto.randomUUID(),
-      p_tool: TRANSFER_TOOL,
-      p_caller_role: "customer",
-      p_success: success,
-      p_latency_ms: ctx.now() - started,
-      p_arguments: {},
-      p_output: output,
-      ...(success ? {} : { p_error_code: "unavailable" }),
-      p_channel: "mcp",
-      p_voice_call_id: call.call,
-    });
-  } catch (error) {
-    ctx.log.warn("tool_call", "Cannot audit a tool call", { tool: TRANSFER_TOOL, error });
-  }
+  await auditCallTool(ctx, { tool: TRANSFER_TOOL, call: call.call, started, success, output });
   return { success, output };
 }
 
