@@ -151,6 +151,21 @@ dbTest(
   },
 );
 
+dbTest("the session's limits are settings: voice_max_output_tokens bounds each spoken answer", async () => {
+  await setup({ enabled: true, line: "" });
+  const c = await customer(sql);
+  await sender.deliver(callIncoming({ from: `<tel:${c.msisdn}>` }));
+  assert.equal(ai.calls.requests[0]?.body.max_output_tokens, 1024, "the seeded limit");
+  await sql`update public.app_settings set value = '300' where key = 'voice_max_output_tokens'`;
+  try {
+    ai.calls.requests.length = 0;
+    await sender.deliver(callIncoming({ from: `<tel:${c.msisdn}>` }));
+    assert.equal(ai.calls.requests[0]?.body.max_output_tokens, 300, "as ops set it");
+  } finally {
+    await sql`update public.app_settings set value = '1024' where key = 'voice_max_output_tokens'`;
+  }
+});
+
 dbTest("an unknown caller is accepted with a token that carries no number, in Kinyarwanda", async () => {
   await setup({ enabled: true, line: "" });
   const event = callIncoming({ from: "<sip:+250799000001@trunk.example.com>" });

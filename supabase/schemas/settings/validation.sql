@@ -71,6 +71,11 @@ begin
       if kind <> 'string' or (p_value #>> '{}') !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' then
         return 'must be a JSON string naming a model or voice, like "gpt-realtime" or "marin"';
       end if;
+    when 'voice_max_output_tokens' then
+      if not (kind = 'number' and p_value::numeric = trunc(p_value::numeric) and p_value::numeric between 1 and 4096)
+          and p_value is distinct from '"inf"'::jsonb then
+        return 'must be a whole number from 1 to 4096, or "inf" (no limit)';
+      end if;
     when 'voice_human_line_uri' then
       if kind <> 'string' or ((p_value #>> '{}') <> '' and (p_value #>> '{}') !~ '^(tel:\+[0-9]{8,15}|sips?:[^[:space:]]+@[^[:space:]]+)$') then
         return 'must be a JSON string with a tel: or sip: URI, like "tel:+250788000111" or "sip:desk@pbx.example.com", or "" (reject instead)';

@@ -6,6 +6,7 @@
 insert into public.app_settings (key, value, description) values
   ('voice_model', '"gpt-realtime"', 'The realtime model that answers voice calls.'),
   ('voice_voice', '"marin"', 'The voice the realtime model speaks with on calls.'),
+  ('voice_max_output_tokens', '1024', 'The session''s limit on one spoken answer, in tokens (1-4096, or "inf"): keeps answers short and a call''s cost bounded.'),
   ('voice_human_line_uri', '""', 'Where a call goes when the assistant does not take it (switched off, busy, closed): a SIP or tel URI such as "tel:+250788000000"; empty: the call is rejected.'),
   ('voice_max_concurrent_calls', '10', 'Calls the assistant takes at once; a call beyond goes to the human line (or is rejected).'),
   ('voice_open_hour', '0', 'Hour (Kigali time, 0-23) from which the assistant takes calls.'),
@@ -113,7 +114,9 @@ begin
   return jsonb_build_object('duplicate', false, 'decision', chosen, 'reason', why, 'target_uri', line,
     'customer_id', cust.id, 'language', coalesce(cust.preferred_language, 'rw'),
     'model', coalesce((select s.value #>> '{}' from public.app_settings s where s.key = 'voice_model'), 'gpt-realtime'),
-    'voice', coalesce((select s.value #>> '{}' from public.app_settings s where s.key = 'voice_voice'), 'marin'));
+    'voice', coalesce((select s.value #>> '{}' from public.app_settings s where s.key = 'voice_voice'), 'marin'),
+    'max_output_tokens', coalesce((select s.value from public.app_settings s where s.key = 'voice_max_output_tokens'),
+      '1024'::jsonb));
 end;
 $$;
 comment on function public.voice_call_offer(text, text, boolean, text) is 'Decides a call OpenAI offered (accept, refer, reject; switched off, closed, busy), once per call and webhook delivery, and queues a missed caller''s WhatsApp message; a redelivery answers duplicate unless the last answer to OpenAI failed.';

@@ -14,8 +14,9 @@ insert into public.customers (msisdn, name, preferred_language) values ('+250788
 set local role service_role;
 
 select is(public.voice_call_offer('wh_1', 'rtc_1', true, '+250788770001') - 'model' - 'voice' - 'customer_id',
-  '{"duplicate": false, "decision": "accept", "reason": null, "target_uri": null, "language": "en"}'::jsonb,
-  'an open line with the switch on accepts, in the customer''s language');
+  '{"duplicate": false, "decision": "accept", "reason": null, "target_uri": null, "language": "en",
+    "max_output_tokens": 1024}'::jsonb,
+  'an open line with the switch on accepts, in the customer''s language, with the session''s answer limit');
 select is((public.voice_call_offer('wh_1', 'rtc_1', true, '+250788770001')) ->> 'duplicate', 'true',
   'a redelivery while the answer is pending decides nothing');
 select public.voice_call_answered('rtc_1', true, 120);
@@ -37,7 +38,8 @@ select is((select failures from public.voice_calls where call_id = 'rtc_2'), 1,
   'a failure stays counted after the retry succeeds, so the counter only grows');
 select is((select customer_id from public.voice_calls where call_id = 'rtc_2'), null, 'an unknown caller has no customer');
 
-select is(public.voice_call_offer('wh_3', 'rtc_3', false, '+250788770001') - 'model' - 'voice' - 'customer_id' - 'language',
+select is(public.voice_call_offer('wh_3', 'rtc_3', false, '+250788770001') - 'model' - 'voice' - 'customer_id' - 'language'
+  - 'max_output_tokens',
   '{"duplicate": false, "decision": "reject", "reason": "switched_off", "target_uri": null}'::jsonb,
   'switched off with no human line: rejected');
 select is((select count(*)::integer from public.messages where to_wa_id = '250788770001' and purpose = 'missed_call'), 1,

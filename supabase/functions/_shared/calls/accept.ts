@@ -1,6 +1,6 @@
 /**
  * The one place the accept body of a voice call is built (POST /realtime/calls/{call_id}/accept, the
- * openai SDK's CallAcceptParams): the model and voice from settings, instructions and a greeting in the
+ * openai SDK's CallAcceptParams): the model, voice and answer limit from settings, instructions and a greeting in the
  * caller's language, and the voucher tools through voucher-mcp with the call's token. Voice never moves
  * money: only the customer's reads, the transfer to a person and, for an unknown caller, one WhatsApp
  * message inviting them to write are allowed. GPT-Live would be a second small adapter beside this one.
@@ -48,6 +48,8 @@ export function acceptBody(options: {
   msisdn: string | null;
   model: string;
   voice: string;
+  /** The session's limit on one spoken answer (voice_max_output_tokens). */
+  maxOutputTokens: number | "inf";
   language: string;
   mcpUrl: string;
   token: string;
@@ -65,6 +67,7 @@ export function acceptBody(options: {
       options.tools.includes(REACH_TOOL),
     ),
     audio: { output: { voice: options.voice } },
+    max_output_tokens: options.maxOutputTokens,
     tools: [{
       type: "mcp",
       server_label: "vouchers",

@@ -76,6 +76,7 @@ export async function answerCall(
         msisdn: caller,
         model: offer.model,
         voice: offer.voice,
+        maxOutputTokens: offer.max_output_tokens,
         language: offer.language,
         mcpUrl: c.mcpUrl,
         token,

@@ -20,6 +20,7 @@ export const voiceCallOffer = rpc(
       language: z.string(),
       model: z.string(),
       voice: z.string(),
+      max_output_tokens: z.union([z.number().int().positive(), z.literal("inf")]),
     }),
   ]),
 );
