@@ -33,7 +33,9 @@ dbTest(
         if (sender.role !== "customer" || !sender.msisdn) continue;
         const who = { role: "customer" as const, msisdn: sender.msisdn, language: null };
         const call = `rtc_eval_${c.id}`;
-        const offered = offeredTools({ kind: "call", call, sender: who }).map((tool) => tool.name);
+        const offered = offeredTools({ kind: "call", call, sender: who, reach: null }).map((tool) =>
+          tool.name
+        );
         const transport = new StreamableHTTPClientTransport(new URL("http://127.0.0.1/voucher-mcp"), {
           requestInit: {
             headers: {
